@@ -1,0 +1,62 @@
+#include "mock/connection_threads.h"
+
+#include <pthread.h>
+#include <sys/prctl.h>
+
+#include <memory>
+
+namespace servebench::mock {
+namespace {
+
+constexpr size_t kStackBytes = 256 * 1024;
+
+struct Task {
+  ConnectionThreads* owner;
+  std::function<void()> fn;
+};
+
+}  // namespace
+
+void ConnectionThreads::enqueue(std::function<void()> fn) {
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return running_ < max_threads_; });
+    ++running_;
+  }
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kStackBytes);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  auto task = std::make_unique<Task>(Task{this, std::move(fn)});
+  pthread_t thread;
+  if (pthread_create(&thread, &attr, &ConnectionThreads::Main, task.get()) == 0) {
+    task.release();
+  } else {
+    task->fn();  // no thread to be had: serve the connection on the accept thread
+    Finished();
+  }
+  pthread_attr_destroy(&attr);
+}
+
+void* ConnectionThreads::Main(void* arg) {
+  std::unique_ptr<Task> task(static_cast<Task*>(arg));
+  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  task->fn();
+  ConnectionThreads* owner = task->owner;
+  task.reset();  // release the connection's state before the queue may be destroyed
+  owner->Finished();
+  return nullptr;
+}
+
+void ConnectionThreads::Finished() {
+  std::lock_guard lock(mutex_);
+  --running_;
+  changed_.notify_all();
+}
+
+void ConnectionThreads::shutdown() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return running_ == 0; });
+}
+
+}  // namespace servebench::mock

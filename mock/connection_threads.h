@@ -1,0 +1,31 @@
+// The mock's task queue for cpp-httplib: one thread per open connection, because a streaming
+// response holds its thread until the stream ends. Threads get small stacks and a 1 ns timer
+// slack so thousands of them can wait on precise absolute deadlines.
+#pragma once
+
+#include <httplib.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+
+namespace servebench::mock {
+
+class ConnectionThreads : public httplib::TaskQueue {
+ public:
+  explicit ConnectionThreads(size_t max_threads) : max_threads_(max_threads) {}
+  void enqueue(std::function<void()> fn) override;
+  void shutdown() override;  // waits for every connection thread to finish
+
+ private:
+  static void* Main(void* arg);
+  void Finished();
+
+  const size_t max_threads_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  size_t running_ = 0;
+};
+
+}  // namespace servebench::mock

@@ -1,0 +1,69 @@
+#include "mock/mock_options.h"
+
+namespace servebench::mock {
+
+void RegisterMockFlags(base::FlagSet& flags, MockOptions& o, const std::string& prefix) {
+  const std::string p = "--" + prefix;
+  flags.String(p + "host", &o.host, "address to bind (default 127.0.0.1)");
+  flags.Int(p + "port", &o.port, "port to listen on; 0 picks a free one (default 8000)");
+  flags.StringList(p + "model", &o.models, "served model name (repeatable; default: any)");
+  flags.Double(p + "ttft-ms", &o.ttft_ms, "time to first token (default 50)");
+  flags.Double(p + "itl-ms", &o.itl_ms, "gap between content events (default 10)");
+  flags.Int(p + "tokens-per-chunk", &o.tokens_per_chunk, "tokens per content event (default 1)");
+  flags.Double(p + "ttft-jitter-cv", &o.ttft_jitter_cv, "lognormal jitter of TTFT (CV)");
+  flags.Double(p + "itl-jitter-cv", &o.itl_jitter_cv, "lognormal jitter of each gap (CV)");
+  flags.Double(p + "prefill-us-per-token", &o.prefill_us_per_token, "prefill cost per token");
+  flags.Int(p + "max-batch", &o.max_batch, "streams decoding at once; others queue (0 = no limit)");
+  flags.String(p + "tokenizer", &o.tokenizer, "sentencepiece .model to count prompt tokens");
+  flags.Int(p + "default-max-tokens", &o.default_max_tokens, "output cap when none is asked");
+  flags.Int(p + "reasoning-tokens", &o.reasoning_tokens, "reasoning tokens before the content");
+  flags.Int(p + "embedding-dim", &o.embedding_dim, "embedding vector size (default 384)");
+  flags.Custom(
+      p + "seed",
+      [&o](const std::string& v) -> std::string {
+        int64_t s = 0;
+        if (!base::ParseInt(v, &s) || s < 0) return "expected a whole number >= 0, got '" + v + "'";
+        o.seed = static_cast<uint64_t>(s);
+        return "";
+      },
+      "seed of the fault and jitter decisions (default 0)");
+  flags.Double(p + "error-rate", &o.error_rate, "share of requests answered with HTTP 500");
+  flags.Double(p + "rate-limit-rate", &o.rate_limit_rate, "share answered with 429");
+  flags.Double(p + "disconnect-rate", &o.disconnect_rate, "share of streams closed midway");
+  flags.Double(p + "malformed-rate", &o.malformed_rate, "share of streams with one invalid event");
+  flags.Double(p + "stall-ms", &o.stall_ms, "pause in the middle of a stream");
+  flags.Double(p + "stall-rate", &o.stall_rate, "share of streams that stall (default 1)");
+  flags.String(p + "api-key", &o.api_key, "require 'Authorization: Bearer KEY'");
+  flags.String(p + "send-log", &o.send_log, "write the send time of every event to FILE (JSONL)");
+  flags.Int(p + "max-threads", &o.max_threads, "connection threads at most (default 12000)");
+}
+
+base::Status ValidateMockOptions(const MockOptions& o) {
+  auto rate_ok = [](double r) { return r >= 0 && r <= 1; };
+  const std::pair<const char*, double> rates[] = {{"--error-rate", o.error_rate},
+                                                  {"--rate-limit-rate", o.rate_limit_rate},
+                                                  {"--disconnect-rate", o.disconnect_rate},
+                                                  {"--malformed-rate", o.malformed_rate},
+                                                  {"--stall-rate", o.stall_rate}};
+  for (const auto& [name, value] : rates) {
+    if (!rate_ok(value)) {
+      return base::MakeError(std::string("mock: ") + name + " must be between 0 and 1");
+    }
+  }
+  if (o.ttft_ms < 0 || o.itl_ms < 0 || o.stall_ms < 0 || o.prefill_us_per_token < 0) {
+    return base::MakeError("mock: times (--ttft-ms, --itl-ms, --stall-ms, ...) must be >= 0");
+  }
+  if (o.ttft_jitter_cv < 0 || o.itl_jitter_cv < 0) {
+    return base::MakeError("mock: jitter CVs must be >= 0");
+  }
+  if (o.tokens_per_chunk < 1) return base::MakeError("mock: --tokens-per-chunk must be >= 1");
+  if (o.max_batch < 0) return base::MakeError("mock: --max-batch must be >= 0");
+  if (o.embedding_dim < 1) return base::MakeError("mock: --embedding-dim must be >= 1");
+  if (o.default_max_tokens < 1) return base::MakeError("mock: --default-max-tokens must be >= 1");
+  if (o.reasoning_tokens < 0) return base::MakeError("mock: --reasoning-tokens must be >= 0");
+  if (o.port < 0 || o.port > 65535) return base::MakeError("mock: --port must be 0..65535");
+  if (o.max_threads < 16) return base::MakeError("mock: --max-threads must be >= 16");
+  return base::Ok{};
+}
+
+}  // namespace servebench::mock

@@ -1,0 +1,48 @@
+// Settings of the built-in OpenAI-compatible mock server.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runner/base/expected.h"
+#include "runner/base/flags.h"
+
+namespace servebench::mock {
+
+struct MockOptions {
+  std::string host = "127.0.0.1";
+  int64_t port = 8000;              // 0 picks a free port
+  std::vector<std::string> models;  // served model names; empty accepts any
+  // Timing.
+  double ttft_ms = 50;
+  double itl_ms = 10;  // gap between content events
+  int64_t tokens_per_chunk = 1;
+  double ttft_jitter_cv = 0;
+  double itl_jitter_cv = 0;
+  double prefill_us_per_token = 0;
+  int64_t max_batch = 0;  // 0 = unlimited concurrent decodes
+  // Tokens.
+  std::string tokenizer;  // sentencepiece .model; without it, prompt tokens are estimated
+  int64_t default_max_tokens = 64;
+  int64_t reasoning_tokens = 0;
+  int64_t embedding_dim = 384;
+  // Faults, each decided from (seed, request index) so a run is reproducible.
+  uint64_t seed = 0;
+  double error_rate = 0;
+  double rate_limit_rate = 0;
+  double disconnect_rate = 0;
+  double malformed_rate = 0;
+  double stall_ms = 0;
+  double stall_rate = 1;  // share of streams that stall when --stall-ms is set
+  std::string api_key;
+  // Ground truth.
+  std::string send_log;
+  int64_t max_threads = 12000;  // one per open connection
+};
+
+// Binds every mock flag to options; prefix is "" for `servebench mock`, "mock-" for `profile`.
+void RegisterMockFlags(base::FlagSet& flags, MockOptions& options, const std::string& prefix);
+base::Status ValidateMockOptions(const MockOptions& options);
+
+}  // namespace servebench::mock

@@ -1,0 +1,586 @@
+#include "mock/mock_server.h"
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "mock/batch_slots.h"
+#include "mock/connection_threads.h"
+#include "mock/openai_shapes.h"
+#include "mock/prompt_tokens.h"
+#include "mock/request_plan.h"
+#include "mock/send_log.h"
+#include "runner/base/clock.h"
+#include "runner/base/fd_limit.h"
+#include "runner/base/rng.h"
+
+namespace servebench::mock {
+namespace {
+
+using Json = nlohmann::json;
+
+// cpp-httplib as packaged listens with a backlog of 5; a burst of connects would then wait for
+// SYN retransmits (1 s). Linux lets a listening socket's backlog be raised by listening again.
+class ListeningServer : public httplib::Server {
+ public:
+  void RaiseBacklog(int backlog) { ::listen(svr_sock_.load(), backlog); }
+};
+
+struct Counters {
+  std::atomic<int64_t> requests{0}, ok{0}, server_errors{0}, rate_limited{0}, unauthorized{0},
+      bad_requests{0}, disconnects{0}, malformed{0}, stalls{0}, streams_active{0}, streams_peak{0};
+};
+
+MockStats Snapshot(const Counters& c) {
+  return {c.requests.load(),       c.ok.load(),           c.server_errors.load(),
+          c.rate_limited.load(),   c.unauthorized.load(), c.bad_requests.load(),
+          c.disconnects.load(),    c.malformed.load(),    c.stalls.load(),
+          c.streams_active.load(), c.streams_peak.load()};
+}
+
+uint64_t Fnv1a(std::string_view text) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+bool BoolAt(const Json& j, const char* key, bool fallback) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+int64_t IntAt(const Json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+// The text of a chat message's content: a string, or an array of {type: text, text} parts.
+std::string MessageText(const Json& content) {
+  if (content.is_string()) return content.get<std::string>();
+  std::string text;
+  if (content.is_array()) {
+    for (const auto& part : content) {
+      if (part.is_object() && part.contains("text") && part["text"].is_string()) {
+        text += part["text"].get<std::string>();
+      }
+    }
+  }
+  return text;
+}
+
+int64_t NsOfMs(double ms) { return static_cast<int64_t>(std::llround(ms * 1e6)); }
+
+// What one generation request asks for, taken from its JSON body.
+struct Ask {
+  std::string model;
+  bool chat = true;
+  bool stream = false;
+  bool include_usage = false;
+  LengthAsk length;
+  std::vector<std::string> prompts;
+};
+
+std::string ParseAsk(const Json& body, bool chat, Ask* ask) {
+  if (!body.is_object()) return "the body must be a JSON object";
+  if (!body.contains("model") || !body["model"].is_string()) return "'model' must be a string";
+  ask->model = body["model"].get<std::string>();
+  ask->chat = chat;
+  ask->stream = BoolAt(body, "stream", false);
+  if (const auto it = body.find("stream_options"); it != body.end() && it->is_object()) {
+    ask->include_usage = BoolAt(*it, "include_usage", false);
+  }
+  ask->length.max_tokens = IntAt(body, "max_completion_tokens");
+  if (ask->length.max_tokens <= 0) ask->length.max_tokens = IntAt(body, "max_tokens");
+  ask->length.min_tokens = IntAt(body, "min_tokens");
+  ask->length.ignore_eos = BoolAt(body, "ignore_eos", false);
+  if (ask->length.max_tokens < 0 || ask->length.min_tokens < 0) return "token limits must be >= 0";
+  if (chat) {
+    const auto it = body.find("messages");
+    if (it == body.end() || !it->is_array() || it->empty())
+      return "'messages' must be a non-empty array";
+    for (const auto& m : *it) {
+      if (!m.is_object() || !m.contains("content")) return "each message needs 'content'";
+      ask->prompts.push_back(MessageText(m["content"]));
+    }
+  } else {
+    const auto it = body.find("prompt");
+    if (it == body.end()) return "'prompt' is required";
+    if (it->is_string()) {
+      ask->prompts.push_back(it->get<std::string>());
+    } else if (it->is_array()) {
+      for (const auto& p : *it) {
+        if (!p.is_string()) return "'prompt' must be a string or an array of strings";
+        ask->prompts.push_back(p.get<std::string>());
+      }
+    } else {
+      return "'prompt' must be a string or an array of strings";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+struct MockServer::Impl {
+  explicit Impl(MockOptions o) : options(std::move(o)), slots(options.max_batch) {}
+
+  MockOptions options;
+  ListeningServer server;
+  std::unique_ptr<PromptTokens> token_counter;
+  SendLog send_log;
+  BatchSlots slots;
+  Counters counters;
+  std::thread thread;
+  std::atomic<bool> stopped{false};
+
+  void Routes();
+  bool Authorized(const httplib::Request& req, httplib::Response& res);
+  bool ServesModel(const std::string& model) const;
+  void Generate(const httplib::Request& req, httplib::Response& res, bool chat);
+  void Embed(const httplib::Request& req, httplib::Response& res);
+  void Fail(httplib::Response& res, int status, std::string_view message, std::string_view type,
+            std::string_view code);
+  void Stream(const Ask& ask, uint64_t index, int64_t received_ns, int64_t prompt_tokens,
+              const std::string& request_id, httplib::Response& res);
+  void Whole(const Ask& ask, uint64_t index, int64_t received_ns, int64_t prompt_tokens,
+             const std::string& request_id, httplib::Response& res);
+  int64_t FirstTokenDueNs(base::Rng& rng, int64_t start_ns, int64_t prompt_tokens) const;
+  int64_t GapNs(base::Rng& rng) const;
+  void CountStreamStart();
+};
+
+void MockServer::Impl::Fail(httplib::Response& res, int status, std::string_view message,
+                            std::string_view type, std::string_view code) {
+  res.status = status;
+  res.set_content(ErrorBody(message, type, code), "application/json");
+}
+
+bool MockServer::Impl::Authorized(const httplib::Request& req, httplib::Response& res) {
+  if (options.api_key.empty()) return true;
+  if (req.get_header_value("Authorization") == "Bearer " + options.api_key) return true;
+  ++counters.unauthorized;
+  Fail(res, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+  return false;
+}
+
+bool MockServer::Impl::ServesModel(const std::string& model) const {
+  if (options.models.empty()) return true;
+  for (const auto& m : options.models) {
+    if (m == model) return true;
+  }
+  return false;
+}
+
+int64_t MockServer::Impl::FirstTokenDueNs(base::Rng& rng, int64_t start_ns,
+                                          int64_t prompt_tokens) const {
+  const double ttft = options.ttft_ms * rng.LognormalFactor(options.ttft_jitter_cv);
+  return start_ns + NsOfMs(ttft) +
+         static_cast<int64_t>(std::llround(options.prefill_us_per_token * 1e3 * prompt_tokens));
+}
+
+int64_t MockServer::Impl::GapNs(base::Rng& rng) const {
+  return NsOfMs(options.itl_ms * rng.LognormalFactor(options.itl_jitter_cv));
+}
+
+void MockServer::Impl::CountStreamStart() {
+  const int64_t active = ++counters.streams_active;
+  int64_t peak = counters.streams_peak.load();
+  while (active > peak && !counters.streams_peak.compare_exchange_weak(peak, active)) {
+  }
+}
+
+void MockServer::Impl::Generate(const httplib::Request& req, httplib::Response& res, bool chat) {
+  const int64_t received_ns = base::MonotonicNs();
+  const uint64_t index = static_cast<uint64_t>(counters.requests++);
+  if (!Authorized(req, res)) return;
+  const Json body = Json::parse(req.body, nullptr, false);
+  Ask ask;
+  if (body.is_discarded()) {
+    ++counters.bad_requests;
+    return Fail(res, 400, "The request body is not valid JSON.", "invalid_request_error",
+                "bad_json");
+  }
+  if (std::string problem = ParseAsk(body, chat, &ask); !problem.empty()) {
+    ++counters.bad_requests;
+    return Fail(res, 400, problem, "invalid_request_error", "invalid_value");
+  }
+  if (!ServesModel(ask.model)) {
+    ++counters.bad_requests;
+    return Fail(res, 404, "The model '" + ask.model + "' does not exist.", "NotFoundError",
+                "model_not_found");
+  }
+  const Faults faults = DecideFaults(options, index);
+  if (faults.server_error) {
+    ++counters.server_errors;
+    return Fail(res, 500, "mock: injected server error", "server_error", "internal_error");
+  }
+  if (faults.rate_limit) {
+    ++counters.rate_limited;
+    res.set_header("Retry-After", "1");
+    return Fail(res, 429, "mock: injected rate limit", "rate_limit_exceeded",
+                "rate_limit_exceeded");
+  }
+  int64_t prompt_tokens = 0;
+  for (const auto& p : ask.prompts) prompt_tokens += token_counter->Count(p);
+  const std::string request_id = req.get_header_value("X-Request-Id");
+  if (ask.stream) {
+    Stream(ask, index, received_ns, prompt_tokens, request_id, res);
+  } else {
+    Whole(ask, index, received_ns, prompt_tokens, request_id, res);
+  }
+}
+
+namespace {
+
+// The plan of one stream's token events: reasoning chunks first, then content chunks.
+struct ChunkPlan {
+  int64_t reasoning_tokens = 0;
+  int64_t content_tokens = 0;
+  int64_t per_chunk = 1;
+  int64_t reasoning_chunks() const { return (reasoning_tokens + per_chunk - 1) / per_chunk; }
+  int64_t content_chunks() const { return (content_tokens + per_chunk - 1) / per_chunk; }
+  int64_t chunks() const { return reasoning_chunks() + content_chunks(); }
+  bool IsReasoning(int64_t chunk) const { return chunk < reasoning_chunks(); }
+  // Tokens [first, last) of a chunk, in the request's token numbering.
+  std::pair<int64_t, int64_t> Tokens(int64_t chunk) const {
+    if (IsReasoning(chunk)) {
+      return {chunk * per_chunk, std::min(reasoning_tokens, (chunk + 1) * per_chunk)};
+    }
+    const int64_t c = chunk - reasoning_chunks();
+    return {reasoning_tokens + c * per_chunk,
+            reasoning_tokens + std::min(content_tokens, (c + 1) * per_chunk)};
+  }
+};
+
+std::string ChunkText(uint64_t index, std::pair<int64_t, int64_t> tokens) {
+  std::string text;
+  for (int64_t t = tokens.first; t < tokens.second; ++t) text += TokenText(index, t);
+  return text;
+}
+
+ChunkPlan PlanChunks(const MockOptions& o, const Ask& ask, uint64_t index) {
+  uint64_t prompt_hash = Fnv1a(std::to_string(index));
+  for (const auto& p : ask.prompts) prompt_hash ^= Fnv1a(p);
+  return ChunkPlan{ask.chat ? o.reasoning_tokens : 0, OutputTokens(o, ask.length, prompt_hash),
+                   o.tokens_per_chunk};
+}
+
+const char* FinishReason(const Ask& ask, const ChunkPlan& plan, const MockOptions& o) {
+  const int64_t cap = ask.length.max_tokens > 0 ? ask.length.max_tokens : o.default_max_tokens;
+  return plan.content_tokens >= cap ? "length" : "stop";
+}
+
+}  // namespace
+
+void MockServer::Impl::Stream(const Ask& ask, uint64_t index, int64_t received_ns,
+                              int64_t prompt_tokens, const std::string& request_id,
+                              httplib::Response& res) {
+  const Faults faults = DecideFaults(options, index);
+  const ChunkPlan plan = PlanChunks(options, ask, index);
+  const Usage usage{prompt_tokens, plan.reasoning_tokens + plan.content_tokens,
+                    plan.reasoning_tokens};
+  auto shapes = std::make_shared<ChunkShapes>(
+      (ask.chat ? "chatcmpl-mock-" : "cmpl-mock-") + std::to_string(index),
+      ask.chat ? "chat.completion.chunk" : "text_completion", ask.model, std::time(nullptr));
+  res.set_header("Cache-Control", "no-cache");
+  res.set_chunked_content_provider("text/event-stream", [this, ask, index, received_ns, request_id,
+                                                         faults, plan, usage,
+                                                         shapes](size_t, httplib::DataSink& sink) {
+    SendLogEntry log{index, request_id, ask.chat ? "chat" : "completions", 200, received_ns, {},
+                     {},    {}};
+    int64_t due_ns = 0;
+    auto write = [&](std::string_view event, bool content) {
+      log.events_ns.push_back(base::MonotonicNs());
+      log.due_ns.push_back(due_ns);
+      log.content_events.push_back(content ? 1 : 0);
+      return sink.write(event.data(), event.size());
+    };
+    slots.Acquire();
+    CountStreamStart();
+    base::Rng rng(base::HashOf(options.seed, index, 0x717e));
+    due_ns = FirstTokenDueNs(rng, base::MonotonicNs(), usage.prompt_tokens);
+    const int64_t middle = plan.chunks() / 2;
+    bool alive = true;
+    std::string event;
+    for (int64_t chunk = 0; alive && chunk < plan.chunks(); ++chunk) {
+      const std::string text = ChunkText(index, plan.Tokens(chunk));
+      event = !ask.chat                 ? shapes->CompletionText(text)
+              : plan.IsReasoning(chunk) ? shapes->ChatDelta("reasoning_content", text)
+                                        : shapes->ChatDelta("content", text);
+      if (chunk == 0 && ask.chat) {
+        // The role delta and the first token leave in one write, as a real server's
+        // first decode step produces them together.
+        event = shapes->ChatRole() + event;
+        log.events_ns.push_back(0);  // stamped with the first token below
+        log.due_ns.push_back(due_ns);
+        log.content_events.push_back(0);
+      }
+      if (chunk > 0) due_ns += GapNs(rng);
+      if (chunk == middle && faults.stall) {
+        ++counters.stalls;
+        due_ns += NsOfMs(options.stall_ms);
+      }
+      base::SleepUntilNs(due_ns);
+      alive = write(event, true);
+      if (chunk == 0 && ask.chat) log.events_ns[0] = log.events_ns[1];
+      if (alive && chunk == middle && faults.malformed) {
+        ++counters.malformed;
+        alive = write(MalformedEvent(), false);
+      }
+      if (alive && chunk == middle && faults.disconnect) {
+        ++counters.disconnects;
+        alive = false;  // returning false below makes cpp-httplib drop the connection
+      }
+    }
+    if (alive) {
+      const char* reason = FinishReason(ask, plan, options);
+      alive =
+          write(ask.chat ? shapes->ChatFinish(reason) : shapes->CompletionFinish(reason), false);
+      if (alive && ask.include_usage) alive = write(shapes->UsageEvent(usage), false);
+      if (alive) alive = write(DoneEvent(), false);
+      if (alive) {
+        sink.done();
+        ++counters.ok;
+      }
+    }
+    --counters.streams_active;
+    slots.Release();
+    send_log.Write(log);
+    return alive;
+  });
+}
+
+void MockServer::Impl::Whole(const Ask& ask, uint64_t index, int64_t received_ns,
+                             int64_t prompt_tokens, const std::string& request_id,
+                             httplib::Response& res) {
+  const ChunkPlan plan = PlanChunks(options, ask, index);
+  slots.Acquire();
+  base::Rng rng(base::HashOf(options.seed, index, 0x717e));
+  int64_t due_ns = FirstTokenDueNs(rng, base::MonotonicNs(), prompt_tokens);
+  for (int64_t chunk = 1; chunk < plan.chunks(); ++chunk) due_ns += GapNs(rng);
+  std::string reasoning, content;
+  for (int64_t chunk = 0; chunk < plan.chunks(); ++chunk) {
+    (plan.IsReasoning(chunk) ? reasoning : content) += ChunkText(index, plan.Tokens(chunk));
+  }
+  const Usage usage{prompt_tokens, plan.reasoning_tokens + plan.content_tokens,
+                    plan.reasoning_tokens};
+  Json message = {{"role", "assistant"}, {"content", content}};
+  if (!reasoning.empty()) message["reasoning_content"] = reasoning;
+  const char* reason = FinishReason(ask, plan, options);
+  Json choice =
+      ask.chat
+          ? Json{{"index", 0},
+                 {"message", message},
+                 {"logprobs", nullptr},
+                 {"finish_reason", reason}}
+          : Json{{"index", 0}, {"text", content}, {"logprobs", nullptr}, {"finish_reason", reason}};
+  const std::string body = Json{
+      {"id", (ask.chat ? "chatcmpl-mock-" : "cmpl-mock-") + std::to_string(index)},
+      {"object", ask.chat ? "chat.completion" : "text_completion"},
+      {"created", std::time(nullptr)},
+      {"model", ask.model},
+      {"choices", Json::array({choice})},
+      {"usage", Json::parse(UsageJson(
+                    usage))}}.dump();
+  base::SleepUntilNs(due_ns);
+  slots.Release();
+  send_log.Write({index,
+                  request_id,
+                  ask.chat ? "chat" : "completions",
+                  200,
+                  received_ns,
+                  {base::MonotonicNs()},
+                  {due_ns},
+                  {1}});
+  ++counters.ok;
+  res.set_content(body, "application/json");
+}
+
+void MockServer::Impl::Embed(const httplib::Request& req, httplib::Response& res) {
+  const int64_t received_ns = base::MonotonicNs();
+  const uint64_t index = static_cast<uint64_t>(counters.requests++);
+  if (!Authorized(req, res)) return;
+  const Json body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("model") ||
+      !body["model"].is_string() || !body.contains("input")) {
+    ++counters.bad_requests;
+    return Fail(res, 400, "An embeddings request needs 'model' (string) and 'input'.",
+                "invalid_request_error", "invalid_value");
+  }
+  const std::string model = body["model"].get<std::string>();
+  if (!ServesModel(model)) {
+    ++counters.bad_requests;
+    return Fail(res, 404, "The model '" + model + "' does not exist.", "NotFoundError",
+                "model_not_found");
+  }
+  const Faults faults = DecideFaults(options, index);
+  if (faults.server_error || faults.rate_limit) {
+    ++(faults.server_error ? counters.server_errors : counters.rate_limited);
+    if (faults.rate_limit) res.set_header("Retry-After", "1");
+    return Fail(res, faults.server_error ? 500 : 429, "mock: injected fault",
+                faults.server_error ? "server_error" : "rate_limit_exceeded",
+                faults.server_error ? "internal_error" : "rate_limit_exceeded");
+  }
+  // Inputs: a string, an array of strings, an array of token ids, or an array of those arrays.
+  std::vector<std::string> texts;
+  int64_t tokens = 0;
+  const Json& input = body["input"];
+  auto add = [&](const Json& item) {
+    if (item.is_string()) {
+      texts.push_back(item.get<std::string>());
+      tokens += token_counter->Count(texts.back());
+      return true;
+    }
+    if (item.is_array() && std::all_of(item.begin(), item.end(),
+                                       [](const Json& t) { return t.is_number_integer(); })) {
+      texts.push_back(item.dump());
+      tokens += static_cast<int64_t>(item.size());
+      return true;
+    }
+    return false;
+  };
+  const bool token_list = input.is_array() && !input.empty() && input[0].is_number_integer();
+  bool valid = token_list || input.is_string() ? add(input) : input.is_array() && !input.empty();
+  if (!token_list && input.is_array()) {
+    for (const auto& item : input) valid = valid && add(item);
+  }
+  if (!valid) {
+    ++counters.bad_requests;
+    return Fail(res, 400, "'input' must be a string, an array of strings, or token ids.",
+                "invalid_request_error", "invalid_value");
+  }
+  const std::string format = body.value("encoding_format", std::string("float"));
+  if (format != "float" && format != "base64") {
+    ++counters.bad_requests;
+    return Fail(res, 400, "'encoding_format' must be 'float' or 'base64'.", "invalid_request_error",
+                "invalid_value");
+  }
+  Json data = Json::array();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const uint64_t h = Fnv1a(texts[i]) ^ options.seed;
+    std::vector<float> v(static_cast<size_t>(options.embedding_dim));
+    double norm = 0;
+    for (size_t d = 0; d < v.size(); ++d) {
+      v[d] = static_cast<float>(base::UnitOf(h, d) * 2 - 1);
+      norm += double{v[d]} * v[d];
+    }
+    for (auto& x : v) x = static_cast<float>(x / std::sqrt(norm));
+    Json embedding = format == "float"
+                         ? Json(v)
+                         : Json(Base64(std::string_view(reinterpret_cast<const char*>(v.data()),
+                                                        v.size() * sizeof(float))));
+    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding}});
+  }
+  base::Rng rng(base::HashOf(options.seed, index, 0x717e));
+  const int64_t due_ns = FirstTokenDueNs(rng, received_ns, tokens);
+  base::SleepUntilNs(due_ns);
+  send_log.Write({index,
+                  req.get_header_value("X-Request-Id"),
+                  "embeddings",
+                  200,
+                  received_ns,
+                  {base::MonotonicNs()},
+                  {due_ns},
+                  {1}});
+  ++counters.ok;
+  res.set_content(Json{{"object", "list"},
+                       {"data", data},
+                       {"model", model},
+                       {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}}
+                      .dump(),
+                  "application/json");
+}
+
+void MockServer::Impl::Routes() {
+  server.Get("/v1/models", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!Authorized(req, res)) return;
+    Json data = Json::array();
+    const std::vector<std::string> names =
+        options.models.empty() ? std::vector<std::string>{"mock-model"} : options.models;
+    for (const auto& name : names) {
+      data.push_back(
+          {{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", "servebench"}});
+    }
+    res.set_content(Json{{"object", "list"}, {"data", data}}.dump(), "application/json");
+  });
+  server.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+    Generate(req, res, true);
+  });
+  server.Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
+    Generate(req, res, false);
+  });
+  server.Post("/v1/embeddings",
+              [this](const httplib::Request& req, httplib::Response& res) { Embed(req, res); });
+  server.Get("/mock/stats", [this](const httplib::Request&, httplib::Response& res) {
+    const MockStats s = Snapshot(counters);
+    res.set_content(Json{{"requests", s.requests},
+                         {"ok", s.ok},
+                         {"server_errors", s.server_errors},
+                         {"rate_limited", s.rate_limited},
+                         {"unauthorized", s.unauthorized},
+                         {"bad_requests", s.bad_requests},
+                         {"disconnects", s.disconnects},
+                         {"malformed", s.malformed},
+                         {"stalls", s.stalls},
+                         {"streams_active", s.streams_active},
+                         {"streams_peak", s.streams_peak}}
+                        .dump(),
+                    "application/json");
+  });
+}
+
+MockServer::MockServer(MockOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+MockServer::~MockServer() { Stop(); }
+
+base::Expected<int> MockServer::Start() {
+  Impl& m = *impl_;
+  if (auto status = ValidateMockOptions(m.options); !status) return status.error();
+  auto counter = PromptTokens::Load(m.options.tokenizer);
+  if (!counter) return counter.error();
+  m.token_counter = std::move(*counter);
+  if (!m.send_log.Open(m.options.send_log)) {
+    return base::MakeError("mock: --send-log " + m.options.send_log + ": cannot open for writing");
+  }
+  base::RaiseFdLimit();
+  const size_t max_threads = static_cast<size_t>(m.options.max_threads);
+  m.server.new_task_queue = [max_threads] { return new ConnectionThreads(max_threads); };
+  m.server.set_tcp_nodelay(true);
+  m.server.set_keep_alive_max_count(std::numeric_limits<int>::max());
+  m.server.set_keep_alive_timeout(5);
+  m.server.set_read_timeout(30);
+  m.server.set_write_timeout(30);
+  m.Routes();
+  int port = static_cast<int>(m.options.port);
+  if (port == 0) {
+    port = m.server.bind_to_any_port(m.options.host);
+  } else if (!m.server.bind_to_port(m.options.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    return base::MakeError("mock: cannot listen on " + m.options.host + ":" +
+                           std::to_string(m.options.port) +
+                           " (is the port in use? --port 0 picks a free one)");
+  }
+  m.server.RaiseBacklog(4096);
+  m.thread = std::thread([&m] { m.server.listen_after_bind(); });
+  return port;
+}
+
+void MockServer::Stop() {
+  if (impl_->stopped.exchange(true)) return;
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+MockStats MockServer::Stats() const { return Snapshot(impl_->counters); }
+
+}  // namespace servebench::mock

@@ -1,0 +1,36 @@
+// What the mock will do with one request, decided up front from (seed, request index, body):
+// which faults strike, how many tokens it emits, and the text of each token.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mock/mock_options.h"
+
+namespace servebench::mock {
+
+struct Faults {
+  bool server_error = false;  // HTTP 500 with an OpenAI error body
+  bool rate_limit = false;    // HTTP 429 with Retry-After
+  bool disconnect = false;    // connection closed halfway through the stream
+  bool malformed = false;     // one event of invalid JSON halfway through
+  bool stall = false;         // a pause of --stall-ms halfway through
+};
+
+// Each fault is an independent draw from (seed, index, fault); HTTP faults exclude stream faults.
+Faults DecideFaults(const MockOptions& options, uint64_t request_index);
+
+struct LengthAsk {
+  int64_t max_tokens = 0;  // 0 when the request gave none
+  int64_t min_tokens = 0;
+  bool ignore_eos = false;
+};
+
+// Output tokens: exactly the maximum when ignore_eos or min_tokens asks for it, else a
+// deterministic length in [max/2, max] derived from the prompt.
+int64_t OutputTokens(const MockOptions& options, const LengthAsk& ask, uint64_t prompt_hash);
+
+// The text of output token i of a request: a space and a short word of lowercase letters.
+std::string TokenText(uint64_t request_index, int64_t token_index);
+
+}  // namespace servebench::mock

@@ -1,0 +1,37 @@
+// --send-log: one JSON line per request with the CLOCK_MONOTONIC time at which the first byte
+// of each event was handed to the socket. The ground truth that client timestamps are checked
+// against.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace servebench::mock {
+
+struct SendLogEntry {
+  uint64_t index = 0;
+  std::string request_id;  // the client's X-Request-Id header, when it sent one
+  std::string endpoint;
+  int status = 0;
+  int64_t received_ns = 0;
+  std::vector<int64_t> events_ns;
+  std::vector<int64_t> due_ns;          // per event: when the schedule meant it to leave
+  std::vector<uint8_t> content_events;  // per event: 1 when it carried generated text
+};
+
+class SendLog {
+ public:
+  bool Open(const std::string& path);  // empty path: logging off
+  bool enabled() const { return file_ != nullptr; }
+  void Write(const SendLogEntry& entry);
+  ~SendLog();
+
+ private:
+  std::mutex mutex_;
+  FILE* file_ = nullptr;
+};
+
+}  // namespace servebench::mock

@@ -1,0 +1,145 @@
+#include "runner/base/flags.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace servebench::base {
+
+bool ParseInt(const std::string& text, int64_t* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+bool ParseDouble(const std::string& text, double* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(text.c_str(), &end);
+  if (errno != 0 || *end != '\0' || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+bool ParseBool(const std::string& text, bool* out) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") {
+    *out = true;
+  } else if (text == "false" || text == "0" || text == "no" || text == "off") {
+    *out = false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void FlagSet::Bool(const std::string& name, bool* target, std::string help) {
+  flags_.push_back({name, std::move(help), false, [target](const std::string& v) -> std::string {
+                      if (v.empty()) {
+                        *target = true;
+                        return "";
+                      }
+                      return ParseBool(v, target) ? "" : "expected true or false, got '" + v + "'";
+                    }});
+}
+
+void FlagSet::Int(const std::string& name, int64_t* target, std::string help) {
+  flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
+                      return ParseInt(v, target) ? "" : "expected a whole number, got '" + v + "'";
+                    }});
+}
+
+void FlagSet::Double(const std::string& name, double* target, std::string help) {
+  flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
+                      return ParseDouble(v, target) ? "" : "expected a number, got '" + v + "'";
+                    }});
+}
+
+void FlagSet::String(const std::string& name, std::string* target, std::string help) {
+  flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
+                      *target = v;
+                      return "";
+                    }});
+}
+
+void FlagSet::StringList(const std::string& name, std::vector<std::string>* target,
+                         std::string help) {
+  flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
+                      target->push_back(v);
+                      return "";
+                    }});
+}
+
+void FlagSet::Custom(const std::string& name, std::function<std::string(const std::string&)> apply,
+                     std::string help, bool takes_value) {
+  flags_.push_back({name, std::move(help), takes_value, std::move(apply)});
+}
+
+void FlagSet::Alias(const std::string& alias, const std::string& name) {
+  aliases_.emplace_back(alias, name);
+}
+
+FlagSet::Flag* FlagSet::Find(const std::string& name) {
+  std::string canonical = name;
+  for (const auto& [alias, target] : aliases_) {
+    if (alias == name) canonical = target;
+  }
+  for (auto& f : flags_) {
+    if (f.name == canonical) return &f;
+  }
+  return nullptr;
+}
+
+Expected<std::vector<std::string>> FlagSet::Parse(const std::vector<std::string>& args) {
+  std::vector<std::string> positional;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.size() < 2 || arg[0] != '-' || arg == "--") {
+      positional.push_back(arg);
+      continue;
+    }
+    std::string name = arg;
+    std::string value;
+    bool has_inline_value = false;
+    if (const auto eq = arg.find('='); eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_inline_value = true;
+    }
+    Flag* flag = Find(name);
+    if (flag == nullptr) {
+      return MakeError(command_ + ": unknown flag " + name + " (see 'servebench " + command_ +
+                       " --help')");
+    }
+    if (flag->takes_value && !has_inline_value) {
+      if (i + 1 >= args.size()) return MakeError(command_ + ": " + name + " needs a value");
+      value = args[++i];
+    }
+    if (std::string problem = flag->apply(value); !problem.empty()) {
+      return MakeError(command_ + ": " + name + ": " + problem);
+    }
+    set_.push_back(flag->name);
+  }
+  return positional;
+}
+
+bool FlagSet::WasSet(const std::string& name) const {
+  return std::find(set_.begin(), set_.end(), name) != set_.end();
+}
+
+std::string FlagSet::Usage() const {
+  std::string out = "usage: servebench " + command_ + " [flags]\n";
+  for (const auto& f : flags_) {
+    std::string left = "  " + f.name + (f.takes_value ? " VALUE" : "");
+    if (left.size() < 36) left.resize(36, ' ');
+    out += left + " " + f.help + "\n";
+  }
+  return out;
+}
+
+}  // namespace servebench::base

@@ -1,0 +1,54 @@
+// A small command-line flag parser: each flag is bound to a variable, errors name the flag and
+// what it takes. Used by every subcommand.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runner/base/expected.h"
+
+namespace servebench::base {
+
+class FlagSet {
+ public:
+  explicit FlagSet(std::string command) : command_(std::move(command)) {}
+
+  void Bool(const std::string& name, bool* target, std::string help);
+  void Int(const std::string& name, int64_t* target, std::string help);
+  void Double(const std::string& name, double* target, std::string help);
+  void String(const std::string& name, std::string* target, std::string help);
+  void StringList(const std::string& name, std::vector<std::string>* target, std::string help);
+  // A flag whose value is checked and stored by the caller; the callback returns an error text.
+  void Custom(const std::string& name, std::function<std::string(const std::string&)> apply,
+              std::string help, bool takes_value = true);
+  // A second spelling for an existing flag (e.g. "-H" for "--header").
+  void Alias(const std::string& alias, const std::string& name);
+
+  // Parses args (without the program and command names); returns the positional arguments.
+  Expected<std::vector<std::string>> Parse(const std::vector<std::string>& args);
+  bool WasSet(const std::string& name) const;
+  std::string Usage() const;
+
+ private:
+  struct Flag {
+    std::string name;
+    std::string help;
+    bool takes_value;
+    std::function<std::string(const std::string&)> apply;
+  };
+  Flag* Find(const std::string& name);
+
+  std::string command_;
+  std::vector<Flag> flags_;
+  std::vector<std::pair<std::string, std::string>> aliases_;
+  std::vector<std::string> set_;
+};
+
+// Parsers shared by flags and config files; each returns false when the text is not a value.
+bool ParseInt(const std::string& text, int64_t* out);
+bool ParseDouble(const std::string& text, double* out);
+bool ParseBool(const std::string& text, bool* out);
+
+}  // namespace servebench::base

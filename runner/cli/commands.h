@@ -1,0 +1,15 @@
+// The subcommands of the servebench binary. Each takes the arguments after its name and
+// returns the process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace servebench::cli {
+
+using Args = std::vector<std::string>;
+
+int MockCommand(const Args& args);
+int CorpusCommand(const Args& args);
+
+}  // namespace servebench::cli

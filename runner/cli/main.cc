@@ -1,0 +1,37 @@
+// servebench: load-tests OpenAI-compatible inference servers. This file only dispatches.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "runner/cli/commands.h"
+#include "runner/cli/version.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: servebench COMMAND [flags]\n"
+    "commands:\n"
+    "  mock      run the built-in OpenAI-compatible mock server\n"
+    "  corpus    print the generated prompt corpus (text for tokenizers and prompts)\n"
+    "  version   print the version\n"
+    "'servebench COMMAND --help' lists a command's flags.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace servebench::cli;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  const Args args(argv + 2, argv + argc);
+  if (command == "mock") return MockCommand(args);
+  if (command == "corpus") return CorpusCommand(args);
+  if (command == "version" || command == "--version") {
+    std::printf("servebench %s\n", kVersion);
+    return 0;
+  }
+  std::fprintf(stderr, "servebench: unknown command '%s'\n%s", command.c_str(), kUsage);
+  return 2;
+}

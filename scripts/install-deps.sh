@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages servebench needs to build and test. Idempotent: installs only what is missing.
+set -euo pipefail
+packages=(g++ cmake make pkg-config git clang-format
+  libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev
+  libsentencepiece-dev sentencepiece libgtest-dev libgmock-dev libbenchmark-dev
+  libbenchmark-tools python3 python3-scipy wrk)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

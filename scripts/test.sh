@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds and runs every test: the Release build (with the benchmarks run once as a smoke test,
+# and the OpenAI SDK compatibility check), then an ASan+UBSan build of the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=${JOBS:-2}
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+clang-format --dry-run --Werror $(git ls-files '*.cc' '*.h')
+(cd build && ctest --output-on-failure -j"$jobs")
+build/servebench_bench --benchmark_min_time=0.01 >/dev/null
+bash tests/sdk/run.sh build/servebench
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSERVEBENCH_SANITIZE=ON -DSERVEBENCH_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs")

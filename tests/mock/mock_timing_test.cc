@@ -1,0 +1,121 @@
+// The mock's timing, checked against its own send log and the test client's receive times.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "tests/support/mock_fixture.h"
+#include "tests/support/send_log_reader.h"
+
+namespace servebench::testing {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          (name + "-" + std::to_string(::getpid()) + ".jsonl"))
+      .string();
+}
+
+TEST(MockTiming, EventsFollowAbsoluteTargetsAndMatchWhatTheClientReceives) {
+  mock::MockOptions o;
+  o.ttft_ms = 30;
+  o.itl_ms = 5;
+  o.send_log = TempPath("timing");
+  std::vector<HttpReply> replies(8);
+  {
+    RunningMock mock(o);
+    std::vector<std::thread> clients;
+    for (size_t i = 0; i < replies.size(); ++i) {
+      clients.emplace_back([&, i] {
+        replies[i] =
+            mock.Chat({{"stream", true}, {"max_completion_tokens", 20}, {"ignore_eos", true}},
+                      {"X-Request-Id: r" + std::to_string(i)});
+      });
+    }
+    for (auto& c : clients) c.join();
+  }
+  const auto log = ReadSendLog(o.send_log);
+  ASSERT_EQ(log.size(), replies.size());
+  std::vector<double> ttft_ms, gap_ms, lateness_ms, delivery_ms;
+  for (const auto& entry : log) {
+    const auto content = entry.ContentNs();
+    const auto due = entry.ContentDueNs();
+    ASSERT_EQ(content.size(), 20u);
+    ttft_ms.push_back((content[0] - entry.received_ns) / 1e6);
+    for (size_t k = 0; k < content.size(); ++k) {
+      EXPECT_GE(content[k], due[k]);  // never early
+      lateness_ms.push_back((content[k] - due[k]) / 1e6);
+      // Absolute schedule: the targets are exactly one ITL apart, whatever the lateness.
+      if (k > 0) {
+        EXPECT_EQ(due[k] - due[k - 1], 5'000'000);
+        gap_ms.push_back((content[k] - content[k - 1]) / 1e6);
+      }
+    }
+    const int index = std::stoi(entry.request_id.substr(1));
+    const auto events = ReadSse(replies[index]);
+    std::vector<int64_t> received;
+    for (const auto& e : events) {
+      if (e.data.find("\"content\":\" ") != std::string::npos) received.push_back(e.first_byte_ns);
+    }
+    ASSERT_EQ(received.size(), content.size());
+    for (size_t k = 0; k < content.size(); ++k) {
+      EXPECT_GE(received[k], content[k]);  // a byte arrives after it was sent
+      delivery_ms.push_back((received[k] - content[k]) / 1e6);
+    }
+  }
+  EXPECT_NEAR(Median(ttft_ms), 30, 3);
+  EXPECT_NEAR(Median(gap_ms), 5, 1);
+  EXPECT_LT(Median(lateness_ms), 1.0);
+  EXPECT_LT(Median(delivery_ms), 1.0);
+  std::filesystem::remove(o.send_log);
+}
+
+TEST(MockTiming, MaxBatchMakesLaterStreamsWaitForASlot) {
+  mock::MockOptions o;
+  o.ttft_ms = 5;
+  o.itl_ms = 1;
+  o.max_batch = 1;
+  o.send_log = TempPath("batch");
+  {
+    RunningMock mock(o);
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 3; ++i) {
+      clients.emplace_back([&] {
+        mock.Chat({{"stream", true}, {"max_completion_tokens", 10}, {"ignore_eos", true}});
+      });
+    }
+    for (auto& c : clients) c.join();
+  }
+  auto log = ReadSendLog(o.send_log);
+  ASSERT_EQ(log.size(), 3u);
+  std::sort(log.begin(), log.end(),
+            [](const auto& a, const auto& b) { return a.events_ns[0] < b.events_ns[0]; });
+  for (size_t i = 1; i < log.size(); ++i) {
+    // With one decode slot, a stream's first event comes after the previous stream's last.
+    EXPECT_GT(log[i].events_ns.front(), log[i - 1].events_ns.back());
+  }
+  std::filesystem::remove(o.send_log);
+}
+
+TEST(MockTiming, PrefillCostGrowsWithThePrompt) {
+  mock::MockOptions o;
+  o.ttft_ms = 1;
+  o.itl_ms = 0;
+  o.prefill_us_per_token = 100;  // 4 bytes a token without a tokenizer
+  o.send_log = TempPath("prefill");
+  {
+    RunningMock mock(o);
+    const std::string long_prompt(4000, 'a');  // 1000 tokens: 100 ms of prefill
+    mock.Chat({{"stream", true},
+               {"max_tokens", 1},
+               {"ignore_eos", true},
+               {"messages", {{{"role", "user"}, {"content", long_prompt}}}}});
+  }
+  const auto log = ReadSendLog(o.send_log);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_GE(log[0].ContentNs()[0] - log[0].received_ns, 101'000'000);
+  std::filesystem::remove(o.send_log);
+}
+
+}  // namespace
+}  // namespace servebench::testing

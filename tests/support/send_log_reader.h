@@ -1,0 +1,45 @@
+// Reads the mock's --send-log back for tests.
+#pragma once
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace servebench::testing {
+
+struct LoggedRequest {
+  std::string request_id;
+  int64_t received_ns = 0;
+  std::vector<int64_t> events_ns;
+  std::vector<int64_t> due_ns;
+  std::vector<int> content;
+  std::vector<int64_t> ContentNs() const { return OfContent(events_ns); }
+  std::vector<int64_t> ContentDueNs() const { return OfContent(due_ns); }
+  std::vector<int64_t> OfContent(const std::vector<int64_t>& all) const {
+    std::vector<int64_t> out;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (content[i]) out.push_back(all[i]);
+    }
+    return out;
+  }
+};
+
+inline std::vector<LoggedRequest> ReadSendLog(const std::string& path) {
+  std::vector<LoggedRequest> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    out.push_back({j["request_id"], j["received_ns"], j["events_ns"], j["due_ns"], j["content"]});
+  }
+  return out;
+}
+
+inline double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace servebench::testing
