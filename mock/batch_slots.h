@@ -11,14 +11,17 @@ class BatchSlots {
  public:
   explicit BatchSlots(int64_t capacity) : capacity_(capacity) {}
 
-  void Acquire() {
-    if (capacity_ <= 0) return;
+  // Returns whether the caller had to wait for a slot.
+  bool Acquire() {
+    if (capacity_ <= 0) return false;
     std::unique_lock lock(mutex_);
     const uint64_t ticket = next_ticket_++;
+    const bool free = ticket == now_serving_ && active_ < capacity_;
     changed_.wait(lock, [&] { return ticket == now_serving_ && active_ < capacity_; });
     ++active_;
     ++now_serving_;
     changed_.notify_all();
+    return !free;
   }
 
   void Release() {

@@ -303,10 +303,11 @@ void MockServer::Impl::Stream(const Ask& ask, uint64_t index, int64_t received_n
       log.content_events.push_back(content ? 1 : 0);
       return sink.write(event.data(), event.size());
     };
-    slots.Acquire();
+    // Prefill starts when the request arrived, or when it got a decode slot after waiting.
+    const int64_t admitted_ns = slots.Acquire() ? base::MonotonicNs() : received_ns;
     CountStreamStart();
     base::Rng rng(base::HashOf(options.seed, index, 0x717e));
-    due_ns = FirstTokenDueNs(rng, base::MonotonicNs(), usage.prompt_tokens);
+    due_ns = FirstTokenDueNs(rng, admitted_ns, usage.prompt_tokens);
     const int64_t middle = plan.chunks() / 2;
     bool alive = true;
     std::string event;
@@ -362,9 +363,9 @@ void MockServer::Impl::Whole(const Ask& ask, uint64_t index, int64_t received_ns
                              int64_t prompt_tokens, const std::string& request_id,
                              httplib::Response& res) {
   const ChunkPlan plan = PlanChunks(options, ask, index);
-  slots.Acquire();
+  const int64_t admitted_ns = slots.Acquire() ? base::MonotonicNs() : received_ns;
   base::Rng rng(base::HashOf(options.seed, index, 0x717e));
-  int64_t due_ns = FirstTokenDueNs(rng, base::MonotonicNs(), prompt_tokens);
+  int64_t due_ns = FirstTokenDueNs(rng, admitted_ns, prompt_tokens);
   for (int64_t chunk = 1; chunk < plan.chunks(); ++chunk) due_ns += GapNs(rng);
   std::string reasoning, content;
   for (int64_t chunk = 0; chunk < plan.chunks(); ++chunk) {

@@ -11,5 +11,6 @@ using Args = std::vector<std::string>;
 
 int MockCommand(const Args& args);
 int CorpusCommand(const Args& args);
+int ProfileCommand(const Args& args);
 
 }  // namespace servebench::cli

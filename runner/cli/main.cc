@@ -3,14 +3,15 @@
 #include <cstring>
 #include <string>
 
+#include "runner/base/version.h"
 #include "runner/cli/commands.h"
-#include "runner/cli/version.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: servebench COMMAND [flags]\n"
     "commands:\n"
+    "  profile   load-test a server once and report its metrics (AIPerf's flags)\n"
     "  mock      run the built-in OpenAI-compatible mock server\n"
     "  corpus    print the generated prompt corpus (text for tokenizers and prompts)\n"
     "  version   print the version\n"
@@ -26,10 +27,11 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const Args args(argv + 2, argv + argc);
+  if (command == "profile") return ProfileCommand(args);
   if (command == "mock") return MockCommand(args);
   if (command == "corpus") return CorpusCommand(args);
   if (command == "version" || command == "--version") {
-    std::printf("servebench %s\n", kVersion);
+    std::printf("servebench %s\n", servebench::base::kVersion);
     return 0;
   }
   std::fprintf(stderr, "servebench: unknown command '%s'\n%s", command.c_str(), kUsage);

@@ -1,5 +1,5 @@
 #pragma once
 
-namespace servebench::cli {
+namespace servebench::base {
 inline constexpr const char* kVersion = "0.1.0";
 }

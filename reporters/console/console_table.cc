@@ -1,0 +1,75 @@
+#include "reporters/console/console_table.h"
+
+#include <cstdio>
+
+namespace servebench::reporters {
+namespace {
+
+// 1234.5 -> "1,234.50"
+std::string Grouped(double v, int decimals = 2) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  std::string s = buffer;
+  const size_t dot = s.find('.') == std::string::npos ? s.size() : s.find('.');
+  const size_t digits_start = s[0] == '-' ? 1 : 0;
+  for (size_t i = dot; i > digits_start + 3; i -= 3) s.insert(i - 3, ",");
+  return s;
+}
+
+std::string Pad(const std::string& s, size_t width, bool left) {
+  if (s.size() >= width) return s;
+  return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
+}
+
+// The per-request rows shown, in order; the rest stay in the files.
+constexpr const char* kShown[] = {
+    "time_to_first_token",    "time_to_second_token",  "request_latency",
+    "inter_token_latency",    "inter_chunk_latency",   "output_token_throughput_per_user",
+    "output_sequence_length", "input_sequence_length", "schedule_lag"};
+constexpr const char* kShownValues[] = {
+    "output_token_throughput", "request_throughput", "goodput",
+    "good_request_count",      "request_count",      "error_request_count",
+    "achieved_request_rate"};
+
+}  // namespace
+
+std::string ConsoleTable(const ProfileReport& r, const std::vector<std::string>& files) {
+  constexpr size_t kLabel = 42, kColumn = 11;
+  std::string out = Pad("", 20, true) + "servebench | LLM metrics  (" + r.title + ")\n";
+  out += Pad("Metric", kLabel, true);
+  for (const char* h : {"avg", "min", "max", "p99", "p90", "p50", "std"})
+    out += Pad(h, kColumn, false);
+  out += "\n";
+  for (const char* key : kShown) {
+    const auto* d = r.summary.Distribution(key);
+    if (d == nullptr) continue;
+    const auto& s = d->stats;
+    out += Pad(d->label + " (" + d->unit + ")", kLabel, true);
+    for (double v : {s.avg, s.min, s.max, s.p99, s.p90, s.p50, s.std})
+      out += Pad(Grouped(v), kColumn, false);
+    out += "\n";
+  }
+  for (const char* key : kShownValues) {
+    const auto* v = r.summary.Value(key);
+    if (v == nullptr) continue;
+    const bool whole = v->unit == "requests";
+    out += Pad(v->label + " (" + v->unit + ")", kLabel, true) +
+           Pad(whole ? Grouped(v->value, 0) : Grouped(v->value), kColumn, false) + "\n";
+  }
+  if (!r.summary.errors.empty()) {
+    out += "\nErrors:\n";
+    for (const auto& e : r.summary.errors) {
+      out += "  " + std::to_string(e.count) + " x [" + std::to_string(e.code) + " " + e.type +
+             "] " + e.message + "\n";
+    }
+  }
+  for (const auto& w : r.summary.warnings) out += "warning: " + w + "\n";
+  if (r.was_cancelled) out += "warning: the run was interrupted; these are partial results\n";
+  out += "\nCommand: " + r.command + "\n";
+  out += "Benchmark duration: " + Grouped(r.duration_s) + " s\n";
+  out += "Files:\n";
+  for (const auto& f : files) out += "  " + f + "\n";
+  return out;
+}
+
+}  // namespace servebench::reporters

@@ -1,0 +1,65 @@
+// The flags of `servebench profile` (AIPerf's names) and their resolution into a case.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "mock/mock_options.h"
+#include "runner/base/expected.h"
+#include "runner/base/flags.h"
+#include "runner/engine/run_case.h"
+#include "runner/inputs/prompts.h"
+#include "runner/metrics/request_metrics.h"
+#include "runner/metrics/summary.h"
+
+namespace servebench::cli {
+
+struct ProfileFlags {
+  std::string model, url = "mock", endpoint_type = "chat", endpoint;
+  bool streaming = false;
+  int64_t concurrency = 0;
+  double request_rate = 0;
+  std::string arrival_pattern = "poisson";
+  double arrival_smoothness = 1;
+  int64_t request_count = 0;
+  double benchmark_duration = 0, benchmark_grace_period = 30;
+  int64_t warmup_request_count = 0;
+  int64_t random_seed = 0;
+  double request_cancellation_rate = 0, request_cancellation_delay = 0;
+  int64_t isl = 550, isl_stddev = 0, osl = 0, osl_stddev = 0;
+  int64_t prompt_prefix_pool_size = 0, prompt_prefix_length = 0;
+  std::string prompt_corpus, tokenizer;
+  std::string api_key;
+  std::vector<std::string> headers, extra_inputs;
+  std::string token_count_source = "auto";
+  bool use_server_token_count = false;
+  std::string goodput;
+  std::string artifact_dir;
+  double request_timeout_seconds = 600;
+  bool insecure = false, use_legacy_max_tokens = false;
+  mock::MockOptions mock;
+};
+
+void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f);
+
+// Everything a profile run needs, checked and resolved.
+struct ProfilePlan {
+  engine::CaseOptions run;
+  inputs::PromptOptions prompts;
+  metrics::TokenCountSource token_source = metrics::TokenCountSource::kAuto;
+  std::vector<metrics::Slo> slos;
+  bool use_mock = false;
+  std::string base_url;  // without the endpoint path
+  std::string title, stimulus;
+};
+
+base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f);
+// The options as written to result files, with secrets replaced by <redacted>.
+nlohmann::json RedactedConfig(const ProfileFlags& f);
+std::string RedactedCommand(const std::vector<std::string>& argv);
+// --extra-inputs values: key:value pairs (typed) or JSON objects, merged in order.
+base::Expected<nlohmann::json> ParseExtraInputs(const std::vector<std::string>& items);
+
+}  // namespace servebench::cli

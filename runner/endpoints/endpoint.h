@@ -1,0 +1,60 @@
+// The OpenAI-compatible APIs (wire.md): building a request body, and reading one streamed event
+// or one whole response body into what the metrics need.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runner/base/expected.h"
+
+namespace servebench::endpoints {
+
+enum class EndpointType { kChat, kCompletions, kEmbeddings };
+
+base::Expected<EndpointType> ParseEndpointType(const std::string& name);
+const char* Name(EndpointType type);
+const char* DefaultPath(EndpointType type);
+bool ProducesTokens(EndpointType type);
+
+struct BodyOptions {
+  std::string model;
+  bool streaming = false;
+  bool include_usage = true;       // stream_options.include_usage when streaming
+  bool legacy_max_tokens = false;  // chat: max_tokens instead of max_completion_tokens
+  nlohmann::json extra = nlohmann::json::object();  // merged into the top level
+};
+
+// max_tokens <= 0 leaves the output length to the server.
+std::string BuildBody(EndpointType type, const BodyOptions& options, const std::string& prompt,
+                      int64_t max_tokens);
+
+struct Usage {
+  int64_t prompt_tokens = -1;  // -1: not reported
+  int64_t completion_tokens = -1;
+  int64_t reasoning_tokens = -1;
+  bool operator==(const Usage&) const = default;
+};
+
+// What one event (or one non-streamed body) carried.
+struct Chunk {
+  std::string text;       // generated content
+  std::string reasoning;  // reasoning_content / reasoning
+  bool tool_call = false;
+  bool embedding = false;  // an embeddings body with at least one vector
+  std::optional<Usage> usage;
+  std::optional<std::string> error;  // an error object inside the stream or body
+  bool malformed = false;            // not JSON
+  bool done = false;                 // [DONE]
+  bool IsContent() const { return !text.empty() || !reasoning.empty() || tool_call || embedding; }
+};
+
+Chunk ParseEvent(EndpointType type, std::string_view data);
+Chunk ParseBody(EndpointType type, std::string_view body);
+
+// The message of an OpenAI error body ({"error": {"message", "type"}}), or the body itself.
+std::pair<std::string, std::string> ErrorTypeAndMessage(std::string_view body);
+
+}  // namespace servebench::endpoints

@@ -1,0 +1,197 @@
+#include "runner/engine/run_case.h"
+
+#include <algorithm>
+#include <limits>
+#include <queue>
+
+#include "runner/base/clock.h"
+#include "runner/base/rng.h"
+
+namespace servebench::engine {
+namespace {
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMaxWaitNs = 50'000'000;  // how often the loop looks at Ctrl-C
+constexpr int64_t kProgressEveryNs = 250'000'000;
+
+int64_t Ns(double seconds) { return static_cast<int64_t>(seconds * 1e9); }
+
+// The request bodies, built before t0: one per prompt, with and without stream_options.
+class Bodies {
+ public:
+  Bodies(const CaseOptions& o, const std::vector<inputs::Prompt>& prompts) {
+    endpoints::BodyOptions body = o.body;
+    for (bool usage : {true, false}) {
+      body.include_usage = usage && o.body.include_usage;
+      auto& list = usage ? with_usage_ : without_usage_;
+      for (const auto& p : prompts) {
+        list.push_back(std::make_shared<const std::string>(
+            endpoints::BuildBody(o.type, body, p.text, p.max_tokens)));
+      }
+    }
+  }
+  std::shared_ptr<const std::string> Get(size_t index, bool usage) const {
+    const auto& list = usage ? with_usage_ : without_usage_;
+    return list[index % list.size()];
+  }
+
+ private:
+  std::vector<std::shared_ptr<const std::string>> with_usage_, without_usage_;
+};
+
+class CaseRunner {
+ public:
+  CaseRunner(const CaseOptions& o, const std::vector<inputs::Prompt>& prompts,
+             records::RecordSink& sink, const std::atomic<int>& interrupts,
+             const std::function<void(const Progress&)>& on_progress)
+      : o_(o),
+        prompts_(prompts),
+        bodies_(o, prompts),
+        sink_(sink),
+        interrupts_(interrupts),
+        on_progress_(on_progress),
+        transport_(o.transport) {
+    include_usage_ = o.body.streaming && o.body.include_usage;
+  }
+
+  CaseOutcome Run() {
+    if (o_.warmup_count > 0) Phase(true, o_.warmup_count, 0);
+    outcome_.start_ns = base::MonotonicNs();
+    if (interrupts_.load() == 0)
+      Phase(false, o_.duration_s > 0 ? 0 : o_.request_count, Ns(o_.duration_s));
+    outcome_.end_ns = base::MonotonicNs();
+    outcome_.include_usage_dropped = o_.body.streaming && o_.body.include_usage && !include_usage_;
+    return outcome_;
+  }
+
+ private:
+  void Phase(bool warmup, uint64_t count, int64_t duration_ns);
+  void Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id);
+  void Finish(records::Record record, bool warmup);
+
+  const CaseOptions& o_;
+  const std::vector<inputs::Prompt>& prompts_;
+  Bodies bodies_;
+  records::RecordSink& sink_;
+  const std::atomic<int>& interrupts_;
+  const std::function<void(const Progress&)>& on_progress_;
+  transport::CurlMultiTransport transport_;
+  CaseOutcome outcome_;
+  bool include_usage_ = true;
+  bool usage_retry_used_ = false;
+  uint64_t next_id_ = 0;
+  uint64_t done_ = 0, errors_ = 0;
+  std::priority_queue<std::pair<int64_t, uint64_t>, std::vector<std::pair<int64_t, uint64_t>>,
+                      std::greater<>>
+      cancels_;
+};
+
+void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id) {
+  const size_t index = request_id % prompts_.size();
+  records::Record seed;
+  seed.request_id = request_id;
+  seed.warmup = warmup;
+  seed.scheduled_ns = scheduled_ns;
+  seed.streaming = o_.body.streaming && o_.type != endpoints::EndpointType::kEmbeddings;
+  seed.input_tokens = prompts_[index].input_tokens;
+  seed.requested_max_tokens = prompts_[index].max_tokens;
+  transport_.Start(std::move(seed), o_.url, bodies_.Get(index, include_usage_));
+  if (o_.cancellation_rate_pct > 0 &&
+      base::UnitOf(o_.seed, request_id, 0xca9ce1) * 100 < o_.cancellation_rate_pct) {
+    cancels_.push({base::MonotonicNs() + Ns(o_.cancellation_delay_s), request_id});
+  }
+}
+
+void CaseRunner::Finish(records::Record record, bool warmup) {
+  // A server that rejects stream_options: retry this request once without it, and keep it off.
+  if (include_usage_ && !usage_retry_used_ && !record.error &&
+      (record.status == 400 || record.status == 422)) {
+    usage_retry_used_ = true;
+    include_usage_ = false;
+    Issue(warmup, record.scheduled_ns, record.request_id);
+    return;
+  }
+  ++done_;
+  if (record.error || record.status >= 400) ++errors_;
+  sink_.Add(std::move(record));
+}
+
+void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
+  const int64_t t0 = base::MonotonicNs() + 1'000'000;
+  schedule::LoadShape shape = o_.load;
+  shape.total = count;
+  shape.seed = o_.seed + (warmup ? 1 : 0);
+  auto schedule = schedule::MakeSchedule(shape, t0);
+  const int64_t stop_issuing = duration_ns > 0 ? t0 + duration_ns : kNever;
+  int64_t hard_end = duration_ns > 0 ? stop_issuing + Ns(o_.grace_s) : kNever;
+  bool stopping = false;
+  uint64_t issued = 0;
+  int64_t last_progress = 0;
+  done_ = errors_ = 0;
+  std::vector<records::Record> finished;
+  for (;;) {
+    int64_t now = base::MonotonicNs();
+    if (!stopping && interrupts_.load() > 0) {
+      stopping = true;
+      outcome_.was_cancelled = true;
+      hard_end = std::min(hard_end, now + Ns(o_.grace_s));
+    }
+    if (now >= hard_end) {
+      break;
+    }
+    while (!cancels_.empty() && cancels_.top().first <= now) {
+      transport_.Cancel(cancels_.top().second, "cancelled by --request-cancellation-rate");
+      cancels_.pop();
+    }
+    const bool issuing = !stopping && now < stop_issuing;
+    const schedule::Progress progress{now, issued, transport_.in_flight()};
+    const schedule::Due due = issuing ? schedule->Next(progress) : schedule::Due{};
+    if (due.kind == schedule::Due::Kind::kAt && due.at_ns <= now) {
+      Issue(warmup, due.at_ns, next_id_++);
+      ++issued;
+      schedule->Started({now, issued, transport_.in_flight()});
+      continue;
+    }
+    if (due.kind != schedule::Due::Kind::kAt && transport_.in_flight() == 0 &&
+        (due.kind == schedule::Due::Kind::kStop)) {
+      break;
+    }
+    int64_t deadline = std::min({hard_end, now + kMaxWaitNs, issuing ? stop_issuing : kNever});
+    if (due.kind == schedule::Due::Kind::kAt) deadline = std::min(deadline, due.at_ns);
+    if (!cancels_.empty()) deadline = std::min(deadline, cancels_.top().first);
+    transport_.Poll(deadline, finished);
+    for (auto& r : finished) Finish(std::move(r), warmup);
+    finished.clear();
+    if (on_progress_ && now - last_progress >= kProgressEveryNs) {
+      last_progress = now;
+      on_progress_({done_, count, errors_, now - t0, warmup});
+    }
+  }
+  // Requests still running at the end of the grace period are cancelled and dropped.
+  const size_t left = transport_.in_flight();
+  if (left > 0) {
+    for (uint64_t id = 0; id < next_id_; ++id)
+      transport_.Cancel(id, "dropped after the grace period");
+    transport_.Poll(0, finished);
+    finished.clear();
+  }
+  while (!cancels_.empty()) cancels_.pop();
+  if (!warmup) {
+    outcome_.issued = issued;
+    outcome_.dropped = left;
+  }
+  if (on_progress_) on_progress_({done_, count, errors_, base::MonotonicNs() - t0, warmup});
+}
+
+}  // namespace
+
+base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
+                                    const std::vector<inputs::Prompt>& prompts,
+                                    records::RecordSink& sink, const std::atomic<int>& interrupts,
+                                    const std::function<void(const Progress&)>& on_progress) {
+  if (prompts.empty()) return base::MakeError("no prompts to send");
+  CaseRunner runner(options, prompts, sink, interrupts, on_progress);
+  return runner.Run();
+}
+
+}  // namespace servebench::engine

@@ -1,0 +1,55 @@
+// Runs one case: warmup, then the measured phase, under the load shape and stop conditions of
+// load.md. Records go to the sink as requests finish; nothing here parses or computes metrics.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runner/base/expected.h"
+#include "runner/endpoints/endpoint.h"
+#include "runner/inputs/prompts.h"
+#include "runner/records/record_sink.h"
+#include "runner/schedule/schedule.h"
+#include "runner/transport/curl_multi_transport.h"
+
+namespace servebench::engine {
+
+struct CaseOptions {
+  std::string url;  // base URL + endpoint path
+  endpoints::EndpointType type = endpoints::EndpointType::kChat;
+  endpoints::BodyOptions body;
+  schedule::LoadShape load;  // load.total is set per phase
+  uint64_t request_count = 10;
+  double duration_s = 0;  // > 0: duration-bound instead of count-bound
+  double grace_s = 30;
+  uint64_t warmup_count = 0;
+  double cancellation_rate_pct = 0;
+  double cancellation_delay_s = 0;
+  uint64_t seed = 0;
+  transport::TransportOptions transport;
+};
+
+struct CaseOutcome {
+  bool was_cancelled = false;          // interrupted by Ctrl-C
+  uint64_t issued = 0;                 // measured-phase requests started
+  uint64_t dropped = 0;                // still running at the end of the grace period
+  bool include_usage_dropped = false;  // the server rejected stream_options
+  int64_t start_ns = 0, end_ns = 0;
+};
+
+struct Progress {
+  uint64_t done = 0, total = 0, errors = 0;  // total 0: duration-bound
+  int64_t elapsed_ns = 0;
+  bool warmup = false;
+};
+
+// interrupts counts Ctrl-C presses: the first stops issuing and waits up to the grace period.
+base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
+                                    const std::vector<inputs::Prompt>& prompts,
+                                    records::RecordSink& sink, const std::atomic<int>& interrupts,
+                                    const std::function<void(const Progress&)>& on_progress = {});
+
+}  // namespace servebench::engine

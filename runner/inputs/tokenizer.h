@@ -1,0 +1,31 @@
+// A sentencepiece tokenizer: counts tokens of prompts and outputs, and builds exact-length prompts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runner/base/expected.h"
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace servebench::inputs {
+
+class Tokenizer {
+ public:
+  static base::Expected<std::shared_ptr<Tokenizer>> Load(const std::string& model_path);
+  ~Tokenizer();
+  std::vector<int> Encode(std::string_view text) const;
+  std::string Decode(const std::vector<int>& ids) const;
+  int64_t Count(std::string_view text) const { return static_cast<int64_t>(Encode(text).size()); }
+
+ private:
+  Tokenizer();
+  std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;
+};
+
+}  // namespace servebench::inputs

@@ -1,0 +1,226 @@
+#include "runner/metrics/summary.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "runner/base/flags.h"
+
+namespace servebench::metrics {
+namespace {
+
+using Field = std::optional<double> RequestMetrics::*;
+
+struct Metric {
+  const char* key;
+  const char* label;
+  const char* unit;
+  Field field;  // null for inter_chunk_latency (a list)
+  bool higher_is_better;
+};
+
+// The console's order (outputs.md), then the client-health rows.
+constexpr Metric kMetrics[] = {
+    {"time_to_first_token", "Time to first token", "ms", &RequestMetrics::time_to_first_token,
+     false},
+    {"time_to_second_token", "Time to second token", "ms", &RequestMetrics::time_to_second_token,
+     false},
+    {"time_to_first_output_token", "Time to first output token", "ms",
+     &RequestMetrics::time_to_first_output_token, false},
+    {"request_latency", "Request latency", "ms", &RequestMetrics::request_latency, false},
+    {"inter_token_latency", "Inter token latency", "ms", &RequestMetrics::inter_token_latency,
+     false},
+    {"inter_chunk_latency", "Inter chunk latency", "ms", nullptr, false},
+    {"output_token_throughput_per_user", "Output token throughput per user", "tokens/s",
+     &RequestMetrics::output_token_throughput_per_user, true},
+    {"decode_duration", "Decode duration", "ms", &RequestMetrics::decode_duration, false},
+    {"output_sequence_length", "Output sequence length", "tokens",
+     &RequestMetrics::output_sequence_length, true},
+    {"input_sequence_length", "Input sequence length", "tokens",
+     &RequestMetrics::input_sequence_length, true},
+    {"reasoning_token_count", "Reasoning token count", "tokens",
+     &RequestMetrics::reasoning_token_count, true},
+    {"server_input_sequence_length", "Server input sequence length", "tokens",
+     &RequestMetrics::server_input_sequence_length, true},
+    {"usage_mismatch_pct", "Usage mismatch", "%", &RequestMetrics::usage_mismatch_pct, false},
+    {"schedule_lag", "Schedule lag", "ms", &RequestMetrics::schedule_lag, false},
+    {"latency_from_schedule", "Latency from schedule", "ms", &RequestMetrics::latency_from_schedule,
+     false},
+};
+
+const Metric* FindMetric(const std::string& key) {
+  for (const auto& m : kMetrics) {
+    if (key == m.key && m.field != nullptr) return &m;
+  }
+  return nullptr;
+}
+
+bool MeetsEvery(const RequestMetrics& r, const std::vector<Slo>& slos) {
+  for (const auto& slo : slos) {
+    const Metric* m = FindMetric(slo.metric);
+    const auto& value = r.*(m->field);
+    if (!value) return false;
+    if (m->higher_is_better ? *value < slo.threshold : *value > slo.threshold) return false;
+  }
+  return true;
+}
+
+std::string Fixed(double v, int digits) {
+  std::ostringstream out;
+  out.precision(digits);
+  out << std::fixed << v;
+  return out.str();
+}
+
+}  // namespace
+
+base::Expected<std::vector<Slo>> ParseGoodput(const std::string& text) {
+  std::vector<Slo> slos;
+  std::istringstream words(text);
+  std::string word;
+  while (words >> word) {
+    const size_t colon = word.find(':');
+    Slo slo;
+    slo.metric = word.substr(0, colon);
+    if (colon == std::string::npos || !base::ParseDouble(word.substr(colon + 1), &slo.threshold)) {
+      return base::MakeError("--goodput: '" + word +
+                             "' should be METRIC:VALUE, e.g. time_to_first_token:200");
+    }
+    if (FindMetric(slo.metric) == nullptr) {
+      return base::MakeError("--goodput: unknown metric '" + slo.metric +
+                             "' (e.g. time_to_first_token, inter_token_latency, request_latency)");
+    }
+    slos.push_back(slo);
+  }
+  return slos;
+}
+
+const DistributionRow* CaseSummary::Distribution(const std::string& key) const {
+  for (const auto& d : distributions) {
+    if (d.key == key) return &d;
+  }
+  return nullptr;
+}
+
+const ValueRow* CaseSummary::Value(const std::string& key) const {
+  for (const auto& v : values) {
+    if (v.key == key) return &v;
+  }
+  return nullptr;
+}
+
+CaseSummary Summarize(const std::vector<RequestMetrics>& all, const SummaryOptions& o) {
+  CaseSummary s;
+  std::vector<const RequestMetrics*> valid, failed;
+  int64_t first_start = std::numeric_limits<int64_t>::max(), last_start = 0, starts = 0;
+  int64_t begin = std::numeric_limits<int64_t>::max(), end = 0;
+  int64_t malformed = 0, short_outputs = 0, without_usage = 0;
+  for (const auto& r : all) {
+    if (r.warmup) continue;
+    ++starts;
+    first_start = std::min(first_start, r.start_ns);
+    last_start = std::max(last_start, r.start_ns);
+    malformed += r.malformed_events;
+    if (!r.valid()) {
+      failed.push_back(&r);
+      continue;
+    }
+    valid.push_back(&r);
+    begin = std::min(begin, r.start_ns);
+    end = std::max(end, r.last_content_ns);
+    if (!r.usage_reported && o.streaming) ++without_usage;
+    if (r.requested_max_tokens > 0 && r.output_sequence_length &&
+        *r.output_sequence_length < r.requested_max_tokens) {
+      ++short_outputs;
+    }
+  }
+  for (const auto& m : kMetrics) {
+    std::vector<double> values;
+    for (const auto* r : valid) {
+      if (m.field == nullptr) {
+        values.insert(values.end(), r->inter_chunk_latency.begin(), r->inter_chunk_latency.end());
+      } else if (const auto& v = r->*(m.field)) {
+        values.push_back(*v);
+      }
+    }
+    if (auto stats = metrics::Summarize(std::move(values))) {
+      s.distributions.push_back({m.key, m.label, m.unit, *stats});
+    }
+  }
+  const double duration_s = valid.empty() ? 0 : static_cast<double>(end - begin) / 1e9;
+  const double errors = static_cast<double>(failed.size());
+  const double count = static_cast<double>(valid.size());
+  auto sum_of = [&](Field field) {
+    double total = 0;
+    for (const auto* r : valid) total += (r->*field).value_or(0);
+    return total;
+  };
+  const double osl = sum_of(&RequestMetrics::output_sequence_length);
+  const double isl = sum_of(&RequestMetrics::input_sequence_length);
+  auto add = [&](const char* key, const char* label, const char* unit, double value) {
+    s.values.push_back({key, label, unit, value});
+  };
+  if (duration_s > 0) {
+    add("output_token_throughput", "Output token throughput", "tokens/s", osl / duration_s);
+    add("input_token_throughput", "Input token throughput", "tokens/s", isl / duration_s);
+    add("total_token_throughput", "Total token throughput", "tokens/s", (isl + osl) / duration_s);
+    add("request_throughput", "Request throughput", "requests/s", count / duration_s);
+  }
+  if (!o.slos.empty()) {
+    double good = 0;
+    for (const auto* r : valid) good += MeetsEvery(*r, o.slos) ? 1 : 0;
+    add("good_request_count", "Good request count", "requests", good);
+    if (duration_s > 0) add("goodput", "Goodput", "requests/s", good / duration_s);
+  }
+  add("request_count", "Request count", "requests", count);
+  add("error_request_count", "Error request count", "requests", errors);
+  if (count + errors > 0) {
+    add("request_error_rate", "Request error rate", "%", 100.0 * errors / (count + errors));
+  }
+  if (duration_s > 0) add("benchmark_duration", "Benchmark duration", "s", duration_s);
+  if (last_start > first_start) {
+    add("achieved_request_rate", "Achieved request rate", "requests/s",
+        static_cast<double>(starts) / (static_cast<double>(last_start - first_start) / 1e9));
+  }
+  if (o.target_rate > 0)
+    add("target_request_rate", "Target request rate", "requests/s", o.target_rate);
+
+  std::map<std::tuple<int, std::string, std::string>, int64_t> groups;
+  for (const auto* r : failed) ++groups[{r->error->code, r->error->type, r->error->message}];
+  for (const auto& [key, n] : groups) {
+    s.errors.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+  }
+  std::sort(s.errors.begin(), s.errors.end(),
+            [](const auto& a, const auto& b) { return a.count > b.count; });
+
+  if (const auto* lag = s.Distribution("schedule_lag"); lag && o.open_loop && lag->stats.p99 > 10) {
+    s.invalid = true;
+    s.warnings.push_back("the client fell behind schedule: schedule lag p99 " +
+                         Fixed(lag->stats.p99, 2) + " ms > 10 ms; this run is invalid");
+  }
+  if (short_outputs > 0) {
+    s.warnings.push_back(
+        std::to_string(short_outputs) +
+        " requests got fewer output tokens than requested: the server stopped early "
+        "(send ignore_eos:true or min_tokens with --extra-inputs)");
+  }
+  if (without_usage > 0) {
+    s.warnings.push_back(
+        std::to_string(without_usage) +
+        " streamed responses carried no usage; output tokens were counted by the client"
+        " tokenizer where one was given");
+  }
+  if (malformed > 0) {
+    s.warnings.push_back(std::to_string(malformed) +
+                         " malformed events (invalid JSON) were skipped");
+  }
+  if (!o.tokenizer && s.Distribution("input_sequence_length")) {
+    s.warnings.push_back(
+        "no --tokenizer: ISL is the server's usage.prompt_tokens (it includes the chat template)");
+  }
+  return s;
+}
+
+}  // namespace servebench::metrics

@@ -1,0 +1,45 @@
+// The per-request record (metrics.md §1): what the client captured, and the only contract
+// between the load stage and everything downstream. Times are CLOCK_MONOTONIC nanoseconds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace servebench::records {
+
+struct RecordError {
+  int code = 0;      // HTTP status, 499 for a deliberate cancellation, 0 for transport failures
+  std::string type;  // "http", "connect", "timeout", "reset", "tls", "cancelled", "stream", ...
+  std::string message;
+  bool operator==(const RecordError&) const = default;
+};
+
+// One SSE event: the time of its first byte and its data (the `data:` lines joined by "\n").
+struct Event {
+  int64_t ns = 0;
+  std::string data;
+  bool is_error = false;  // sent as `event: error`
+  bool operator==(const Event&) const = default;
+};
+
+struct Record {
+  uint64_t request_id = 0;
+  bool warmup = false;
+  int64_t scheduled_ns = 0;   // when the schedule meant the request to start
+  int64_t start_ns = 0;       // just before it was handed to the transport
+  int64_t headers_ns = 0;     // status line and headers received
+  int64_t end_ns = 0;         // last byte, or the failure
+  int64_t wall_start_ns = 0;  // CLOCK_REALTIME at start, to place the request on a calendar
+  int status = 0;
+  bool streaming = false;
+  int64_t input_tokens = -1;         // the client tokenizer's count of the prompt sent; -1: none
+  int64_t requested_max_tokens = 0;  // the output cap asked for; 0: none
+  std::vector<Event> events;         // streaming: one per SSE event
+  std::string body;                  // not streaming: the whole response body
+  std::optional<RecordError> error;
+  bool operator==(const Record&) const = default;
+};
+
+}  // namespace servebench::records

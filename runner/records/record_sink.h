@@ -1,0 +1,67 @@
+// Where finished records go: the JSONL writer, the metrics, or a thread in front of them.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "runner/records/record.h"
+
+namespace servebench::records {
+
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void Add(Record record) = 0;
+  virtual void Close() {}
+};
+
+// Hands records to another sink on its own thread, so parsing, tokenizing and writing never
+// run on the load loop.
+class AsyncSink : public RecordSink {
+ public:
+  explicit AsyncSink(RecordSink& inner) : inner_(inner), thread_([this] { Drain(); }) {}
+  ~AsyncSink() override { Close(); }
+  void Add(Record record) override {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(record));
+    }
+    ready_.notify_one();
+  }
+  // Waits until every record added so far has been passed on, then closes the inner sink.
+  void Close() override {
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+    inner_.Close();
+  }
+
+ private:
+  void Drain() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      ready_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      Record record = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      inner_.Add(std::move(record));
+      lock.lock();
+    }
+  }
+
+  RecordSink& inner_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Record> queue_;
+  bool closed_ = false;
+  std::thread thread_;
+};
+
+}  // namespace servebench::records

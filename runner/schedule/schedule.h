@@ -1,0 +1,60 @@
+// When the next request is due (load.md). A schedule is a pure function of progress: absolute
+// times from t0, never "sleep after the previous send", so it cannot drift.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "runner/base/expected.h"
+
+namespace servebench::schedule {
+
+struct Progress {
+  int64_t now_ns = 0;
+  uint64_t issued = 0;     // requests started so far
+  uint64_t in_flight = 0;  // requests started and not finished
+};
+
+struct Due {
+  enum class Kind { kAt, kWhenSlotFrees, kStop } kind = Kind::kStop;
+  int64_t at_ns = 0;  // kAt: when; kWhenSlotFrees: the intended time (for schedule_lag)
+};
+
+class Schedule {
+ public:
+  virtual ~Schedule() = default;
+  virtual Due Next(const Progress& progress) = 0;
+  // The request due now was started; the next call to Next concerns the one after it.
+  virtual void Started(const Progress& progress) = 0;
+};
+
+enum class Arrival { kPoisson, kConstant, kGamma };
+base::Expected<Arrival> ParseArrival(const std::string& name);
+
+struct LoadShape {
+  int64_t concurrency = 0;  // closed loop when request_rate == 0; a cap otherwise (0 = none)
+  double request_rate = 0;  // requests per second; 0 = closed loop
+  Arrival arrival = Arrival::kPoisson;
+  double smoothness = 1;  // gamma shape k
+  uint64_t total = 0;     // requests to issue; 0 = no limit (duration-bound)
+  uint64_t seed = 0;
+};
+
+std::unique_ptr<Schedule> MakeSchedule(const LoadShape& shape, int64_t t0_ns);
+
+// The gap generator behind open-loop schedules, exposed for goodness-of-fit tests.
+class Gaps {
+ public:
+  Gaps(Arrival arrival, double rate, double smoothness, uint64_t seed);
+  int64_t NextNs();
+
+ private:
+  Arrival arrival_;
+  double mean_s_;
+  double smoothness_;
+  std::mt19937_64 engine_;
+};
+
+}  // namespace servebench::schedule

@@ -1,0 +1,325 @@
+#include "runner/transport/curl_multi_transport.h"
+
+#include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <limits>
+#include <unordered_map>
+
+#include "runner/base/clock.h"
+#include "runner/base/fd_limit.h"
+#include "runner/sse/framer.h"
+
+namespace servebench::transport {
+namespace {
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+struct GlobalInit {
+  GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+void EnsureCurl() { static GlobalInit init; }
+
+curl_slist* MakeHeaderList(const std::vector<std::string>& headers) {
+  curl_slist* list = nullptr;
+  list = curl_slist_append(list, "Content-Type: application/json");
+  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip before the body
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  return list;
+}
+
+std::string TransportErrorType(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "connect";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timeout";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      return "tls";
+    default:
+      return "reset";  // partial file, empty reply, receive or send failure
+  }
+}
+
+}  // namespace
+
+struct Transfer {
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  records::Record record;
+  std::shared_ptr<const std::string> body;
+  sse::Framer framer;
+  bool event_stream = false;  // the response is text/event-stream
+};
+
+struct CurlMultiTransport::Impl {
+  TransportOptions options;
+  CURLM* multi = nullptr;
+  int epoll_fd = -1;
+  int timer_fd = -1;
+  int64_t curl_deadline_ns = kNever;
+  curl_slist* base_headers = nullptr;
+  std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers;
+  std::vector<CURL*> idle_handles;
+  std::vector<records::Record> cancelled;
+
+  static int OnSocket(CURL*, curl_socket_t fd, int what, void* self, void* socket_data);
+  static int OnTimer(CURLM*, long timeout_ms, void* self);
+  static size_t OnData(char* data, size_t size, size_t count, void* transfer);
+  static size_t OnHeader(char* data, size_t size, size_t count, void* transfer);
+  void Collect(std::vector<records::Record>& finished);
+  void Release(std::unique_ptr<Transfer> transfer);
+  void ArmTimer(int64_t deadline_ns);
+};
+
+int CurlMultiTransport::Impl::OnSocket(CURL*, curl_socket_t fd, int what, void* self,
+                                       void* socket_data) {
+  auto* impl = static_cast<Impl*>(self);
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(impl->epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+    curl_multi_assign(impl->multi, fd, nullptr);
+    return 0;
+  }
+  epoll_event ev{};
+  ev.data.fd = fd;
+  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  if (socket_data == nullptr) {
+    epoll_ctl(impl->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+    curl_multi_assign(impl->multi, fd, impl);  // non-null marks the socket as registered
+  } else {
+    epoll_ctl(impl->epoll_fd, EPOLL_CTL_MOD, fd, &ev);
+  }
+  return 0;
+}
+
+int CurlMultiTransport::Impl::OnTimer(CURLM*, long timeout_ms, void* self) {
+  auto* impl = static_cast<Impl*>(self);
+  impl->curl_deadline_ns = timeout_ms < 0 ? kNever : base::MonotonicNs() + timeout_ms * 1'000'000;
+  return 0;
+}
+
+size_t CurlMultiTransport::Impl::OnData(char* data, size_t size, size_t count, void* p) {
+  const int64_t now = base::MonotonicNs();
+  auto* t = static_cast<Transfer*>(p);
+  const size_t bytes = size * count;
+  if (t->event_stream) {
+    t->framer.Feed(std::string_view(data, bytes), now, t->record.events);
+  } else {
+    t->record.body.append(data, bytes);
+  }
+  return bytes;
+}
+
+size_t CurlMultiTransport::Impl::OnHeader(char* data, size_t size, size_t count, void* p) {
+  auto* t = static_cast<Transfer*>(p);
+  const size_t bytes = size * count;
+  const std::string_view line(data, bytes);
+  if (line == "\r\n" || line == "\n") {
+    t->record.headers_ns = base::MonotonicNs();
+    long status = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    t->record.status = static_cast<int>(status);
+    char* type = nullptr;
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &type);
+    t->event_stream =
+        type != nullptr && std::string_view(type).find("event-stream") != std::string_view::npos;
+  }
+  return bytes;
+}
+
+CurlMultiTransport::CurlMultiTransport(TransportOptions options) : impl_(std::make_unique<Impl>()) {
+  EnsureCurl();
+  base::RaiseFdLimit();
+  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // precise timer wake-ups for this (the loop's) thread
+  Impl& m = *impl_;
+  m.options = std::move(options);
+  m.multi = curl_multi_init();
+  m.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  m.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = m.timer_fd;
+  epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, m.timer_fd, &ev);
+  curl_multi_setopt(m.multi, CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
+  curl_multi_setopt(m.multi, CURLMOPT_SOCKETDATA, &m);
+  curl_multi_setopt(m.multi, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
+  curl_multi_setopt(m.multi, CURLMOPT_TIMERDATA, &m);
+  curl_multi_setopt(m.multi, CURLMOPT_MAXCONNECTS, m.options.max_connections);
+  curl_multi_setopt(m.multi, CURLMOPT_PIPELINING, CURLPIPE_NOTHING);
+  m.base_headers = MakeHeaderList(m.options.headers);
+}
+
+CurlMultiTransport::~CurlMultiTransport() {
+  Impl& m = *impl_;
+  for (auto& [id, t] : m.transfers) {
+    curl_multi_remove_handle(m.multi, t->easy);
+    curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->headers);
+  }
+  for (CURL* easy : m.idle_handles) curl_easy_cleanup(easy);
+  curl_multi_cleanup(m.multi);
+  curl_slist_free_all(m.base_headers);
+  close(m.timer_fd);
+  close(m.epoll_fd);
+}
+
+void CurlMultiTransport::Start(records::Record seed, const std::string& url,
+                               std::shared_ptr<const std::string> body) {
+  Impl& m = *impl_;
+  auto t = std::make_unique<Transfer>();
+  t->record = std::move(seed);
+  t->body = std::move(body);
+  if (m.idle_handles.empty()) {
+    t->easy = curl_easy_init();
+  } else {
+    t->easy = m.idle_handles.back();
+    m.idle_handles.pop_back();
+    curl_easy_reset(t->easy);
+  }
+  // The base list plus this request's id, so the server's logs can be matched to the record.
+  t->headers =
+      curl_slist_append(nullptr, ("X-Request-Id: " + std::to_string(t->record.request_id)).c_str());
+  for (curl_slist* h = m.base_headers; h != nullptr; h = h->next)
+    t->headers = curl_slist_append(t->headers, h->data);
+  CURL* e = t->easy;
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_POST, 1L);
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body->data());
+  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->body->size()));
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::OnData);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(m.options.timeout_s * 1000));
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, m.options.insecure ? 0L : 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, m.options.insecure ? 0L : 2L);
+  t->record.wall_start_ns = base::WallNs();
+  t->record.start_ns = base::MonotonicNs();
+  curl_multi_add_handle(m.multi, e);
+  m.transfers.emplace(t->record.request_id, std::move(t));
+}
+
+void CurlMultiTransport::Impl::Release(std::unique_ptr<Transfer> t) {
+  curl_multi_remove_handle(multi, t->easy);
+  idle_handles.push_back(t->easy);
+  curl_slist_free_all(t->headers);
+}
+
+void CurlMultiTransport::Cancel(uint64_t request_id, const std::string& why) {
+  Impl& m = *impl_;
+  auto it = m.transfers.find(request_id);
+  if (it == m.transfers.end()) return;
+  std::unique_ptr<Transfer> t = std::move(it->second);
+  m.transfers.erase(it);
+  t->record.end_ns = base::MonotonicNs();
+  t->record.error = records::RecordError{499, "cancelled", why};
+  m.cancelled.push_back(std::move(t->record));
+  m.Release(std::move(t));
+}
+
+void CurlMultiTransport::Impl::Collect(std::vector<records::Record>& finished) {
+  for (auto& r : cancelled) finished.push_back(std::move(r));
+  cancelled.clear();
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    Transfer* raw = nullptr;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &raw);
+    auto it = transfers.find(raw->record.request_id);
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    transfers.erase(it);
+    records::Record& r = t->record;
+    r.end_ns = base::MonotonicNs();
+    t->framer.Finish(r.events);
+    if (msg->data.result != CURLE_OK) {
+      r.error = records::RecordError{0, TransportErrorType(msg->data.result),
+                                     curl_easy_strerror(msg->data.result)};
+    }
+    finished.push_back(std::move(r));
+    Release(std::move(t));
+  }
+}
+
+void CurlMultiTransport::Impl::ArmTimer(int64_t deadline_ns) {
+  itimerspec spec{};
+  spec.it_value.tv_sec = deadline_ns / 1'000'000'000;
+  spec.it_value.tv_nsec = deadline_ns % 1'000'000'000;
+  timerfd_settime(timer_fd, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
+void CurlMultiTransport::Poll(int64_t deadline_ns, std::vector<records::Record>& finished) {
+  Impl& m = *impl_;
+  int running = 0;
+  epoll_event events[256];
+  for (;;) {
+    m.Collect(finished);
+    const int64_t now = base::MonotonicNs();
+    if (!finished.empty() || now >= deadline_ns) return;
+    if (now >= m.curl_deadline_ns) {
+      m.curl_deadline_ns = kNever;
+      curl_multi_socket_action(m.multi, CURL_SOCKET_TIMEOUT, 0, &running);
+      continue;
+    }
+    m.ArmTimer(std::min(deadline_ns, m.curl_deadline_ns));
+    const int n = epoll_wait(m.epoll_fd, events, 256, -1);
+    for (int i = 0; i < n; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == m.timer_fd) {
+        uint64_t expirations;
+        [[maybe_unused]] ssize_t r = read(m.timer_fd, &expirations, sizeof expirations);
+        continue;
+      }
+      int mask = 0;
+      if (events[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
+      if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+      if (events[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+      curl_multi_socket_action(m.multi, fd, mask, &running);
+    }
+  }
+}
+
+size_t CurlMultiTransport::in_flight() const { return impl_->transfers.size(); }
+
+FetchResult Fetch(const std::string& url, const TransportOptions& options, double timeout_s) {
+  EnsureCurl();
+  FetchResult result;
+  CURL* e = curl_easy_init();
+  curl_slist* headers = MakeHeaderList(options.headers);
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_s * 1000));
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L);
+  curl_easy_setopt(
+      e, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
+        static_cast<std::string*>(out)->append(d, s * n);
+        return s * n;
+      });
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &result.body);
+  if (const CURLcode code = curl_easy_perform(e); code != CURLE_OK) {
+    result.error = curl_easy_strerror(code);
+  } else {
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &result.status);
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(e);
+  return result;
+}
+
+}  // namespace servebench::transport

@@ -1,0 +1,52 @@
+// The event-driven HTTP client: libcurl's multi interface driven by epoll through
+// curl_multi_socket_action, so cost follows active sockets. One thread runs it. The receive path
+// stamps CLOCK_MONOTONIC at each read, frames SSE events and stores bytes; nothing else.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runner/records/record.h"
+
+namespace servebench::transport {
+
+struct TransportOptions {
+  std::vector<std::string> headers;  // "Name: value", sent with every request
+  double timeout_s = 600;            // whole-request timeout; 0 = none
+  bool insecure = false;             // skip TLS verification
+  long max_connections = 64;         // size of the keep-alive pool
+};
+
+class CurlMultiTransport {
+ public:
+  explicit CurlMultiTransport(TransportOptions options);
+  ~CurlMultiTransport();
+  CurlMultiTransport(const CurlMultiTransport&) = delete;
+  CurlMultiTransport& operator=(const CurlMultiTransport&) = delete;
+
+  // Starts a POST now. `seed` carries request_id, scheduled_ns, warmup and streaming; start_ns
+  // is stamped here, immediately before the request is handed to libcurl.
+  void Start(records::Record seed, const std::string& url, std::shared_ptr<const std::string> body);
+  // Ends a request now as error 499 (a deliberate cancellation).
+  void Cancel(uint64_t request_id, const std::string& why);
+  // Runs the event loop until deadline_ns or until at least one request has finished.
+  void Poll(int64_t deadline_ns, std::vector<records::Record>& finished);
+  size_t in_flight() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One blocking GET for readiness checks: the status (0 when unreachable), the body, and the
+// transport error text when there was no response.
+struct FetchResult {
+  long status = 0;
+  std::string body;
+  std::string error;
+};
+FetchResult Fetch(const std::string& url, const TransportOptions& options, double timeout_s);
+
+}  // namespace servebench::transport
