@@ -1,21 +1,12 @@
 #!/usr/bin/env bash
-# The main job: installs, builds in Release, and runs servebench against its built-in mock.
+# The main job: installs, builds in Release, and profiles the built-in mock server with
+# servebench's own client (100 streamed chat requests at concurrency 8, exact ISL/OSL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"${JOBS:-2}"
-log=$(mktemp)
-build/servebench mock --port 0 --ttft-ms 50 --itl-ms 10 >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep -o 'http://[0-9.:]*' "$log" || true)
-  [ -n "$url" ] && break
-  sleep 0.05
-done
-echo "== a streamed chat completion from the built-in mock at $url"
-curl -sN "$url/v1/chat/completions" -H 'Content-Type: application/json' \
-  -d '{"model":"mock-model","messages":[{"role":"user","content":"Hello"}],"stream":true,
-       "max_completion_tokens":8,"ignore_eos":true,"stream_options":{"include_usage":true}}'
+build/servebench profile --model mock-model --url mock --endpoint-type chat --streaming \
+  --concurrency 8 --request-count 100 --isl 128 --osl 50 --tokenizer build/testdata/tiny.model \
+  --extra-inputs ignore_eos:true --mock-ttft-ms 50 --mock-itl-ms 10 --random-seed 1 \
+  --artifact-dir artifacts/main-job

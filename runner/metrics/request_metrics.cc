@@ -116,9 +116,9 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
     const auto [type, message] = endpoints::ErrorTypeAndMessage(r.body);
     m.error = records::RecordError{r.status, type.empty() ? "http" : type, message};
   }
-  if (m.error) return m;
   const Content c = ReadContent(r, ctx.type);
-  m.malformed_events = c.malformed;
+  m.malformed_events = c.malformed;  // counted on failed requests too
+  if (m.error) return m;
   m.usage_reported = c.usage.has_value();
   if (c.stream_error) {
     m.error = records::RecordError{r.status, "stream", *c.stream_error};

@@ -293,7 +293,10 @@ void CurlMultiTransport::Poll(int64_t deadline_ns, std::vector<records::Record>&
   }
 }
 
-size_t CurlMultiTransport::in_flight() const { return impl_->transfers.size(); }
+// Cancelled records not yet handed out by Poll still count: they are not finished for the caller.
+size_t CurlMultiTransport::in_flight() const {
+  return impl_->transfers.size() + impl_->cancelled.size();
+}
 
 FetchResult Fetch(const std::string& url, const TransportOptions& options, double timeout_s) {
   EnsureCurl();

@@ -1,0 +1,164 @@
+// The engine against the mock over real loopback HTTP.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "runner/engine/run_case.h"
+#include "runner/metrics/measuring_sink.h"
+#include "runner/metrics/summary.h"
+#include "tests/support/mock_fixture.h"
+#include "tests/support/send_log_reader.h"
+
+namespace servebench::engine {
+namespace {
+
+using testing::RunningMock;
+
+struct RunResult {
+  CaseOutcome outcome;
+  std::vector<metrics::RequestMetrics> measured;
+};
+
+RunResult RunAgainst(RunningMock& mock, CaseOptions o, const std::vector<inputs::Prompt>& prompts,
+                     const inputs::Tokenizer* tokenizer = nullptr) {
+  o.url = "http://127.0.0.1:" + std::to_string(mock.port()) + "/v1/chat/completions";
+  metrics::MeasuringSink measuring({o.type, metrics::TokenCountSource::kAuto, tokenizer}, nullptr);
+  records::AsyncSink sink(measuring);
+  std::atomic<int> interrupts{0};
+  auto outcome = RunCase(o, prompts, sink, interrupts);
+  sink.Close();
+  EXPECT_TRUE(outcome.ok());
+  return {*outcome, measuring.Take()};
+}
+
+CaseOptions Streaming(int64_t concurrency, uint64_t count) {
+  CaseOptions o;
+  o.body.model = "m";
+  o.body.streaming = true;
+  o.body.extra = {{"ignore_eos", true}};
+  o.load.concurrency = concurrency;
+  o.request_count = count;
+  return o;
+}
+
+TEST(RunCaseE2e, ExactLengthsAndTtftMatchTheMocksSendLog) {
+  mock::MockOptions m;
+  m.ttft_ms = 20;
+  m.itl_ms = 2;
+  m.tokenizer = SERVEBENCH_TEST_TOKENIZER;
+  m.send_log =
+      (std::filesystem::temp_directory_path() / ("e2e-" + std::to_string(getpid()) + ".jsonl"))
+          .string();
+  auto tokenizer = inputs::Tokenizer::Load(SERVEBENCH_TEST_TOKENIZER);
+  ASSERT_TRUE(tokenizer.ok());
+  inputs::PromptOptions p;
+  p.isl = 64;
+  p.osl = 12;
+  p.count = 40;
+  auto prompts = inputs::MakePrompts(p, tokenizer->get());
+  ASSERT_TRUE(prompts.ok()) << prompts.error().message;
+  RunResult run;
+  {
+    RunningMock mock(m);
+    run = RunAgainst(mock, Streaming(8, 40), *prompts, tokenizer->get());
+  }
+  ASSERT_EQ(run.measured.size(), 40u);
+  std::map<std::string, const metrics::RequestMetrics*> by_id;
+  for (const auto& r : run.measured) {
+    ASSERT_TRUE(r.valid()) << r.error->message;
+    EXPECT_EQ(*r.input_sequence_length, 64);
+    EXPECT_EQ(*r.server_input_sequence_length, 64);  // the mock counts with the same tokenizer
+    EXPECT_EQ(*r.output_sequence_length, 12);
+    EXPECT_EQ(r.inter_chunk_latency.size(), 11u);
+    by_id[std::to_string(r.request_id)] = &r;
+  }
+  // The client's first-content time is at or after the mock's send time, and close to it.
+  std::vector<double> delivery_ms;
+  for (const auto& sent : testing::ReadSendLog(m.send_log)) {
+    const auto* r = by_id.at(sent.request_id);
+    const double sent_after_start_ms = (sent.ContentNs()[0] - r->start_ns) / 1e6;
+    EXPECT_GE(*r->time_to_first_token, sent_after_start_ms);
+    delivery_ms.push_back(*r->time_to_first_token - sent_after_start_ms);
+  }
+  EXPECT_LT(testing::Median(delivery_ms), 1.0);
+  std::filesystem::remove(m.send_log);
+}
+
+TEST(RunCaseE2e, EveryFaultIsCountedUnderItsOwnTypeAndNoSuccessIsLost) {
+  mock::MockOptions m;
+  m.ttft_ms = 1;
+  m.itl_ms = 0.2;
+  m.seed = 3;
+  m.error_rate = 0.1;
+  m.rate_limit_rate = 0.1;
+  m.disconnect_rate = 0.1;
+  m.malformed_rate = 0.1;
+  std::vector<inputs::Prompt> prompts(1, inputs::Prompt{"hello there", -1, 8});
+  RunningMock mock(m);
+  const RunResult run = RunAgainst(mock, Streaming(4, 200), prompts);
+  const mock::MockStats stats = mock.server().Stats();
+  std::map<std::string, int64_t> errors;
+  int64_t valid = 0, malformed = 0;
+  for (const auto& r : run.measured) {
+    if (r.valid()) {
+      ++valid;
+    } else {
+      ++errors[r.error->type + "/" + std::to_string(r.error->code)];
+    }
+    malformed += r.malformed_events;
+  }
+  EXPECT_EQ(run.measured.size(), 200u);
+  EXPECT_EQ(valid, stats.ok);  // every stream the mock finished is a valid record
+  EXPECT_EQ(errors["server_error/500"], stats.server_errors);
+  EXPECT_EQ(errors["rate_limit_exceeded/429"], stats.rate_limited);
+  EXPECT_EQ(errors["reset/0"], stats.disconnects);
+  EXPECT_EQ(malformed, stats.malformed);
+  EXPECT_GT(stats.server_errors * stats.rate_limited * stats.disconnects * stats.malformed, 0);
+}
+
+TEST(RunCaseE2e, CancelledRequestsAreRecordedAs499) {
+  mock::MockOptions m;
+  m.ttft_ms = 200;
+  std::vector<inputs::Prompt> prompts(1, inputs::Prompt{"hello", -1, 4});
+  RunningMock mock(m);
+  CaseOptions o = Streaming(2, 6);
+  o.cancellation_rate_pct = 100;
+  o.cancellation_delay_s = 0.01;
+  const RunResult run = RunAgainst(mock, o, prompts);
+  ASSERT_EQ(run.measured.size(), 6u);
+  for (const auto& r : run.measured) {
+    ASSERT_FALSE(r.valid());
+    EXPECT_EQ(r.error->code, 499);
+  }
+}
+
+TEST(RunCaseE2e, AnUnreachableServerGivesConnectErrorsNotACrash) {
+  CaseOptions o = Streaming(2, 4);
+  o.url = "http://127.0.0.1:1/v1/chat/completions";
+  metrics::MeasuringSink measuring({}, nullptr);
+  records::AsyncSink sink(measuring);
+  std::atomic<int> interrupts{0};
+  ASSERT_TRUE(RunCase(o, {inputs::Prompt{"x", -1, 1}}, sink, interrupts).ok());
+  sink.Close();
+  const auto measured = measuring.Take();
+  ASSERT_EQ(measured.size(), 4u);
+  for (const auto& r : measured) EXPECT_EQ(r.error->type, "connect");
+}
+
+TEST(RunCaseE2e, WarmupRecordsAreTaggedAndExcludedFromTheSummary) {
+  mock::MockOptions m;
+  m.ttft_ms = 1;
+  m.itl_ms = 0.1;
+  std::vector<inputs::Prompt> prompts(1, inputs::Prompt{"hi", -1, 3});
+  RunningMock mock(m);
+  CaseOptions o = Streaming(2, 10);
+  o.warmup_count = 4;
+  const RunResult run = RunAgainst(mock, o, prompts);
+  ASSERT_EQ(run.measured.size(), 14u);
+  const auto summary = metrics::Summarize(run.measured, {});
+  EXPECT_EQ(summary.Value("request_count")->value, 10);
+}
+
+}  // namespace
+}  // namespace servebench::engine
