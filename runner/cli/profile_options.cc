@@ -274,7 +274,8 @@ std::string RedactedCommand(const std::vector<std::string>& argv) {
     const bool header_flag = word == "-H" || word == "--header";
     if ((key_flag || header_flag) && i + 1 < argv.size()) {
       out += word + " ";
-      word = key_flag ? "<redacted>" : RedactHeader(argv[++i]);
+      ++i;
+      word = key_flag ? "<redacted>" : RedactHeader(argv[i]);
     } else if (word.rfind("--api-key=", 0) == 0 || word.rfind("--mock-api-key=", 0) == 0) {
       word = word.substr(0, word.find('=') + 1) + "<redacted>";
     } else if (word.rfind("--header=", 0) == 0) {

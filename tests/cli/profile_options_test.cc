@@ -1,0 +1,47 @@
+#include "runner/cli/profile_options.h"
+
+#include <gtest/gtest.h>
+
+namespace servebench::cli {
+namespace {
+
+TEST(ProfileOptions, SecretsNeverReachTheCommandLineOrTheConfig) {
+  const std::string command = RedactedCommand(
+      {"servebench", "profile", "--api-key", "sk-1", "-H", "Authorization: Bearer sk-2",
+       "--header=x-api-key: sk-3", "--api-key=sk-4", "-H", "X-Trace: keep"});
+  EXPECT_EQ(command.find("sk-"), std::string::npos) << command;
+  EXPECT_NE(command.find("'X-Trace: keep'"), std::string::npos) << command;
+  ProfileFlags f;
+  f.api_key = "sk-5";
+  f.headers = {"api-key: sk-6"};
+  EXPECT_EQ(RedactedConfig(f).dump().find("sk-"), std::string::npos);
+}
+
+TEST(ProfileOptions, ExtraInputsAreTypedAndMerged) {
+  auto extra = ParseExtraInputs(
+      {"ignore_eos:true", "min_tokens:256", "temperature:0.5", "stop:END", R"({"top_k": 3})"});
+  ASSERT_TRUE(extra.ok());
+  EXPECT_EQ(extra->dump(),
+            R"({"ignore_eos":true,"min_tokens":256,"stop":"END","temperature":0.5,"top_k":3})");
+  EXPECT_FALSE(ParseExtraInputs({"{not json"}).ok());
+}
+
+TEST(ProfileOptions, BadValuesNameTheFlag) {
+  ProfileFlags f;
+  f.model = "m";
+  f.request_cancellation_rate = 150;
+  EXPECT_NE(ResolveProfile(f).error().message.find("--request-cancellation-rate"),
+            std::string::npos);
+  f.request_cancellation_rate = 0;
+  f.arrival_pattern = "bursty";
+  EXPECT_NE(ResolveProfile(f).error().message.find("--arrival-pattern"), std::string::npos);
+  f.arrival_pattern = "poisson";
+  f.url = "localhost:8000/";
+  auto plan = ResolveProfile(f);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->run.url, "http://localhost:8000/v1/chat/completions");
+  EXPECT_EQ(plan->run.request_count, 10u);  // max(10, 2 x concurrency 1)
+}
+
+}  // namespace
+}  // namespace servebench::cli
