@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Checks a profile run against the mock's ground truth and the schedule's intent.
 
 usage: check_profile.py RUN_DIR [SEND_LOG]

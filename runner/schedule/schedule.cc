@@ -1,5 +1,6 @@
 #include "runner/schedule/schedule.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -71,11 +72,27 @@ Gaps::Gaps(Arrival arrival, double rate, double smoothness, uint64_t seed)
 int64_t Gaps::NextNs() {
   double gap_s = mean_s_;
   if (arrival_ == Arrival::kPoisson) {
-    gap_s = std::exponential_distribution<double>(1.0 / mean_s_)(engine_);
+    gap_s = -mean_s_ * std::log1p(-NextStratifiedUniform());  // inverse of the exponential CDF
   } else if (arrival_ == Arrival::kGamma) {
     gap_s = std::gamma_distribution<double>(smoothness_, mean_s_ / smoothness_)(engine_);
   }
   return static_cast<int64_t>(std::llround(gap_s * 1e9));
+}
+
+// Each block of kBlock gaps takes one uniform from each of kBlock equal strata, in shuffled
+// order: every gap is still exactly exponential, but the block's mean sits at 1/rate, so a run
+// delivers the rate it was asked for instead of the rate its seed happened to draw.
+double Gaps::NextStratifiedUniform() {
+  constexpr size_t kBlock = 1024;
+  if (strata_.empty()) {
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (size_t k = 0; k < kBlock; ++k)
+      strata_.push_back((static_cast<double>(k) + unit(engine_)) / kBlock);
+    std::shuffle(strata_.begin(), strata_.end(), engine_);
+  }
+  const double u = strata_.back();
+  strata_.pop_back();
+  return u;
 }
 
 std::unique_ptr<Schedule> MakeSchedule(const LoadShape& shape, int64_t t0_ns) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "runner/base/expected.h"
 
@@ -51,10 +52,13 @@ class Gaps {
   int64_t NextNs();
 
  private:
+  double NextStratifiedUniform();
+
   Arrival arrival_;
   double mean_s_;
   double smoothness_;
   std::mt19937_64 engine_;
+  std::vector<double> strata_;  // shuffled stratified uniforms for the current block
 };
 
 }  // namespace servebench::schedule
