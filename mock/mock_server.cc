@@ -148,8 +148,8 @@ struct MockServer::Impl {
   void Embed(const httplib::Request& req, httplib::Response& res);
   void Fail(httplib::Response& res, int status, std::string_view message, std::string_view type,
             std::string_view code);
-  void Stream(const Ask& ask, uint64_t index, int64_t received_ns, int64_t prompt_tokens,
-              const std::string& request_id, httplib::Response& res);
+  void Stream(const Ask& ask, uint64_t index, const Faults& faults, int64_t received_ns,
+              int64_t prompt_tokens, const std::string& request_id, httplib::Response& res);
   void Whole(const Ask& ask, uint64_t index, int64_t received_ns, int64_t prompt_tokens,
              const std::string& request_id, httplib::Response& res);
   int64_t FirstTokenDueNs(base::Rng& rng, int64_t start_ns, int64_t prompt_tokens) const;
@@ -232,7 +232,7 @@ void MockServer::Impl::Generate(const httplib::Request& req, httplib::Response& 
   for (const auto& p : ask.prompts) prompt_tokens += token_counter->Count(p);
   const std::string request_id = req.get_header_value("X-Request-Id");
   if (ask.stream) {
-    Stream(ask, index, received_ns, prompt_tokens, request_id, res);
+    Stream(ask, index, faults, received_ns, prompt_tokens, request_id, res);
   } else {
     Whole(ask, index, received_ns, prompt_tokens, request_id, res);
   }
@@ -280,10 +280,9 @@ const char* FinishReason(const Ask& ask, const ChunkPlan& plan, const MockOption
 
 }  // namespace
 
-void MockServer::Impl::Stream(const Ask& ask, uint64_t index, int64_t received_ns,
-                              int64_t prompt_tokens, const std::string& request_id,
-                              httplib::Response& res) {
-  const Faults faults = DecideFaults(options, index);
+void MockServer::Impl::Stream(const Ask& ask, uint64_t index, const Faults& faults,
+                              int64_t received_ns, int64_t prompt_tokens,
+                              const std::string& request_id, httplib::Response& res) {
   const ChunkPlan plan = PlanChunks(options, ask, index);
   const Usage usage{prompt_tokens, plan.reasoning_tokens + plan.content_tokens,
                     plan.reasoning_tokens};

@@ -152,8 +152,7 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
       schedule->Started({now, issued, transport_.in_flight()});
       continue;
     }
-    if (due.kind != schedule::Due::Kind::kAt && transport_.in_flight() == 0 &&
-        (due.kind == schedule::Due::Kind::kStop)) {
+    if (due.kind == schedule::Due::Kind::kStop && transport_.in_flight() == 0) {
       break;
     }
     int64_t deadline = std::min({hard_end, now + kMaxWaitNs, issuing ? stop_issuing : kNever});
