@@ -38,12 +38,10 @@ std::string CsvText(const std::string& text) {
 }  // namespace
 
 Json StatsJson(const metrics::Stats& s, const std::string& unit) {
-  return {{"unit", unit},         {"avg", Number(s.avg)}, {"min", Number(s.min)},
-          {"max", Number(s.max)}, {"p1", Number(s.p1)},   {"p5", Number(s.p5)},
-          {"p10", Number(s.p10)}, {"p25", Number(s.p25)}, {"p50", Number(s.p50)},
-          {"p75", Number(s.p75)}, {"p90", Number(s.p90)}, {"p95", Number(s.p95)},
-          {"p99", Number(s.p99)}, {"std", Number(s.std)}, {"count", s.count},
-          {"sum", Number(s.sum)}};
+  Json j = {{"unit", unit}};
+  for (const auto& [name, value] : metrics::NamedStats(s)) j[name] = Number(value);
+  j["count"] = s.count;
+  return j;
 }
 
 std::string JsonlLine(const records::Record& r, const metrics::RequestMetrics& m) {

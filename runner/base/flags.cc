@@ -128,6 +128,8 @@ Expected<std::vector<std::string>> FlagSet::Parse(const std::vector<std::string>
   return positional;
 }
 
+bool FlagSet::Has(const std::string& name) { return Find(name) != nullptr; }
+
 bool FlagSet::WasSet(const std::string& name) const {
   return std::find(set_.begin(), set_.end(), name) != set_.end();
 }

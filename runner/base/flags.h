@@ -29,6 +29,7 @@ class FlagSet {
   // Parses args (without the program and command names); returns the positional arguments.
   Expected<std::vector<std::string>> Parse(const std::vector<std::string>& args);
   bool WasSet(const std::string& name) const;
+  bool Has(const std::string& name);  // a flag or an alias of one
   std::string Usage() const;
 
  private:

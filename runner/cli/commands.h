@@ -12,5 +12,8 @@ using Args = std::vector<std::string>;
 int MockCommand(const Args& args);
 int CorpusCommand(const Args& args);
 int ProfileCommand(const Args& args);
+int RunCommand(const Args& args);
+int ListCommand(const Args& args);
+int CompareCommand(const Args& args);
 
 }  // namespace servebench::cli

@@ -12,6 +12,9 @@ constexpr const char* kUsage =
     "usage: servebench COMMAND [flags]\n"
     "commands:\n"
     "  profile   load-test a server once and report its metrics (AIPerf's flags)\n"
+    "  run       run a YAML suite of cases, compare with its baseline, write verdicts\n"
+    "  list      print the case names of a suite\n"
+    "  compare   judge two results.json files by the verdict rules\n"
     "  mock      run the built-in OpenAI-compatible mock server\n"
     "  corpus    print the generated prompt corpus (text for tokenizers and prompts)\n"
     "  version   print the version\n"
@@ -28,6 +31,9 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const Args args(argv + 2, argv + argc);
   if (command == "profile") return ProfileCommand(args);
+  if (command == "run") return RunCommand(args);
+  if (command == "list") return ListCommand(args);
+  if (command == "compare") return CompareCommand(args);
   if (command == "mock") return MockCommand(args);
   if (command == "corpus") return CorpusCommand(args);
   if (command == "version" || command == "--version") {

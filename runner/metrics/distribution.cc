@@ -5,6 +5,17 @@
 
 namespace servebench::metrics {
 
+std::vector<std::pair<const char*, double>> NamedStats(const Stats& s) {
+  return {{"avg", s.avg}, {"min", s.min},
+          {"max", s.max}, {"p1", s.p1},
+          {"p5", s.p5},   {"p10", s.p10},
+          {"p25", s.p25}, {"p50", s.p50},
+          {"p75", s.p75}, {"p90", s.p90},
+          {"p95", s.p95}, {"p99", s.p99},
+          {"std", s.std}, {"count", static_cast<double>(s.count)},
+          {"sum", s.sum}};
+}
+
 double Percentile(const std::vector<double>& sorted, double q) {
   const double index = q / 100.0 * static_cast<double>(sorted.size() - 1);
   const size_t below = static_cast<size_t>(std::floor(index));

@@ -76,6 +76,28 @@ std::string Fixed(double v, int digits) {
 
 }  // namespace
 
+const std::vector<MetricInfo>& MetricCatalog() {
+  static const std::vector<MetricInfo> catalog = [] {
+    std::vector<MetricInfo> out;
+    for (const auto& m : kMetrics) out.push_back({m.key, m.unit, true, m.higher_is_better});
+    const std::vector<MetricInfo> values = {{"output_token_throughput", "tokens/s", false, true},
+                                            {"input_token_throughput", "tokens/s", false, true},
+                                            {"total_token_throughput", "tokens/s", false, true},
+                                            {"request_throughput", "requests/s", false, true},
+                                            {"good_request_count", "requests", false, true},
+                                            {"goodput", "requests/s", false, true},
+                                            {"request_count", "requests", false, true},
+                                            {"error_request_count", "requests", false, false},
+                                            {"request_error_rate", "%", false, false},
+                                            {"benchmark_duration", "s", false, false},
+                                            {"achieved_request_rate", "requests/s", false, true},
+                                            {"target_request_rate", "requests/s", false, true}};
+    out.insert(out.end(), values.begin(), values.end());
+    return out;
+  }();
+  return catalog;
+}
+
 base::Expected<std::vector<Slo>> ParseGoodput(const std::string& text) {
   std::vector<Slo> slos;
   std::istringstream words(text);

@@ -51,6 +51,14 @@ struct CaseSummary {
   const ValueRow* Value(const std::string& key) const;
 };
 
+// Every metric a summary can hold: per-request distributions and run-level values.
+struct MetricInfo {
+  std::string key, unit;
+  bool distribution = true;
+  bool higher_is_better = false;
+};
+const std::vector<MetricInfo>& MetricCatalog();
+
 CaseSummary Summarize(const std::vector<RequestMetrics>& requests, const SummaryOptions& options);
 
 }  // namespace servebench::metrics

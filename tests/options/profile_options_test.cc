@@ -1,8 +1,8 @@
-#include "runner/cli/profile_options.h"
+#include "runner/options/profile_options.h"
 
 #include <gtest/gtest.h>
 
-namespace servebench::cli {
+namespace servebench::options {
 namespace {
 
 TEST(ProfileOptions, SecretsNeverReachTheCommandLineOrTheConfig) {
@@ -44,4 +44,4 @@ TEST(ProfileOptions, BadValuesNameTheFlag) {
 }
 
 }  // namespace
-}  // namespace servebench::cli
+}  // namespace servebench::options

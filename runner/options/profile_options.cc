@@ -1,9 +1,9 @@
-#include "runner/cli/profile_options.h"
+#include "runner/options/profile_options.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace servebench::cli {
+namespace servebench::options {
 namespace {
 
 using Json = nlohmann::json;
@@ -287,4 +287,4 @@ std::string RedactedCommand(const std::vector<std::string>& argv) {
   return out;
 }
 
-}  // namespace servebench::cli
+}  // namespace servebench::options

@@ -14,7 +14,7 @@
 #include "runner/metrics/request_metrics.h"
 #include "runner/metrics/summary.h"
 
-namespace servebench::cli {
+namespace servebench::options {
 
 struct ProfileFlags {
   std::string model, url = "mock", endpoint_type = "chat", endpoint;
@@ -62,4 +62,4 @@ std::string RedactedCommand(const std::vector<std::string>& argv);
 // --extra-inputs values: key:value pairs (typed) or JSON objects, merged in order.
 base::Expected<nlohmann::json> ParseExtraInputs(const std::vector<std::string>& items);
 
-}  // namespace servebench::cli
+}  // namespace servebench::options

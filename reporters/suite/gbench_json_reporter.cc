@@ -1,0 +1,205 @@
+// results.json: Google Benchmark's JSON format, written by Google Benchmark's own JSONReporter
+// (so compare.py and dashboards read it as they read any benchmark binary's output). The file is
+// rewritten whole after every case, so an interrupted run keeps the finished cases.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "reporters/suite/suite_reporter.h"
+#include "runner/base/version.h"
+
+namespace servebench::reporters {
+namespace {
+
+using Run = benchmark::BenchmarkReporter::Run;
+
+#ifdef NDEBUG
+constexpr const char* kBuildType = "release";
+#else
+constexpr const char* kBuildType = "debug";
+#endif
+
+double Finite(double v) { return std::isfinite(v) ? v : 0; }
+
+Run BaseRun(const std::string& name, int64_t family, int64_t repetitions) {
+  Run run;
+  run.run_name.function_name = name;
+  run.family_index = family;
+  run.per_family_instance_index = 0;
+  run.time_unit = benchmark::kMillisecond;
+  run.repetitions = repetitions;
+  run.statistics = nullptr;
+  return run;
+}
+
+// Times are per iteration in the reporter, so the accumulated time is the value × iterations.
+void SetTimeMs(Run& run, double ms) {
+  const double iterations = run.iterations > 0 ? static_cast<double>(run.iterations) : 1;
+  run.real_accumulated_time = run.cpu_accumulated_time = Finite(ms) / 1e3 * iterations;
+  if (run.iterations == 0) run.real_accumulated_time = run.cpu_accumulated_time = 0;
+}
+
+double Mean(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return sum / static_cast<double>(v.size());
+}
+double SampleStddev(const std::vector<double>& v) {
+  if (v.size() < 2) return 0;
+  const double mean = Mean(v);
+  double squares = 0;
+  for (double x : v) squares += (x - mean) * (x - mean);
+  return std::sqrt(squares / static_cast<double>(v.size() - 1));
+}
+
+// Google Benchmark's aggregates (mean, median, stddev, cv) over the repetitions that ran. The
+// library's own ComputeStats insists on equal iteration counts, which request counts are not.
+std::vector<Run> Aggregates(const std::vector<Run>& reps) {
+  std::vector<const Run*> ok;
+  for (const auto& r : reps) {
+    if (!r.error_occurred) ok.push_back(&r);
+  }
+  if (ok.size() < 2) return {};
+  using Stat = std::function<double(const std::vector<double>&)>;
+  const std::vector<std::tuple<const char*, Stat, benchmark::StatisticUnit>> stats = {
+      {"mean", Mean, benchmark::kTime},
+      {"median", [](const auto& v) { return results::Median(v).value_or(0); }, benchmark::kTime},
+      {"stddev", SampleStddev, benchmark::kTime},
+      {"cv",
+       [](const auto& v) {
+         const double m = Mean(v);
+         return m == 0 ? 0 : SampleStddev(v) / m;
+       },
+       benchmark::kPercentage}};
+  auto per_iteration_ms = [](const Run* r) {
+    return r->iterations > 0 ? r->real_accumulated_time * 1e3 / static_cast<double>(r->iterations)
+                             : 0;
+  };
+  std::vector<Run> out;
+  for (const auto& [name, stat, unit] : stats) {
+    Run a = *ok.front();
+    a.run_type = Run::RT_Aggregate;
+    a.aggregate_name = name;
+    a.aggregate_unit = unit;
+    a.repetition_index = Run::no_repetition_index;
+    std::vector<double> times;
+    for (const Run* r : ok) times.push_back(per_iteration_ms(r));
+    const double value = Finite(stat(times));
+    if (unit == benchmark::kPercentage) {
+      a.real_accumulated_time = a.cpu_accumulated_time = value;  // printed as is
+    } else {
+      SetTimeMs(a, value);
+    }
+    for (auto& [counter, c] : a.counters) {
+      std::vector<double> values;
+      for (const Run* r : ok) {
+        if (const auto it = r->counters.find(counter); it != r->counters.end())
+          values.push_back(it->second.value);
+      }
+      c.value = Finite(stat(values));
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+class GbenchJsonReporter : public SuiteReporter {
+ public:
+  void Begin(const SuiteContext& context) override {
+    context_ = context;
+    file_ = context.out_dir / "results.json";
+    Write();
+  }
+
+  void CaseDone(const results::CaseResult& c) override {
+    const int64_t reps = static_cast<int64_t>(c.repetitions.size());
+    std::vector<Run> case_runs;
+    for (size_t i = 0; i < c.repetitions.size(); ++i) {
+      const auto& rep = c.repetitions[i];
+      Run run = BaseRun(c.name, family_, reps);
+      run.repetition_index = static_cast<int64_t>(i);
+      run.iterations = rep.iterations;
+      run.error_occurred = rep.error;
+      run.error_message = rep.error_message;
+      run.report_label = c.fingerprint.dump();
+      for (const auto& [name, value] : rep.counters) {
+        if (std::isfinite(value)) run.counters[name] = benchmark::Counter(value);
+      }
+      const auto latency = rep.counters.find("request_latency_p50");
+      SetTimeMs(run, latency == rep.counters.end() ? 0 : latency->second);
+      case_runs.push_back(std::move(run));
+    }
+    Append(case_runs);
+    ++family_;
+    // One entry per time-valued gated metric, so compare.py's U test sees each gated latency.
+    for (const auto& metric : context_.gated_metrics) {
+      const std::string counter = results::CounterName(metric);
+      if (!results::IsTimeCounter(counter)) continue;
+      std::vector<Run> metric_runs;
+      for (size_t i = 0; i < c.repetitions.size(); ++i) {
+        const auto& rep = c.repetitions[i];
+        const auto value = rep.counters.find(counter);
+        Run run = BaseRun(c.name + "/" + counter, family_, reps);
+        run.repetition_index = static_cast<int64_t>(i);
+        run.iterations = rep.error || value == rep.counters.end() ? 0 : 1;
+        run.error_occurred = run.iterations == 0;
+        run.error_message = rep.error ? rep.error_message : "not measured";
+        run.report_label = "gate";
+        SetTimeMs(run, run.iterations ? value->second : 0);
+        metric_runs.push_back(std::move(run));
+      }
+      Append(metric_runs);
+      ++family_;
+    }
+    Write();
+  }
+
+  void End(const verdicts::SuiteVerdict&) override { Write(); }
+  std::vector<std::filesystem::path> Files() const override { return {file_}; }
+
+ private:
+  void Append(const std::vector<Run>& reps) {
+    runs_.insert(runs_.end(), reps.begin(), reps.end());
+    const auto aggregates = Aggregates(reps);
+    runs_.insert(runs_.end(), aggregates.begin(), aggregates.end());
+  }
+
+  void Write() const {
+    std::ostringstream raw, errors;
+    benchmark::BenchmarkReporter::Context::executable_name = "servebench";
+    benchmark::JSONReporter reporter;
+    reporter.SetOutputStream(&raw);
+    reporter.SetErrorStream(&errors);
+    reporter.ReportContext(benchmark::BenchmarkReporter::Context());
+    for (const auto& run : runs_) reporter.ReportRuns({run});
+    reporter.Finalize();
+    // The library's context lacks json_schema_version and servebench's own keys.
+    auto doc = nlohmann::ordered_json::parse(raw.str());
+    auto& context = doc["context"];
+    context["library_build_type"] = kBuildType;
+    context["json_schema_version"] = 1;
+    context["servebench_version"] = base::kVersion;
+    context["suite"] = context_.suite;
+    context["suite_sha256"] = context_.suite_sha256;
+    context["server_url"] = context_.server_url;
+    context["endpoint_type"] = context_.endpoint_type;
+    if (!doc.contains("benchmarks")) doc["benchmarks"] = nlohmann::ordered_json::array();
+    const auto temporary = file_.string() + ".tmp";
+    std::ofstream(temporary) << doc.dump(2) << "\n";
+    std::filesystem::rename(temporary, file_);
+  }
+
+  SuiteContext context_;
+  std::filesystem::path file_;
+  std::vector<Run> runs_;
+  int64_t family_ = 0;
+};
+
+const bool registered =
+    RegisterSuiteReporter("results.json", [] { return std::make_unique<GbenchJsonReporter>(); });
+
+}  // namespace
+}  // namespace servebench::reporters

@@ -1,0 +1,60 @@
+// summary.md: the verdicts as Markdown, for a CI job summary or a pull-request comment.
+#include <fstream>
+#include <map>
+
+#include "reporters/suite/suite_reporter.h"
+#include "reporters/suite/verdict_text.h"
+
+namespace servebench::reporters {
+namespace {
+
+class MarkdownReporter : public SuiteReporter {
+ public:
+  void Begin(const SuiteContext& context) override {
+    context_ = context;
+    file_ = context.out_dir / "summary.md";
+  }
+  void CaseDone(const results::CaseResult& c) override { results_[c.name] = c; }
+
+  void End(const verdicts::SuiteVerdict& verdict) override {
+    std::ofstream out(file_);
+    out << "## servebench: " << context_.suite << " — **" << verdicts::Name(verdict.outcome)
+        << "**\n\n";
+    out << "Baseline: " << (context_.baseline.empty() ? "none" : "`" + context_.baseline + "`")
+        << ". Server: `" << context_.server_url << "`.\n\n";
+    out << "| case | verdict | reps";
+    for (const auto& [title, counter] : kKeyMetrics) out << " | " << title;
+    out << " |\n|---|---|---";
+    for (size_t i = 0; i < std::size(kKeyMetrics); ++i) out << "|---";
+    out << "|\n";
+    for (const auto& c : verdict.cases) {
+      const auto it = results_.find(c.name);
+      out << "| `" << c.name << "` | " << verdicts::Name(c.outcome) << " | "
+          << (it == results_.end() ? 0 : it->second.repetitions.size());
+      for (const auto& [title, counter] : kKeyMetrics) {
+        out << " | " << (it == results_.end() ? "-" : Short(MedianOf(it->second, counter)));
+      }
+      out << " |\n";
+    }
+    out << "\n### Gates\n\n";
+    for (const auto& c : verdict.cases) {
+      out << "- `" << c.name << "`: **" << verdicts::Name(c.outcome) << "**"
+          << (c.note.empty() ? "" : " — " + c.note) << "\n";
+      for (const auto& g : c.gates) out << "  - " << GateLine(g) << "\n";
+    }
+    out << "\nValues are medians over repetitions; Δ is the relative change, positive = worse; "
+           "p is the one-sided exact Mann–Whitney U test (≥ 5 repetitions a side).\n";
+  }
+  std::vector<std::filesystem::path> Files() const override { return {file_}; }
+
+ private:
+  SuiteContext context_;
+  std::filesystem::path file_;
+  std::map<std::string, results::CaseResult> results_;
+};
+
+const bool registered =
+    RegisterSuiteReporter("summary.md", [] { return std::make_unique<MarkdownReporter>(); });
+
+}  // namespace
+}  // namespace servebench::reporters

@@ -1,0 +1,44 @@
+// The outputs of `servebench run` (suites.md § Results), each one small class behind this
+// interface: Begin once, CaseDone after each case's repetitions, End with the verdicts.
+// A reporter registers itself from its own file, so adding a format touches no other file.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runner/results/case_result.h"
+#include "runner/verdicts/verdicts.h"
+
+namespace servebench::reporters {
+
+struct SuiteContext {
+  std::string suite, suite_file, suite_sha256, server_url, endpoint_type;
+  std::filesystem::path out_dir;
+  std::vector<std::string> parameter_keys;  // the matrix keys that vary: CSV columns
+  std::vector<std::string> gated_metrics;   // gate metrics as written (time_to_first_token.p99)
+  std::string baseline;                     // the baseline file, or empty
+};
+
+class SuiteReporter {
+ public:
+  virtual ~SuiteReporter() = default;
+  virtual void Begin(const SuiteContext& context) = 0;
+  virtual void CaseDone(const results::CaseResult& result) = 0;
+  virtual void End(const verdicts::SuiteVerdict& verdict) = 0;
+  // The files it wrote (for the footer); empty for the console.
+  virtual std::vector<std::filesystem::path> Files() const { return {}; }
+};
+
+using ReporterFactory = std::function<std::unique_ptr<SuiteReporter>()>;
+
+// Called from a reporter's file at static-initialization time; returns true.
+bool RegisterSuiteReporter(const std::string& name, ReporterFactory factory);
+// One of every registered reporter, in name order.
+std::vector<std::unique_ptr<SuiteReporter>> MakeSuiteReporters();
+// The reporter registered under name ("console", "results.json"...), or null.
+std::unique_ptr<SuiteReporter> MakeSuiteReporter(const std::string& name);
+
+}  // namespace servebench::reporters

@@ -1,0 +1,258 @@
+#include "runner/cases/cases.h"
+
+#include <map>
+#include <regex>
+#include <set>
+
+namespace servebench::cases {
+namespace {
+
+using Json = nlohmann::json;
+using suite::Setting;
+using suite::Settings;
+
+std::string Kebab(std::string key) {
+  for (char& c : key) {
+    if (c == '_') c = '-';
+  }
+  return "--" + key;
+}
+
+// Later settings override earlier ones of the same key; the order of first appearance stays.
+void MergeInto(Settings& into, const Settings& over) {
+  for (const auto& s : over) {
+    auto it =
+        std::find_if(into.begin(), into.end(), [&](const Setting& x) { return x.key == s.key; });
+    if (it == into.end()) {
+      into.push_back(s);
+    } else {
+      *it = s;
+    }
+  }
+}
+
+const Setting* Find(const Settings& settings, const std::string& key) {
+  for (const auto& s : settings) {
+    if (s.key == key) return &s;
+  }
+  return nullptr;
+}
+
+bool IsSecret(const std::string& key) {
+  return key == "api_key" || key == "mock_api_key" || key == "header";
+}
+
+base::Expected<int64_t> Repetitions(const Setting& s) {
+  if (!s.value.is_number_integer() || s.value.get<int64_t>() < 1) {
+    return base::Error{s.place.Text() + ": repetitions should be a whole number >= 1"};
+  }
+  return s.value.get<int64_t>();
+}
+
+// Applies the settings to profile flags exactly as the command line would.
+base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
+  base::FlagSet flags("profile");
+  options::RegisterProfileFlags(flags, f);
+  for (const auto& s : settings) {
+    if (s.key == "repetitions") continue;
+    const std::string flag = Kebab(s.key);
+    if (!flags.Has(flag) || s.key.find('-') != std::string::npos) {
+      return base::Error{s.place.Text() + ": unknown option '" + s.key +
+                         "' (use a `servebench profile` flag's long name in snake_case, e.g. "
+                         "request_count)"};
+    }
+    std::vector<std::string> args;
+    const bool repeated = s.value.is_array();
+    for (const auto& v : repeated ? s.value : Json::array({s.value})) {
+      if (v.is_null()) return base::Error{s.place.Text() + ": '" + s.key + "' has no value"};
+      args.push_back(flag + "=" + FlagText(v));
+    }
+    if (auto parsed = flags.Parse(args); !parsed) {
+      return base::Error{s.place.Text() + ": " + parsed.error().message};
+    }
+  }
+  return base::Ok{};
+}
+
+Json Fingerprint(const Settings& settings) {
+  Json out = Json::object();
+  for (const auto& s : settings) {
+    if (s.key == "url" || s.key == "repetitions" || IsSecret(s.key)) continue;
+    out[s.key] = s.value;
+  }
+  return out;
+}
+
+nlohmann::ordered_json Redacted(const Settings& settings) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& s : settings) {
+    out[s.key] = IsSecret(s.key) ? nlohmann::ordered_json("<redacted>")
+                                 : nlohmann::ordered_json::parse(s.value.dump());
+  }
+  return out;
+}
+
+// One combination of matrix points (one point per axis), as merged settings.
+using Combination = std::vector<const Settings*>;
+
+std::vector<Combination> Product(const std::vector<suite::Axis>& matrix) {
+  std::vector<Combination> out{{}};
+  for (const auto& axis : matrix) {
+    std::vector<Combination> next;
+    for (const auto& partial : out) {
+      for (const auto& point : axis.points) {
+        next.push_back(partial);
+        next.back().push_back(&point);
+      }
+    }
+    out = std::move(next);
+  }
+  return out;
+}
+
+Settings Flatten(const Combination& combination) {
+  Settings out;
+  for (const Settings* point : combination) MergeInto(out, *point);
+  return out;
+}
+
+bool Excluded(const Settings& point, const std::vector<Settings>& exclude) {
+  for (const auto& rule : exclude) {
+    bool all = true;
+    for (const auto& r : rule) {
+      const Setting* s = Find(point, r.key);
+      all = all && s != nullptr && FlagText(s->value) == FlagText(r.value);
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+base::Status CheckExcludeKeys(const suite::Suite& suite) {
+  std::set<std::string> keys;
+  for (const auto& axis : suite.matrix) {
+    for (const auto& point : axis.points) {
+      for (const auto& s : point) keys.insert(s.key);
+    }
+  }
+  for (const auto& rule : suite.exclude) {
+    for (const auto& r : rule) {
+      if (!keys.count(r.key)) {
+        return base::Error{r.place.Text() + ": exclude names '" + r.key +
+                           "', which is not a matrix key"};
+      }
+    }
+  }
+  return base::Ok{};
+}
+
+// The matrix keys whose value differs between combinations, in matrix order.
+std::vector<std::string> VaryingKeys(const std::vector<suite::Axis>& matrix,
+                                     const std::vector<Settings>& points) {
+  std::vector<std::string> out;
+  for (const auto& axis : matrix) {
+    for (const auto& point : axis.points) {
+      for (const auto& s : point) {
+        if (std::find(out.begin(), out.end(), s.key) != out.end()) continue;
+        std::set<std::string> values;
+        for (const auto& p : points) {
+          const Setting* v = Find(p, s.key);
+          values.insert(v ? FlagText(v->value) : "");
+        }
+        if (values.size() > 1) out.push_back(s.key);
+      }
+    }
+  }
+  return out;
+}
+
+base::Expected<Case> MakeCase(const suite::Suite& suite, const Settings& over,
+                              const suite::Place& place, const ExpandOptions& options) {
+  Settings merged = suite.server;
+  MergeInto(merged, suite.defaults);
+  MergeInto(merged, over);
+  Case c;
+  if (auto applied = ApplySettings(merged, c.flags); !applied) return applied.error();
+  if (auto plan = options::ResolveProfile(c.flags); !plan) {
+    return base::Error{place.Text() + ": " + plan.error().message};
+  }
+  c.repetitions = suite.repetitions.value_or(1);
+  if (const Setting* r = Find(merged, "repetitions")) {
+    auto n = Repetitions(*r);
+    if (!n) return n.error();
+    c.repetitions = *n;
+  }
+  if (options.repetitions) c.repetitions = *options.repetitions;
+  c.fingerprint = Fingerprint(merged);
+  c.settings = Redacted(merged);
+  return c;
+}
+
+}  // namespace
+
+std::string FlagText(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+base::Expected<std::vector<Case>> ExpandCases(const suite::Suite& suite,
+                                              const ExpandOptions& options) {
+  if (auto s = CheckExcludeKeys(suite); !s) return s.error();
+  std::vector<Settings> points;
+  std::vector<suite::Place> places;
+  if (suite.has_matrix || suite.cases.empty()) {
+    for (const auto& combination : Product(suite.matrix)) {
+      Settings point = Flatten(combination);
+      if (Excluded(point, suite.exclude)) continue;
+      points.push_back(std::move(point));
+      places.push_back(suite.matrix.empty() ? suite::Place{suite.file, 1, 1}
+                                            : suite.matrix.front().place);
+    }
+  }
+  const std::vector<std::string> varying = VaryingKeys(suite.matrix, points);
+
+  std::vector<Case> out;
+  std::map<std::string, suite::Place> names;
+  auto add = [&](Case c, const suite::Place& place) -> base::Status {
+    if (auto [it, fresh] = names.emplace(c.name, place); !fresh) {
+      return base::Error{place.Text() + ": case name '" + c.name + "' is already used at " +
+                         it->second.Text() + "; names must be unique"};
+    }
+    out.push_back(std::move(c));
+    return base::Ok{};
+  };
+  for (size_t i = 0; i < points.size(); ++i) {
+    auto c = MakeCase(suite, points[i], places[i], options);
+    if (!c) return c.error();
+    c->name = suite.name + "/" + c->flags.endpoint_type;
+    for (const auto& key : varying) {
+      const Setting* s = Find(points[i], key);
+      const std::string value = s ? FlagText(s->value) : "";
+      c->parameters.emplace_back(key, value);
+      c->name += "/" + key + ":" + value;
+    }
+    if (auto s = add(std::move(*c), places[i]); !s) return s.error();
+  }
+  for (const auto& extra : suite.cases) {
+    auto c = MakeCase(suite, extra.settings, extra.place, options);
+    if (!c) return c.error();
+    c->name = suite.name + "/" + c->flags.endpoint_type + "/" + extra.name;
+    for (const auto& key : varying) {
+      const auto& v = c->settings.contains(key) ? c->settings[key] : nlohmann::ordered_json("");
+      c->parameters.emplace_back(key, v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    if (auto s = add(std::move(*c), extra.place); !s) return s.error();
+  }
+  if (!options.filter.empty()) {
+    std::regex filter;
+    try {
+      filter = std::regex(options.filter);
+    } catch (const std::regex_error&) {
+      return base::MakeError("--filter: '" + options.filter + "' is not a regular expression");
+    }
+    std::erase_if(out, [&](const Case& c) { return !std::regex_search(c.name, filter); });
+  }
+  return out;
+}
+
+}  // namespace servebench::cases

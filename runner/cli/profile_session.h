@@ -1,0 +1,36 @@
+// One profile run from resolved flags to written artifacts: the embedded mock when asked, the
+// readiness check, prompts, the run, the summary and every profile export. `profile` runs one
+// session; `run` runs one per case and repetition.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "reporters/profile_export/profile_export.h"
+#include "runner/base/expected.h"
+#include "runner/engine/run_case.h"
+#include "runner/options/profile_options.h"
+
+namespace servebench::cli {
+
+struct SessionResult {
+  reporters::ProfileReport report;
+  engine::CaseOutcome outcome;
+  std::filesystem::path dir;       // where the artifacts went
+  std::vector<std::string> files;  // every file written
+};
+
+// wanted_dir (empty: artifacts/<model>-<endpoint_type>-<stimulus>) gets a numbered sibling when it
+// exists already. command is already redacted.
+// interrupts counts Ctrl-C presses (see engine::RunCase).
+base::Expected<SessionResult> RunProfileSession(
+    const options::ProfileFlags& flags, const std::string& command,
+    const std::filesystem::path& wanted_dir, const std::atomic<int>& interrupts,
+    const std::function<void(const engine::Progress&)>& on_progress);
+
+std::string Rfc3339(int64_t wall_ns);
+
+}  // namespace servebench::cli

@@ -1,0 +1,272 @@
+// `servebench run SUITE`, `servebench list SUITE` and `servebench compare BASE NEW`: suites
+// expanded into cases, each case run as profile sessions, results and verdicts reported.
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+
+#include "reporters/suite/suite_reporter.h"
+#include "runner/base/clock.h"
+#include "runner/cases/cases.h"
+#include "runner/cli/commands.h"
+#include "runner/cli/interrupts.h"
+#include "runner/cli/profile_session.h"
+#include "runner/results/case_result.h"
+#include "runner/suite/suite.h"
+#include "runner/verdicts/verdicts.h"
+
+namespace servebench::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "%s\n", message.c_str());
+  return 2;
+}
+
+struct SuiteFlags {
+  std::string baseline, out, filter;
+  int64_t repetitions = 0;
+  bool dry_run = false, strict = false, update_baseline = false, help = false;
+};
+
+struct LoadedSuite {
+  suite::Suite suite;
+  std::vector<cases::Case> cases;
+};
+
+base::Expected<LoadedSuite> Load(const std::string& path, const SuiteFlags& f) {
+  auto suite = suite::LoadSuite(path);
+  if (!suite) return suite.error();
+  if (auto gates = verdicts::CheckGates(suite->gates); !gates) return gates.error();
+  cases::ExpandOptions options;
+  options.filter = f.filter;
+  if (f.repetitions > 0) options.repetitions = f.repetitions;
+  if (f.repetitions < 0) return base::MakeError("--repetitions must be >= 1");
+  auto expanded = cases::ExpandCases(*suite, options);
+  if (!expanded) return expanded.error();
+  if (expanded->empty()) {
+    return base::MakeError(path + ": no case" +
+                           (f.filter.empty() ? "" : " matches --filter '" + f.filter + "'"));
+  }
+  return LoadedSuite{std::move(*suite), std::move(*expanded)};
+}
+
+// baselines/<suite>.json next to the suites/ folder that holds the suite file.
+fs::path DefaultBaseline(const suite::Suite& s) {
+  const fs::path dir = fs::path(s.file).parent_path() / ".." / "baselines";
+  return (dir / (s.name + ".json")).lexically_normal();
+}
+
+// A URL without credentials (user:password@ is dropped).
+std::string WithoutCredentials(const std::string& url) {
+  return std::regex_replace(url, std::regex("://[^/@]*@"), "://");
+}
+
+std::string UtcStamp() {
+  std::string stamp = Rfc3339(base::WallNs());
+  std::erase(stamp, ':');
+  return stamp;
+}
+
+fs::path FreshRunDirectory(const fs::path& wanted) {
+  fs::path dir = wanted;
+  for (int n = 2; fs::exists(dir); ++n) dir = wanted.string() + "-" + std::to_string(n);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string FolderName(std::string name) {
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  return name;
+}
+
+reporters::SuiteContext ContextOf(const LoadedSuite& loaded) {
+  reporters::SuiteContext context;
+  const auto& s = loaded.suite;
+  const auto& first = loaded.cases.front().flags;
+  context.suite = s.name;
+  context.suite_file = s.file;
+  context.suite_sha256 = s.sha256;
+  context.server_url = WithoutCredentials(first.url);
+  context.endpoint_type = first.endpoint_type;
+  for (const auto& [key, value] : loaded.cases.front().parameters) {
+    context.parameter_keys.push_back(key);
+  }
+  for (const auto& g : s.gates) context.gated_metrics.push_back(g.metric);
+  return context;
+}
+
+void PrintDryRun(const std::vector<cases::Case>& cases) {
+  for (const auto& c : cases) {
+    std::printf("%s\n  repetitions: %lld\n  settings: %s\n", c.name.c_str(),
+                static_cast<long long>(c.repetitions), c.settings.dump().c_str());
+  }
+}
+
+// Runs one case's repetitions, one after another.
+results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, InterruptScope& interrupts) {
+  results::CaseResult result{c.name, c.fingerprint, c.parameters, {}};
+  for (int64_t rep = 0; rep < c.repetitions && !interrupts.interrupted(); ++rep) {
+    std::printf("run %s  repetition %lld/%lld\n", c.name.c_str(), static_cast<long long>(rep + 1),
+                static_cast<long long>(c.repetitions));
+    std::fflush(stdout);
+    const fs::path rep_dir = dir / FolderName(c.name) / ("repetition-" + std::to_string(rep));
+    auto session = RunProfileSession(c.flags, "servebench run (case " + c.name + ")", rep_dir,
+                                     interrupts.count(), interrupts.ProgressLine());
+    interrupts.EndProgressLine();
+    if (!session) {
+      std::fprintf(stderr, "%s: %s\n", c.name.c_str(), session.error().message.c_str());
+      result.repetitions.push_back(results::Failed(session.error().message));
+      continue;
+    }
+    if (session->outcome.was_cancelled) break;  // a partial repetition is not a measurement
+    result.repetitions.push_back(results::FromSummary(session->report.summary));
+  }
+  return result;
+}
+
+int ParseSuiteFlags(const std::string& command, const Args& args, SuiteFlags& f,
+                    std::vector<std::string>& positional, bool run_flags) {
+  base::FlagSet flags(command);
+  flags.String("--filter", &f.filter, "run only the cases whose name matches this regex");
+  flags.Int("--repetitions", &f.repetitions, "repetitions of every case (overrides the suite)");
+  if (run_flags) {
+    flags.String("--baseline", &f.baseline,
+                 "baseline results.json (default baselines/<suite>.json)");
+    flags.String("--out", &f.out, "results folder (default results/<suite>/<UTC time>)");
+    flags.Bool("--dry-run", &f.dry_run, "print the resolved cases; send nothing");
+    flags.Bool("--strict", &f.strict, "INCONCLUSIVE fails the run (exit 1)");
+    flags.Bool("--update-baseline", &f.update_baseline,
+               "after a clean run, write results.json to the baseline path");
+  }
+  flags.Bool("--help", &f.help, "show this help");
+  auto parsed = flags.Parse(args);
+  if (!parsed) return Fail(parsed.error().message);
+  if (f.help) {
+    std::printf("usage: servebench %s SUITE.yaml [flags]\n%s", command.c_str(),
+                flags.Usage().c_str());
+    return 0;
+  }
+  positional = *parsed;
+  if (positional.size() != 1)
+    return Fail(command + ": give one suite file: servebench " + command + " SUITE.yaml");
+  return -1;
+}
+
+}  // namespace
+
+int ListCommand(const Args& args) {
+  SuiteFlags f;
+  std::vector<std::string> positional;
+  if (int rc = ParseSuiteFlags("list", args, f, positional, false); rc >= 0) return rc;
+  auto loaded = Load(positional[0], f);
+  if (!loaded) return Fail(loaded.error().message);
+  for (const auto& c : loaded->cases) std::printf("%s\n", c.name.c_str());
+  return 0;
+}
+
+int RunCommand(const Args& args) {
+  SuiteFlags f;
+  std::vector<std::string> positional;
+  if (int rc = ParseSuiteFlags("run", args, f, positional, true); rc >= 0) return rc;
+  auto loaded = Load(positional[0], f);
+  if (!loaded) return Fail(loaded.error().message);
+  if (f.dry_run) {
+    PrintDryRun(loaded->cases);
+    return 0;
+  }
+  const fs::path baseline_path =
+      f.baseline.empty() ? DefaultBaseline(loaded->suite) : fs::path(f.baseline);
+  std::optional<std::vector<results::CaseResult>> baseline;
+  if (!f.baseline.empty() || fs::exists(baseline_path)) {
+    auto read = results::ReadResults(baseline_path.string());
+    if (!read) return Fail(read.error().message);
+    baseline = std::move(*read);
+  }
+
+  reporters::SuiteContext context = ContextOf(*loaded);
+  context.out_dir = FreshRunDirectory(
+      f.out.empty() ? fs::path("results") / loaded->suite.name / UtcStamp() : fs::path(f.out));
+  context.baseline = baseline ? baseline_path.string() : "";
+  auto reporters = reporters::MakeSuiteReporters();
+  for (auto& r : reporters) r->Begin(context);
+
+  InterruptScope interrupts;
+  std::vector<results::CaseResult> results;
+  bool any_failed_repetition = false;
+  for (const auto& c : loaded->cases) {
+    if (interrupts.interrupted()) break;
+    results.push_back(RunCase(c, context.out_dir, interrupts));
+    for (const auto& rep : results.back().repetitions) any_failed_repetition |= rep.error;
+    for (auto& r : reporters) r->CaseDone(results.back());
+  }
+  const auto verdict =
+      verdicts::Judge(baseline ? &*baseline : nullptr, results, loaded->suite.gates);
+  for (auto& r : reporters) r->End(verdict);
+
+  std::printf("\nresults in %s:\n", context.out_dir.string().c_str());
+  for (const auto& r : reporters) {
+    for (const auto& file : r->Files()) std::printf("  %s\n", file.string().c_str());
+  }
+  if (interrupts.interrupted()) {
+    std::printf("interrupted: the results above hold the cases that finished\n");
+    return 130;
+  }
+  const int code = verdict.ExitCode(f.strict);
+  if (f.update_baseline) {
+    if (code != 0 || any_failed_repetition) {
+      std::printf("baseline not updated: the run was not clean (verdict %s)\n",
+                  verdicts::Name(verdict.outcome));
+    } else {
+      fs::create_directories(fs::absolute(baseline_path).parent_path());
+      fs::copy_file(context.out_dir / "results.json", baseline_path,
+                    fs::copy_options::overwrite_existing);
+      std::printf("baseline updated: %s\n", baseline_path.string().c_str());
+    }
+  }
+  return code;
+}
+
+int CompareCommand(const Args& args) {
+  std::string gates_suite;
+  bool strict = false, help = false;
+  base::FlagSet flags("compare");
+  flags.String("--gates", &gates_suite, "take the gates from this suite file");
+  flags.Bool("--strict", &strict, "INCONCLUSIVE fails (exit 1)");
+  flags.Bool("--help", &help, "show this help");
+  auto parsed = flags.Parse(args);
+  if (!parsed) return Fail(parsed.error().message);
+  if (help) {
+    std::printf("usage: servebench compare BASE.json NEW.json [flags]\n%s", flags.Usage().c_str());
+    return 0;
+  }
+  if (parsed->size() != 2) return Fail("compare: give two results files: BASE.json NEW.json");
+  std::vector<suite::Gate> gates = verdicts::DefaultGates();
+  std::string suite_name = "compare";
+  if (!gates_suite.empty()) {
+    auto s = suite::LoadSuite(gates_suite);
+    if (!s) return Fail(s.error().message);
+    if (auto checked = verdicts::CheckGates(s->gates); !checked)
+      return Fail(checked.error().message);
+    gates = s->gates;
+    suite_name = s->name;
+  }
+  auto base = results::ReadResults((*parsed)[0]);
+  if (!base) return Fail(base.error().message);
+  auto now = results::ReadResults((*parsed)[1]);
+  if (!now) return Fail(now.error().message);
+  const auto verdict = verdicts::Judge(&*base, *now, gates);
+  auto console = reporters::MakeSuiteReporter("console");
+  reporters::SuiteContext context;
+  context.suite = suite_name;
+  context.baseline = (*parsed)[0];
+  console->Begin(context);
+  for (const auto& c : *now) console->CaseDone(c);
+  console->End(verdict);
+  return verdict.ExitCode(strict);
+}
+
+}  // namespace servebench::cli

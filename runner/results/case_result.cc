@@ -1,0 +1,157 @@
+#include "runner/results/case_result.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+namespace servebench::results {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string ErrorText(const metrics::CaseSummary& s) {
+  if (s.errors.empty()) return "no request succeeded";
+  const auto& e = s.errors.front();
+  return "no request succeeded; " + std::to_string(e.count) + " x " + std::to_string(e.code) + " " +
+         e.type + ": " + e.message;
+}
+
+const metrics::MetricInfo* FindMetric(const std::string& counter) {
+  for (const auto& m : metrics::MetricCatalog()) {
+    if (counter == m.key) return &m;
+    if (m.distribution && counter.rfind(m.key + "_", 0) == 0) return &m;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string CounterName(const std::string& metric) {
+  std::string out = metric;
+  std::replace(out.begin(), out.end(), '.', '_');
+  return out;
+}
+
+bool IsTimeCounter(const std::string& counter) {
+  const metrics::MetricInfo* m = FindMetric(counter);
+  return m != nullptr && m->unit == "ms" && !counter.ends_with("_count");
+}
+
+std::vector<std::string> KnownCounters() {
+  std::vector<std::string> out;
+  for (const auto& m : metrics::MetricCatalog()) {
+    if (!m.distribution) {
+      out.push_back(m.key);
+      continue;
+    }
+    for (const auto& [stat, value] : metrics::NamedStats({})) out.push_back(m.key + "_" + stat);
+  }
+  return out;
+}
+
+Repetition FromSummary(const metrics::CaseSummary& summary) {
+  Repetition r;
+  for (const auto& d : summary.distributions) {
+    for (const auto& [stat, value] : metrics::NamedStats(d.stats)) {
+      r.counters[d.key + "_" + stat] = value;
+    }
+  }
+  for (const auto& v : summary.values) r.counters[v.key] = v.value;
+  const auto count = r.counters.find("request_count");
+  r.iterations = count == r.counters.end() ? 0 : static_cast<int64_t>(count->second);
+  if (r.iterations == 0) {
+    r.error = true;
+    r.error_message = ErrorText(summary);
+  }
+  return r;
+}
+
+Repetition Failed(const std::string& message) {
+  Repetition r;
+  r.error = true;
+  r.error_message = message;
+  return r;
+}
+
+std::optional<std::string> DeliveryProblem(const Repetition& r) {
+  auto get = [&](const char* key) -> std::optional<double> {
+    const auto it = r.counters.find(key);
+    if (it == r.counters.end()) return std::nullopt;
+    return it->second;
+  };
+  const auto target = get("target_request_rate");
+  if (!target || *target <= 0) return std::nullopt;  // closed loop: the load is the client's own
+  if (const auto lag = get("schedule_lag_p99"); lag && *lag > 10) {
+    return "the client fell behind schedule (schedule lag p99 " + std::to_string(*lag) +
+           " ms > 10 ms)";
+  }
+  if (const auto rate = get("achieved_request_rate"); rate && *rate < 0.95 * *target) {
+    return "the achieved request rate " + std::to_string(*rate) +
+           "/s is below 95 % of the target " + std::to_string(*target) + "/s";
+  }
+  return std::nullopt;
+}
+
+std::optional<double> Median(std::vector<double> values) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+std::vector<double> CounterValues(const CaseResult& c, const std::string& counter) {
+  std::vector<double> out;
+  for (const auto& r : c.repetitions) {
+    if (r.error) continue;
+    if (const auto it = r.counters.find(counter); it != r.counters.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return base::MakeError(path + ": cannot read the results file (check the path)");
+  const Json doc = Json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
+    return base::MakeError(path +
+                           ": not a Google Benchmark JSON file (no \"benchmarks\" array); give a "
+                           "results.json written by servebench run");
+  }
+  static const std::set<std::string> kStandard = {"name",
+                                                  "family_index",
+                                                  "per_family_instance_index",
+                                                  "run_name",
+                                                  "run_type",
+                                                  "repetitions",
+                                                  "repetition_index",
+                                                  "threads",
+                                                  "iterations",
+                                                  "real_time",
+                                                  "cpu_time",
+                                                  "time_unit",
+                                                  "label",
+                                                  "error_occurred",
+                                                  "error_message",
+                                                  "aggregate_name",
+                                                  "aggregate_unit"};
+  std::vector<CaseResult> out;
+  for (const auto& b : doc["benchmarks"]) {
+    const std::string label = b.value("label", "");
+    if (b.value("run_type", "") != "iteration" || label.empty() || label[0] != '{') continue;
+    const std::string name = b.value("run_name", b.value("name", ""));
+    if (out.empty() || out.back().name != name) {
+      out.push_back({name, Json::parse(label, nullptr, false), {}, {}});
+    }
+    Repetition r;
+    r.iterations = b.value("iterations", int64_t{0});
+    r.error = b.value("error_occurred", false);
+    r.error_message = b.value("error_message", "");
+    for (const auto& [key, value] : b.items()) {
+      if (!kStandard.count(key) && value.is_number()) r.counters[key] = value.get<double>();
+    }
+    out.back().repetitions.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace servebench::results

@@ -1,0 +1,54 @@
+// What a suite run measured, case by case and repetition by repetition: the value type that
+// results.json holds, that verdicts judge, and that a stored baseline is read back into.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runner/base/expected.h"
+#include "runner/metrics/summary.h"
+
+namespace servebench::results {
+
+struct Repetition {
+  int64_t iterations = 0;  // successful requests
+  bool error = false;      // the repetition produced no valid request, or could not run
+  std::string error_message;
+  // Every statistic by counter name: <metric>_<stat> for distributions (time_to_first_token_p99),
+  // <metric> for run-level values (output_token_throughput).
+  std::map<std::string, double> counters;
+};
+
+struct CaseResult {
+  std::string name;
+  nlohmann::json fingerprint;  // settings that must match a baseline's case (see cases::Case)
+  std::vector<std::pair<std::string, std::string>> parameters;
+  std::vector<Repetition> repetitions;
+};
+
+// A gate's metric as written (time_to_first_token.p99) → its counter name.
+std::string CounterName(const std::string& metric);
+// Whether a counter holds a time in ms (the gated latencies compare.py's U test reads).
+bool IsTimeCounter(const std::string& counter);
+// Every counter name a summary can produce.
+std::vector<std::string> KnownCounters();
+
+Repetition FromSummary(const metrics::CaseSummary& summary);
+Repetition Failed(const std::string& message);
+
+// The client could not deliver the load (suites.md): why, or nothing.
+std::optional<std::string> DeliveryProblem(const Repetition& r);
+
+std::optional<double> Median(std::vector<double> values);
+// The counter's values over the repetitions that ran.
+std::vector<double> CounterValues(const CaseResult& c, const std::string& counter);
+
+// Reads the cases of a results.json (Google Benchmark JSON as written by servebench run).
+base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path);
+
+}  // namespace servebench::results

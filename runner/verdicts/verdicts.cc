@@ -1,0 +1,195 @@
+#include "runner/verdicts/verdicts.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "runner/verdicts/mann_whitney.h"
+
+namespace servebench::verdicts {
+namespace {
+
+constexpr size_t kMinRepetitionsForTest = 5;
+constexpr double kSignificance = 0.01;
+
+Outcome Worst(Outcome a, Outcome b) { return std::max(a, b); }
+
+const results::CaseResult* FindCase(const std::vector<results::CaseResult>& cases,
+                                    const std::string& name) {
+  for (const auto& c : cases) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+GateVerdict JudgeLimit(const suite::Gate& gate, const results::CaseResult& run) {
+  GateVerdict v{gate.metric, Outcome::kPass, {}, {}, {}, {}, {}};
+  v.value = results::Median(results::CounterValues(run, results::CounterName(gate.metric)));
+  if (!v.value) {
+    v.outcome = Outcome::kFail;
+    v.note = "not measured in this run";
+    return v;
+  }
+  const bool beyond =
+      gate.kind == suite::Gate::Kind::kMax ? *v.value > gate.limit : *v.value < gate.limit;
+  if (beyond) {
+    v.outcome = Outcome::kFail;
+    v.note = std::string(gate.kind == suite::Gate::Kind::kMax ? "above max " : "below min ") +
+             std::to_string(gate.limit);
+  }
+  return v;
+}
+
+GateVerdict JudgeRelative(const suite::Gate& gate, const results::CaseResult* base,
+                          const results::CaseResult& run) {
+  GateVerdict v{gate.metric, Outcome::kPass, {}, {}, {}, {}, {}};
+  const std::string counter = results::CounterName(gate.metric);
+  const std::vector<double> now = results::CounterValues(run, counter);
+  const std::vector<double> before =
+      base ? results::CounterValues(*base, counter) : std::vector<double>{};
+  v.value = results::Median(now);
+  v.baseline = results::Median(before);
+  if (!v.baseline) {
+    v.outcome = Outcome::kNew;
+    v.note = "no baseline value";
+    return v;
+  }
+  if (!v.value) {
+    v.outcome = Outcome::kFail;
+    v.note = "not measured in this run";
+    return v;
+  }
+  // Positive change means worse, whichever way the metric is better.
+  const double change = gate.lower_is_better ? *v.value - *v.baseline : *v.baseline - *v.value;
+  if (*v.baseline != 0) v.delta = change / std::fabs(*v.baseline);
+  const bool within_floor = std::fabs(change) <= gate.floor;
+  const double relative = v.delta.value_or(change > 0 ? HUGE_VAL : -HUGE_VAL);
+  const bool worse = !within_floor && change > 0 && relative > gate.tolerance;
+  const bool better = !within_floor && change < 0 && -relative > gate.tolerance;
+  if (!worse && !better) return v;
+  if (now.size() < kMinRepetitionsForTest || before.size() < kMinRepetitionsForTest) {
+    v.outcome = worse ? Outcome::kFail : Outcome::kImproved;
+    v.note = "no significance test possible (fewer than 5 repetitions on a side)";
+    return v;
+  }
+  // Worse for lower-is-better means the new values tend to be larger.
+  const bool new_larger = worse == gate.lower_is_better;
+  v.p_value = new_larger ? MannWhitneyGreaterP(now, before) : MannWhitneyGreaterP(before, now);
+  const bool significant = *v.p_value <= kSignificance;
+  if (worse) {
+    v.outcome = significant ? Outcome::kFail : Outcome::kInconclusive;
+    if (!significant) v.note = "not significant; re-run with more repetitions";
+  } else {
+    v.outcome = significant ? Outcome::kImproved : Outcome::kPass;
+  }
+  return v;
+}
+
+CaseVerdict JudgeCase(const results::CaseResult& run, const results::CaseResult* base,
+                      bool have_baseline, const std::vector<suite::Gate>& gates) {
+  CaseVerdict c{run.name, Outcome::kPass, {}, {}};
+  if (std::all_of(run.repetitions.begin(), run.repetitions.end(),
+                  [](const auto& r) { return r.error; })) {
+    c.outcome = Outcome::kFail;
+    c.note = run.repetitions.empty() ? "did not run" : run.repetitions.front().error_message;
+    return c;
+  }
+  for (const auto& r : run.repetitions) {
+    if (auto problem = results::DeliveryProblem(r)) {
+      c.outcome = Outcome::kInvalid;
+      c.note = *problem;
+      return c;
+    }
+  }
+  if (base && base->fingerprint != run.fingerprint) {
+    c.outcome = Outcome::kInvalid;
+    c.note = "the case's parameters differ from the baseline's (" + base->fingerprint.dump() +
+             " vs " + run.fingerprint.dump() + ")";
+    return c;
+  }
+  if (!base) c.note = have_baseline ? "not in the baseline" : "no baseline";
+  Outcome worst = gates.empty() ? Outcome::kPass : Outcome::kImproved;
+  for (const auto& gate : gates) {
+    c.gates.push_back(gate.kind == suite::Gate::Kind::kRelative ? JudgeRelative(gate, base, run)
+                                                                : JudgeLimit(gate, run));
+    worst = Worst(worst, c.gates.back().outcome);
+  }
+  // Without a baseline entry the case is NEW, unless an absolute limit failed.
+  c.outcome = base ? worst : (worst == Outcome::kFail ? Outcome::kFail : Outcome::kNew);
+  return c;
+}
+
+}  // namespace
+
+const char* Name(Outcome o) {
+  switch (o) {
+    case Outcome::kImproved:
+      return "IMPROVED";
+    case Outcome::kPass:
+      return "PASS";
+    case Outcome::kNew:
+      return "NEW";
+    case Outcome::kMissing:
+      return "MISSING";
+    case Outcome::kInconclusive:
+      return "INCONCLUSIVE";
+    case Outcome::kFail:
+      return "FAIL";
+    case Outcome::kInvalid:
+      return "INVALID";
+  }
+  return "?";
+}
+
+int SuiteVerdict::ExitCode(bool strict) const {
+  if (outcome == Outcome::kInvalid) return 3;
+  if (outcome == Outcome::kFail) return 1;
+  if (outcome == Outcome::kInconclusive && strict) return 1;
+  return 0;
+}
+
+base::Status CheckGates(const std::vector<suite::Gate>& gates) {
+  const std::vector<std::string> known = results::KnownCounters();
+  for (const auto& g : gates) {
+    const std::string counter = results::CounterName(g.metric);
+    if (std::find(known.begin(), known.end(), counter) == known.end()) {
+      return base::Error{g.place.Text() + ": gate on unknown metric '" + g.metric +
+                         "' (e.g. time_to_first_token.p99, inter_token_latency.p50, "
+                         "output_token_throughput, request_error_rate)"};
+    }
+  }
+  return base::Ok{};
+}
+
+std::vector<suite::Gate> DefaultGates() {
+  auto gate = [](const char* metric, bool lower) {
+    suite::Gate g;
+    g.metric = metric;
+    g.lower_is_better = lower;
+    g.tolerance = 0.05;
+    return g;
+  };
+  return {gate("time_to_first_token.p50", true), gate("inter_token_latency.p50", true),
+          gate("request_latency.p50", true), gate("output_token_throughput", false)};
+}
+
+SuiteVerdict Judge(const std::vector<results::CaseResult>* baseline,
+                   const std::vector<results::CaseResult>& run,
+                   const std::vector<suite::Gate>& gates) {
+  SuiteVerdict s;
+  s.outcome = Outcome::kImproved;
+  for (const auto& c : run) {
+    const results::CaseResult* base = baseline ? FindCase(*baseline, c.name) : nullptr;
+    s.cases.push_back(JudgeCase(c, base, baseline != nullptr, gates));
+  }
+  if (baseline) {
+    for (const auto& b : *baseline) {
+      if (FindCase(run, b.name)) continue;
+      s.cases.push_back({b.name, Outcome::kMissing, {}, "in the baseline but not run"});
+    }
+  }
+  for (const auto& c : s.cases) s.outcome = Worst(s.outcome, c.outcome);
+  if (s.cases.empty()) s.outcome = Outcome::kPass;
+  return s;
+}
+
+}  // namespace servebench::verdicts
