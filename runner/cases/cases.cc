@@ -74,10 +74,17 @@ base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
   return base::Ok{};
 }
 
+// What the server under test is (its URL, credentials, the mock's settings) is not a parameter
+// of the case: a baseline from yesterday's server is compared with today's.
+bool DescribesTheServer(const std::string& key) {
+  return key == "url" || key == "insecure" || key == "request_timeout_seconds" || IsSecret(key) ||
+         key.rfind("mock_", 0) == 0;
+}
+
 Json Fingerprint(const Settings& settings) {
   Json out = Json::object();
   for (const auto& s : settings) {
-    if (s.key == "url" || s.key == "repetitions" || IsSecret(s.key)) continue;
+    if (s.key == "repetitions" || DescribesTheServer(s.key)) continue;
     out[s.key] = s.value;
   }
   return out;
@@ -205,8 +212,9 @@ base::Expected<std::vector<Case>> ExpandCases(const suite::Suite& suite,
       Settings point = Flatten(combination);
       if (Excluded(point, suite.exclude)) continue;
       points.push_back(std::move(point));
-      places.push_back(suite.matrix.empty() ? suite::Place{suite.file, 1, 1}
-                                            : suite.matrix.front().place);
+      // The place of the combination's last point: where a bad value most likely sits.
+      places.push_back(combination.empty() ? suite::Place{suite.file, 1, 1}
+                                           : combination.back()->front().place);
     }
   }
   const std::vector<std::string> varying = VaryingKeys(suite.matrix, points);

@@ -21,8 +21,8 @@ struct Case {
   std::string name;  // <suite>/<endpoint_type>/<key>:<value>/... or <suite>/<endpoint_type>/<name>
   // The suite's varying keys and this case's values of them, in matrix order.
   std::vector<std::pair<std::string, std::string>> parameters;
-  // Every setting of the case, secrets redacted and the server's URL left out: what must match
-  // a baseline's case of the same name for the two to be comparable.
+  // Every setting of the case except those describing the server (URL, credentials, mock
+  // settings): what must match a baseline's case of the same name for the two to be comparable.
   nlohmann::json fingerprint;
   nlohmann::ordered_json settings;  // every setting as resolved, secrets redacted (for --dry-run)
   options::ProfileFlags flags;

@@ -181,7 +181,11 @@ int RunCommand(const Args& args) {
   const fs::path baseline_path =
       f.baseline.empty() ? DefaultBaseline(loaded->suite) : fs::path(f.baseline);
   std::optional<std::vector<results::CaseResult>> baseline;
-  if (!f.baseline.empty() || fs::exists(baseline_path)) {
+  if (!f.baseline.empty() && !fs::exists(baseline_path) && !f.update_baseline) {
+    return Fail("--baseline: " + f.baseline +
+                " does not exist (record one with --update-baseline, or leave --baseline out)");
+  }
+  if (fs::exists(baseline_path)) {
     auto read = results::ReadResults(baseline_path.string());
     if (!read) return Fail(read.error().message);
     baseline = std::move(*read);

@@ -1,0 +1,169 @@
+#include "runner/cases/cases.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "runner/verdicts/verdicts.h"
+
+namespace servebench::cases {
+namespace {
+
+std::vector<Case> Expand(const std::string& yaml, const ExpandOptions& options = {}) {
+  auto s = suite::ParseSuite(yaml, "s.yaml");
+  EXPECT_TRUE(s) << s.error().message;
+  auto c = ExpandCases(*s, options);
+  EXPECT_TRUE(c) << c.error().message;
+  return c ? *c : std::vector<Case>{};
+}
+
+// The first error of loading and expanding, or "".
+std::string ErrorOf(const std::string& yaml) {
+  auto s = suite::ParseSuite(yaml, "s.yaml");
+  if (!s) return s.error().message;
+  if (auto g = verdicts::CheckGates(s->gates); !g) return g.error().message;
+  auto c = ExpandCases(*s);
+  return c ? "" : c.error().message;
+}
+
+std::vector<std::string> Names(const std::vector<Case>& cases) {
+  std::vector<std::string> out;
+  for (const auto& c : cases) out.push_back(c.name);
+  return out;
+}
+
+const char* kHead = "suite: s\ndefaults: {model: m, streaming: true}\n";
+
+TEST(Cases, MatrixIsACartesianProductWithZippedMaps) {
+  const auto cases = Expand(std::string(kHead) +
+                            "matrix:\n"
+                            "  concurrency: [1, 8]\n"
+                            "  shape:\n"
+                            "    - {isl: 128, osl: 16}\n"
+                            "    - {isl: 1024, osl: 256}\n");
+  EXPECT_EQ(Names(cases),
+            (std::vector<std::string>{
+                "s/chat/concurrency:1/isl:128/osl:16", "s/chat/concurrency:1/isl:1024/osl:256",
+                "s/chat/concurrency:8/isl:128/osl:16", "s/chat/concurrency:8/isl:1024/osl:256"}));
+  EXPECT_EQ(cases[3].flags.concurrency, 8);
+  EXPECT_EQ(cases[3].flags.isl, 1024);
+  EXPECT_EQ(cases[3].flags.osl, 256);
+  EXPECT_TRUE(cases[3].flags.streaming);
+  EXPECT_EQ(cases[1].parameters, (std::vector<std::pair<std::string, std::string>>{
+                                     {"concurrency", "1"}, {"isl", "1024"}, {"osl", "256"}}));
+}
+
+TEST(Cases, ExcludeDropsMatchingCombinationsAndNamesKeepOnlyVaryingKeys) {
+  const auto cases = Expand(std::string(kHead) +
+                            "matrix:\n"
+                            "  concurrency: [1, 32]\n"
+                            "  shape: [{isl: 128, osl: 64}, {isl: 1024, osl: 64}]\n"
+                            "exclude:\n"
+                            "  - {concurrency: 32, isl: 1024}\n");
+  // osl is 64 everywhere, so it is not part of the names.
+  EXPECT_EQ(Names(cases), (std::vector<std::string>{"s/chat/concurrency:1/isl:128",
+                                                    "s/chat/concurrency:1/isl:1024",
+                                                    "s/chat/concurrency:32/isl:128"}));
+}
+
+TEST(Cases, ExtraCasesUseTheirNameAndMergeOverDefaults) {
+  const auto cases = Expand(std::string(kHead) +
+                            "matrix: {concurrency: [1, 2]}\n"
+                            "cases:\n"
+                            "  - {name: bursty, request_rate: 20, arrival_pattern: gamma,"
+                            " arrival_smoothness: 0.5, repetitions: 3}\n"
+                            "repetitions: 2\n");
+  ASSERT_EQ(cases.size(), 3u);
+  EXPECT_EQ(cases[2].name, "s/chat/bursty");
+  EXPECT_DOUBLE_EQ(cases[2].flags.request_rate, 20);
+  EXPECT_DOUBLE_EQ(cases[2].flags.arrival_smoothness, 0.5);
+  EXPECT_TRUE(cases[2].flags.streaming);
+  EXPECT_EQ(cases[2].repetitions, 3);  // the case's own beats the top level
+  EXPECT_EQ(cases[0].repetitions, 2);
+  EXPECT_EQ(Expand(std::string(kHead) + "matrix: {concurrency: [1]}\n", {5, ""})[0].repetitions, 5);
+}
+
+TEST(Cases, FilterSelectsByRegex) {
+  const auto cases = Expand(std::string(kHead) + "matrix: {concurrency: [1, 8, 16]}\n",
+                            {std::nullopt, "concurrency:1"});
+  EXPECT_EQ(Names(cases),
+            (std::vector<std::string>{"s/chat/concurrency:1", "s/chat/concurrency:16"}));
+}
+
+TEST(Cases, ServerAndMockSettingsBecomeProfileFlags) {
+  const auto cases = Expand(
+      "suite: s\nserver:\n  url: mock\n  endpoint_type: completions\n  api_key: sk-secret\n"
+      "  mock: {ttft_ms: 40, itl_ms: 8}\ndefaults:\n  model: m\n  extra_inputs: {ignore_eos: "
+      "true, top_k: 5}\n");
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].name, "s/completions");
+  EXPECT_DOUBLE_EQ(cases[0].flags.mock.ttft_ms, 40);
+  EXPECT_DOUBLE_EQ(cases[0].flags.mock.itl_ms, 8);
+  EXPECT_EQ(cases[0].flags.api_key, "sk-secret");
+  EXPECT_EQ(cases[0].flags.extra_inputs,
+            (std::vector<std::string>{R"({"ignore_eos":true,"top_k":5})"}));
+  EXPECT_EQ(cases[0].settings.dump().find("sk-secret"), std::string::npos);
+  EXPECT_FALSE(cases[0].fingerprint.contains("api_key"));
+}
+
+TEST(Cases, EnvironmentVariablesExpandBeforeTyping) {
+  setenv("SB_TEST_CONCURRENCY", "12", 1);
+  unsetenv("SB_TEST_UNSET");
+  const auto cases = Expand(
+      "suite: s\nserver: {url: '${SB_TEST_UNSET:-mock}'}\ndefaults:\n  model: m\n"
+      "  concurrency: ${SB_TEST_CONCURRENCY}\n");
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].flags.concurrency, 12);
+  EXPECT_EQ(cases[0].flags.url, "mock");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: ${SB_TEST_UNSET}\n"),
+            "s.yaml:3:10: environment variable SB_TEST_UNSET is not set (set it, or write "
+            "${SB_TEST_UNSET:-default})");
+}
+
+TEST(Cases, ErrorsNameFileLineAndColumnAndWhatWouldBeRight) {
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: m\n  request_cuont: 5\n"),
+            "s.yaml:4:3: unknown option 'request_cuont' (use a `servebench profile` flag's long "
+            "name in snake_case, e.g. request_count)");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: m\n  concurrency: many\n"),
+            "s.yaml:4:3: profile: --concurrency: expected a whole number, got 'many'");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\nmatrix: {}\n"),
+            "s.yaml:3:9: the matrix is empty; give at least one key");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\nmatrix:\n  concurrency: []\n"),
+            "s.yaml:4:3: matrix key 'concurrency' should be a non-empty list of values, or of "
+            "maps that vary together");
+  EXPECT_EQ(ErrorOf("suite: s\nsuites: x\n"),
+            "s.yaml:2:1: unknown key 'suites' (expected suite, description, server, defaults, "
+            "matrix, exclude, cases, gates or repetitions)");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\ngates:\n  time_to_first_token.p99: "
+                    "{better: lower, tolerance: 10}\n"),
+            "s.yaml:4:55: tolerance should be a percentage, e.g. 10%");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\ngates:\n  ttft.p99: {max: 5}\n"),
+            "s.yaml:4:3: gate on unknown metric 'ttft.p99' (e.g. time_to_first_token.p99, "
+            "inter_token_latency.p50, output_token_throughput, request_error_rate)");
+  // A YAML syntax error carries the parser's place.
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m\n").rfind("s.yaml:3:1: ", 0), 0u);
+  EXPECT_EQ(ErrorOf("suite: S!\n"), "s.yaml:1:8: suite should be a name of a-z, 0-9, _ and -");
+}
+
+TEST(Cases, DuplicateNamesAreAnError) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) +
+                    "cases:\n  - {name: a, concurrency: 1}\n  - {name: a, concurrency: 2}\n"),
+            "s.yaml:5:5: case name 's/chat/a' is already used at s.yaml:4:5; names must be "
+            "unique");
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "matrix: {concurrency: [4, 4]}\n"),
+            "s.yaml:3:27: case name 's/chat' is already used at s.yaml:3:24; names must be "
+            "unique");
+}
+
+TEST(Cases, ExcludeMustNameAMatrixKey) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) +
+                    "matrix: {concurrency: [1, 2]}\nexclude:\n  - {concurency: 1}\n"),
+            "s.yaml:5:6: exclude names 'concurency', which is not a matrix key");
+}
+
+TEST(Cases, ACombinationTheProfileWouldRefuseIsRefusedWithItsPlace) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "matrix: {isl: [0, 8]}\n"),
+            "s.yaml:3:16: --isl must be >= 1");
+}
+
+}  // namespace
+}  // namespace servebench::cases
