@@ -42,16 +42,27 @@ if len(sys.argv) > 2:
     for line in open(sys.argv[2]):
         e = json.loads(line)
         sent[e["request_id"]] = e
-    mock_ttft, mock_itl, errors = [], [], []
+    mock_ttft, mock_itl, errors, event_errors, arrival, late = [], [], [], [], [], []
+    for e in sent.values():
+        late += [(t - d) / 1e6 for t, d in zip(e["events_ns"], e["due_ns"])]
     for r in ok:
         e = sent.get(str(r["metadata"]["request_id"]))
         if e is None:
             continue
         content = [t for t, c in zip(e["events_ns"], e["content"]) if c]
         start = r["metadata"]["start_ns"]
+        arrival.append((e["received_ns"] - start) / 1e6)
         mock_ttft.append((content[0] - start) / 1e6)
         if len(content) > 1:
             mock_itl.append((content[-1] - content[0]) / 1e6 / (len(content) - 1))
         errors.append(r["metrics"]["time_to_first_token"] - (content[0] - start) / 1e6)
+        # Every content event: the client's first-byte time against the mock's write time.
+        client = start / 1e6 + r["metrics"]["time_to_first_token"] + np.concatenate(
+            ([0.0], np.cumsum(r["metrics"].get("inter_chunk_latency", []))))
+        if len(client) == len(content):
+            event_errors += list(client - np.array(content) / 1e6)
     print(f"mock    TTFT p50 {p(mock_ttft, 50):.3f} ms  ITL p50 {p(mock_itl, 50):.4f} ms (send log, same start)")
+    print(f"request reached the mock after start: p50 {p(arrival, 50):.3f} ms p99 {p(arrival, 99):.3f} ms")
+    print(f"mock writes after due: p50 {p(late, 50):.4f} ms p99 {p(late, 99):.4f} ms")
     print(f"first-token timestamp error (client - send log): p50 {p(errors, 50):.4f} ms p99 {p(errors, 99):.4f} ms")
+    print(f"every content event's timestamp error: p50 {p(event_errors, 50):.4f} ms p99 {p(event_errors, 99):.4f} ms ({len(event_errors)} events)")

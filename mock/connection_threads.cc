@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include "mock/accepted_socket.h"
+
 namespace servebench::mock {
 namespace {
 
@@ -13,6 +15,7 @@ constexpr size_t kStackBytes = 256 * 1024;
 struct Task {
   ConnectionThreads* owner;
   std::function<void()> fn;
+  int socket;  // the connection's, as accept() returned it on the listening thread
 };
 
 }  // namespace
@@ -27,12 +30,13 @@ void ConnectionThreads::enqueue(std::function<void()> fn) {
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, kStackBytes);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  auto task = std::make_unique<Task>(Task{this, std::move(fn)});
+  auto task = std::make_unique<Task>(Task{this, std::move(fn), TakeJustAccepted()});
   pthread_t thread;
   if (pthread_create(&thread, &attr, &ConnectionThreads::Main, task.get()) == 0) {
     task.release();
   } else {
-    task->fn();  // no thread to be had: serve the connection on the accept thread
+    SetConnectionSocket(-1);  // no thread to be had: serve the connection on the accept thread
+    task->fn();
     Finished();
   }
   pthread_attr_destroy(&attr);
@@ -41,6 +45,7 @@ void ConnectionThreads::enqueue(std::function<void()> fn) {
 void* ConnectionThreads::Main(void* arg) {
   std::unique_ptr<Task> task(static_cast<Task*>(arg));
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  SetConnectionSocket(task->socket);
   task->fn();
   ConnectionThreads* owner = task->owner;
   task.reset();  // release the connection's state before the queue may be destroyed

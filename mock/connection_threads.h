@@ -1,6 +1,7 @@
-// The mock's task queue for cpp-httplib: one thread per open connection, because a streaming
-// response holds its thread until the stream ends. Threads get small stacks and a 1 ns timer
-// slack so thousands of them can wait on precise absolute deadlines.
+// The mock's task queue for cpp-httplib: one thread per open connection (cpp-httplib serves a
+// connection's requests on one thread). A stream's thread hands its events to the stream writer
+// and sleeps, so an idle or streaming connection costs a small stack, not CPU. Each thread knows
+// its connection's socket (see accepted_socket.h).
 #pragma once
 
 #include <httplib.h>

@@ -12,12 +12,15 @@
 #include <thread>
 #include <vector>
 
+#include "mock/accepted_socket.h"
 #include "mock/batch_slots.h"
 #include "mock/connection_threads.h"
 #include "mock/openai_shapes.h"
 #include "mock/prompt_tokens.h"
 #include "mock/request_plan.h"
 #include "mock/send_log.h"
+#include "mock/stream_events.h"
+#include "mock/stream_writer.h"
 #include "runner/base/clock.h"
 #include "runner/base/fd_limit.h"
 #include "runner/base/rng.h"
@@ -75,8 +78,6 @@ std::string MessageText(const Json& content) {
   }
   return text;
 }
-
-int64_t NsOfMs(double ms) { return static_cast<int64_t>(std::llround(ms * 1e6)); }
 
 // What one generation request asks for, taken from its JSON body.
 struct Ask {
@@ -137,6 +138,7 @@ struct MockServer::Impl {
   std::unique_ptr<PromptTokens> token_counter;
   SendLog send_log;
   BatchSlots slots;
+  StreamWriter writer;
   Counters counters;
   std::thread thread;
   std::atomic<bool> stopped{false};
@@ -149,11 +151,11 @@ struct MockServer::Impl {
   void Fail(httplib::Response& res, int status, std::string_view message, std::string_view type,
             std::string_view code);
   void Stream(const Ask& ask, uint64_t index, const Faults& faults, int64_t received_ns,
-              int64_t prompt_tokens, const std::string& request_id, httplib::Response& res);
+              int64_t prompt_tokens, const std::string& request_id, const httplib::Request& req,
+              httplib::Response& res);
+  bool WriteHere(EventSource& events, httplib::DataSink& sink);
   void Whole(const Ask& ask, uint64_t index, int64_t received_ns, int64_t prompt_tokens,
              const std::string& request_id, httplib::Response& res);
-  int64_t FirstTokenDueNs(base::Rng& rng, int64_t start_ns, int64_t prompt_tokens) const;
-  int64_t GapNs(base::Rng& rng) const;
   void CountStreamStart();
 };
 
@@ -177,17 +179,6 @@ bool MockServer::Impl::ServesModel(const std::string& model) const {
     if (m == model) return true;
   }
   return false;
-}
-
-int64_t MockServer::Impl::FirstTokenDueNs(base::Rng& rng, int64_t start_ns,
-                                          int64_t prompt_tokens) const {
-  const double ttft = options.ttft_ms * rng.LognormalFactor(options.ttft_jitter_cv);
-  return start_ns + NsOfMs(ttft) +
-         static_cast<int64_t>(std::llround(options.prefill_us_per_token * 1e3 * prompt_tokens));
-}
-
-int64_t MockServer::Impl::GapNs(base::Rng& rng) const {
-  return NsOfMs(options.itl_ms * rng.LognormalFactor(options.itl_jitter_cv));
 }
 
 void MockServer::Impl::CountStreamStart() {
@@ -232,7 +223,7 @@ void MockServer::Impl::Generate(const httplib::Request& req, httplib::Response& 
   for (const auto& p : ask.prompts) prompt_tokens += token_counter->Count(p);
   const std::string request_id = req.get_header_value("X-Request-Id");
   if (ask.stream) {
-    Stream(ask, index, faults, received_ns, prompt_tokens, request_id, res);
+    Stream(ask, index, faults, received_ns, prompt_tokens, request_id, req, res);
   } else {
     Whole(ask, index, received_ns, prompt_tokens, request_id, res);
   }
@@ -240,141 +231,95 @@ void MockServer::Impl::Generate(const httplib::Request& req, httplib::Response& 
 
 namespace {
 
-// The plan of one stream's token events: reasoning chunks first, then content chunks.
-struct ChunkPlan {
-  int64_t reasoning_tokens = 0;
-  int64_t content_tokens = 0;
-  int64_t per_chunk = 1;
-  int64_t reasoning_chunks() const { return (reasoning_tokens + per_chunk - 1) / per_chunk; }
-  int64_t content_chunks() const { return (content_tokens + per_chunk - 1) / per_chunk; }
-  int64_t chunks() const { return reasoning_chunks() + content_chunks(); }
-  bool IsReasoning(int64_t chunk) const { return chunk < reasoning_chunks(); }
-  // Tokens [first, last) of a chunk, in the request's token numbering.
-  std::pair<int64_t, int64_t> Tokens(int64_t chunk) const {
-    if (IsReasoning(chunk)) {
-      return {chunk * per_chunk, std::min(reasoning_tokens, (chunk + 1) * per_chunk)};
-    }
-    const int64_t c = chunk - reasoning_chunks();
-    return {reasoning_tokens + c * per_chunk,
-            reasoning_tokens + std::min(content_tokens, (c + 1) * per_chunk)};
-  }
-};
+// Tokens of the request's output: reasoning first, then content.
+int64_t OutputTokensOf(const MockOptions& o, const Ask& ask, uint64_t index) {
+  uint64_t prompt_hash = Fnv1a(std::to_string(index));
+  for (const auto& p : ask.prompts) prompt_hash ^= Fnv1a(p);
+  return OutputTokens(o, ask.length, prompt_hash);
+}
 
-std::string ChunkText(uint64_t index, std::pair<int64_t, int64_t> tokens) {
+std::string TokensText(uint64_t index, int64_t first, int64_t end) {
   std::string text;
-  for (int64_t t = tokens.first; t < tokens.second; ++t) text += TokenText(index, t);
+  for (int64_t t = first; t < end; ++t) text += TokenText(index, t);
   return text;
 }
 
-ChunkPlan PlanChunks(const MockOptions& o, const Ask& ask, uint64_t index) {
-  uint64_t prompt_hash = Fnv1a(std::to_string(index));
-  for (const auto& p : ask.prompts) prompt_hash ^= Fnv1a(p);
-  return ChunkPlan{ask.chat ? o.reasoning_tokens : 0, OutputTokens(o, ask.length, prompt_hash),
-                   o.tokens_per_chunk};
-}
-
-const char* FinishReason(const Ask& ask, const ChunkPlan& plan, const MockOptions& o) {
-  const int64_t cap = ask.length.max_tokens > 0 ? ask.length.max_tokens : o.default_max_tokens;
-  return plan.content_tokens >= cap ? "length" : "stop";
+int64_t Chunks(const MockOptions& o, int64_t tokens) {
+  return (tokens + o.tokens_per_chunk - 1) / o.tokens_per_chunk;
 }
 
 }  // namespace
 
 void MockServer::Impl::Stream(const Ask& ask, uint64_t index, const Faults& faults,
                               int64_t received_ns, int64_t prompt_tokens,
-                              const std::string& request_id, httplib::Response& res) {
-  const ChunkPlan plan = PlanChunks(options, ask, index);
-  const Usage usage{prompt_tokens, plan.reasoning_tokens + plan.content_tokens,
-                    plan.reasoning_tokens};
-  auto shapes = std::make_shared<ChunkShapes>(
-      (ask.chat ? "chatcmpl-mock-" : "cmpl-mock-") + std::to_string(index),
-      ask.chat ? "chat.completion.chunk" : "text_completion", ask.model, std::time(nullptr));
+                              const std::string& request_id, const httplib::Request& req,
+                              httplib::Response& res) {
+  StreamAsk stream{index,
+                   ask.chat,
+                   ask.include_usage,
+                   ask.model,
+                   request_id,
+                   received_ns,
+                   prompt_tokens,
+                   ask.chat ? options.reasoning_tokens : 0,
+                   OutputTokensOf(options, ask, index),
+                   ask.length.max_tokens > 0 ? ask.length.max_tokens : options.default_max_tokens,
+                   faults};
+  const int fd = ConnectionSocket(req.local_port, req.remote_port);
   res.set_header("Cache-Control", "no-cache");
-  res.set_chunked_content_provider("text/event-stream", [this, ask, index, received_ns, request_id,
-                                                         faults, plan, usage,
-                                                         shapes](size_t, httplib::DataSink& sink) {
-    SendLogEntry log{index, request_id, ask.chat ? "chat" : "completions", 200, received_ns, {},
-                     {},    {}};
-    int64_t due_ns = 0;
-    auto write = [&](std::string_view event, bool content) {
-      log.events_ns.push_back(base::MonotonicNs());
-      log.due_ns.push_back(due_ns);
-      log.content_events.push_back(content ? 1 : 0);
-      return sink.write(event.data(), event.size());
-    };
-    // Prefill starts when the request arrived, or when it got a decode slot after waiting.
-    const int64_t admitted_ns = slots.Acquire() ? base::MonotonicNs() : received_ns;
-    CountStreamStart();
-    base::Rng rng(base::HashOf(options.seed, index, 0x717e));
-    due_ns = FirstTokenDueNs(rng, admitted_ns, usage.prompt_tokens);
-    const int64_t middle = plan.chunks() / 2;
-    bool alive = true;
-    std::string event;
-    for (int64_t chunk = 0; alive && chunk < plan.chunks(); ++chunk) {
-      const std::string text = ChunkText(index, plan.Tokens(chunk));
-      event = !ask.chat                 ? shapes->CompletionText(text)
-              : plan.IsReasoning(chunk) ? shapes->ChatDelta("reasoning_content", text)
-                                        : shapes->ChatDelta("content", text);
-      if (chunk == 0 && ask.chat) {
-        // The role delta and the first token leave in one write, as a real server's
-        // first decode step produces them together.
-        event = shapes->ChatRole() + event;
-        log.events_ns.push_back(0);  // stamped with the first token below
-        log.due_ns.push_back(due_ns);
-        log.content_events.push_back(0);
-      }
-      if (chunk > 0) due_ns += GapNs(rng);
-      if (chunk == middle && faults.stall) {
-        ++counters.stalls;
-        due_ns += NsOfMs(options.stall_ms);
-      }
-      base::SleepUntilNs(due_ns);
-      alive = write(event, true);
-      if (chunk == 0 && ask.chat) log.events_ns[0] = log.events_ns[1];
-      if (alive && chunk == middle && faults.malformed) {
-        ++counters.malformed;
-        alive = write(MalformedEvent(), false);
-      }
-      if (alive && chunk == middle && faults.disconnect) {
-        ++counters.disconnects;
-        alive = false;  // returning false below makes cpp-httplib drop the connection
-      }
-    }
-    if (alive) {
-      const char* reason = FinishReason(ask, plan, options);
-      alive =
-          write(ask.chat ? shapes->ChatFinish(reason) : shapes->CompletionFinish(reason), false);
-      if (alive && ask.include_usage) alive = write(shapes->UsageEvent(usage), false);
-      if (alive) alive = write(DoneEvent(), false);
-      if (alive) {
-        sink.done();
-        ++counters.ok;
-      }
-    }
-    --counters.streams_active;
-    slots.Release();
-    send_log.Write(log);
-    return alive;
-  });
+  res.set_chunked_content_provider(
+      "text/event-stream", [this, stream, fd](size_t, httplib::DataSink& sink) {
+        // Prefill starts when the request arrived, or when it got a decode slot after waiting.
+        const int64_t admitted_ns = slots.Acquire() ? base::MonotonicNs() : stream.received_ns;
+        CountStreamStart();
+        StreamEvents events(options, stream, admitted_ns,
+                            {counters.stalls, counters.malformed, counters.disconnects});
+        const bool whole = fd >= 0 ? writer.Run(fd, events) : WriteHere(events, sink);
+        if (whole) {
+          sink.done();
+          ++counters.ok;
+        }
+        --counters.streams_active;
+        slots.Release();
+        send_log.Write(events.log());
+        return whole;  // false makes cpp-httplib drop the connection
+      });
+}
+
+// Without the connection's socket, the stream is written from this thread, sleeping between
+// events.
+bool MockServer::Impl::WriteHere(EventSource& events, httplib::DataSink& sink) {
+  Piece piece;
+  while (events.Next(piece)) {
+    if (piece.disconnect) return false;
+    base::SleepUntilNs(piece.due_ns);
+    const int64_t sent_ns = base::MonotonicNs();
+    const bool written = sink.write(piece.bytes.data(), piece.bytes.size());
+    events.Sent(piece, sent_ns);
+    if (!written) return false;
+  }
+  return true;
 }
 
 void MockServer::Impl::Whole(const Ask& ask, uint64_t index, int64_t received_ns,
                              int64_t prompt_tokens, const std::string& request_id,
                              httplib::Response& res) {
-  const ChunkPlan plan = PlanChunks(options, ask, index);
+  const int64_t reasoning_tokens = ask.chat ? options.reasoning_tokens : 0;
+  const int64_t content_tokens = OutputTokensOf(options, ask, index);
   const int64_t admitted_ns = slots.Acquire() ? base::MonotonicNs() : received_ns;
   base::Rng rng(base::HashOf(options.seed, index, 0x717e));
-  int64_t due_ns = FirstTokenDueNs(rng, admitted_ns, prompt_tokens);
-  for (int64_t chunk = 1; chunk < plan.chunks(); ++chunk) due_ns += GapNs(rng);
-  std::string reasoning, content;
-  for (int64_t chunk = 0; chunk < plan.chunks(); ++chunk) {
-    (plan.IsReasoning(chunk) ? reasoning : content) += ChunkText(index, plan.Tokens(chunk));
-  }
-  const Usage usage{prompt_tokens, plan.reasoning_tokens + plan.content_tokens,
-                    plan.reasoning_tokens};
+  int64_t due_ns = FirstTokenDueNs(options, rng, admitted_ns, prompt_tokens);
+  const int64_t chunks = Chunks(options, reasoning_tokens) + Chunks(options, content_tokens);
+  for (int64_t chunk = 1; chunk < chunks; ++chunk) due_ns += GapNs(options, rng);
+  const std::string reasoning = TokensText(index, 0, reasoning_tokens);
+  const std::string content =
+      TokensText(index, reasoning_tokens, reasoning_tokens + content_tokens);
+  const Usage usage{prompt_tokens, reasoning_tokens + content_tokens, reasoning_tokens};
+  const int64_t cap =
+      ask.length.max_tokens > 0 ? ask.length.max_tokens : options.default_max_tokens;
   Json message = {{"role", "assistant"}, {"content", content}};
   if (!reasoning.empty()) message["reasoning_content"] = reasoning;
-  const char* reason = FinishReason(ask, plan, options);
+  const char* reason = content_tokens >= cap ? "length" : "stop";
   Json choice =
       ask.chat
           ? Json{{"index", 0},
@@ -480,7 +425,7 @@ void MockServer::Impl::Embed(const httplib::Request& req, httplib::Response& res
     data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", embedding}});
   }
   base::Rng rng(base::HashOf(options.seed, index, 0x717e));
-  const int64_t due_ns = FirstTokenDueNs(rng, received_ns, tokens);
+  const int64_t due_ns = FirstTokenDueNs(options, rng, received_ns, tokens);
   base::SleepUntilNs(due_ns);
   send_log.Write({index,
                   req.get_header_value("X-Request-Id"),
@@ -551,6 +496,7 @@ base::Expected<int> MockServer::Start() {
     return base::MakeError("mock: --send-log " + m.options.send_log + ": cannot open for writing");
   }
   base::RaiseFdLimit();
+  if (auto writer = m.writer.Start(); !writer) return writer.error();
   const size_t max_threads = static_cast<size_t>(m.options.max_threads);
   m.server.new_task_queue = [max_threads] { return new ConnectionThreads(max_threads); };
   m.server.set_tcp_nodelay(true);

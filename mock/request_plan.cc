@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "runner/base/rng.h"
 
@@ -34,6 +35,19 @@ int64_t OutputTokens(const MockOptions& o, const LengthAsk& ask, uint64_t prompt
   const int64_t natural = max - static_cast<int64_t>(base::Mix64(prompt_hash ^ o.seed) %
                                                      static_cast<uint64_t>(max - half + 1));
   return std::clamp(std::max(natural, ask.min_tokens), int64_t{1}, max);
+}
+
+int64_t NsOfMs(double ms) { return static_cast<int64_t>(std::llround(ms * 1e6)); }
+
+int64_t FirstTokenDueNs(const MockOptions& o, base::Rng& rng, int64_t start_ns,
+                        int64_t prompt_tokens) {
+  const double ttft = o.ttft_ms * rng.LognormalFactor(o.ttft_jitter_cv);
+  return start_ns + NsOfMs(ttft) +
+         static_cast<int64_t>(std::llround(o.prefill_us_per_token * 1e3 * prompt_tokens));
+}
+
+int64_t GapNs(const MockOptions& o, base::Rng& rng) {
+  return NsOfMs(o.itl_ms * rng.LognormalFactor(o.itl_jitter_cv));
 }
 
 std::string TokenText(uint64_t request_index, int64_t token_index) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "mock/mock_options.h"
+#include "runner/base/rng.h"
 
 namespace servebench::mock {
 
@@ -32,5 +33,12 @@ int64_t OutputTokens(const MockOptions& options, const LengthAsk& ask, uint64_t 
 
 // The text of output token i of a request: a space and a short word of lowercase letters.
 std::string TokenText(uint64_t request_index, int64_t token_index);
+
+// When the first token is due: --ttft-ms (jittered) plus the prompt's prefill after start_ns.
+int64_t FirstTokenDueNs(const MockOptions& options, base::Rng& rng, int64_t start_ns,
+                        int64_t prompt_tokens);
+// The gap before the next content event: --itl-ms, jittered.
+int64_t GapNs(const MockOptions& options, base::Rng& rng);
+int64_t NsOfMs(double ms);
 
 }  // namespace servebench::mock
