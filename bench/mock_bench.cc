@@ -1,9 +1,9 @@
-// Micro-benchmarks of the mock's per-event work: building one streamed chunk.
+// Micro-benchmarks of the mock's per-event work: building one streamed chunk, framing it.
 #include <benchmark/benchmark.h>
 
 #include "mock/openai_shapes.h"
 #include "mock/request_plan.h"
-#include "runner/inputs/corpus.h"
+#include "mock/stream_writer.h"
 
 namespace {
 
@@ -12,7 +12,8 @@ void BM_Mock_ChatDelta(benchmark::State& state) {
   int64_t token = 0;
   size_t bytes = 0;
   for (auto _ : state) {
-    const std::string event = shapes.ChatDelta("content", servebench::mock::TokenText(1, token++));
+    const std::string event = servebench::mock::ChunkFrame(
+        shapes.ChatDelta("content", servebench::mock::TokenText(1, token++)));
     bytes += event.size();
     benchmark::DoNotOptimize(event.data());
   }
@@ -21,14 +22,4 @@ void BM_Mock_ChatDelta(benchmark::State& state) {
 }
 BENCHMARK(BM_Mock_ChatDelta);
 
-void BM_Inputs_GenerateCorpus(benchmark::State& state) {
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(servebench::inputs::GenerateCorpus(1 << 16, 1).size());
-  }
-  state.SetBytesProcessed(state.iterations() * (1 << 16));
-}
-BENCHMARK(BM_Inputs_GenerateCorpus);
-
 }  // namespace
-
-BENCHMARK_MAIN();
