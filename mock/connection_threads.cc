@@ -1,8 +1,10 @@
 #include "mock/connection_threads.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <sys/prctl.h>
 
+#include <cerrno>
 #include <memory>
 
 #include "mock/accepted_socket.h"
@@ -17,6 +19,17 @@ struct Task {
   std::function<void()> fn;
   int socket;  // the connection's, as accept() returned it on the listening thread
 };
+
+// cpp-httplib waits for a request by polling for 10 ms and sleeping for 1 ms, over and over: a
+// thread per idle connection then wakes 90 times a second, and a burst of thousands of new
+// connections melts the CPU. One blocking wait for the first request avoids that where it hurts.
+void WaitForFirstRequest(int socket) {
+  if (socket < 0) return;
+  pollfd p{socket, POLLIN, 0};
+  constexpr int kWaitMs = 5000;  // then cpp-httplib's own keep-alive timeout decides
+  while (poll(&p, 1, kWaitMs) < 0 && errno == EINTR) {
+  }
+}
 
 }  // namespace
 
@@ -46,6 +59,7 @@ void* ConnectionThreads::Main(void* arg) {
   std::unique_ptr<Task> task(static_cast<Task*>(arg));
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
   SetConnectionSocket(task->socket);
+  WaitForFirstRequest(task->socket);
   task->fn();
   ConnectionThreads* owner = task->owner;
   task.reset();  // release the connection's state before the queue may be destroyed

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The capacity benchmark: servebench's own client against the built-in mock (a separate process,
+# so each side's CPU and memory are its own), on this machine. Prints one table. A few minutes on
+# 2 cores.   usage: bash bench/capacity.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+sb=$build/servebench
+[[ -x $sb ]] || { echo "build first: cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release && cmake --build $build -j2" >&2; exit 2; }
+work=$(mktemp -d /tmp/servebench-capacity-XXXXXX)
+mock_pid=""
+cleanup() { [[ -n $mock_pid ]] && kill "$mock_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+port=18765
+start_mock() {  # start_mock FLAGS...: a fresh mock on $port
+  [[ -n $mock_pid ]] && { kill "$mock_pid" 2>/dev/null; wait "$mock_pid" 2>/dev/null || true; }
+  "$sb" mock --port "$port" "$@" >"$work/mock.log" 2>&1 &
+  mock_pid=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && return; sleep 0.1; done
+  echo "the mock did not start: $(cat "$work/mock.log")" >&2; exit 1
+}
+# profile NAME FLAGS...: runs the client, keeping its CPU seconds and peak RSS (KiB).
+profile() {
+  local name=$1; shift
+  /usr/bin/time -f "%U %S %M" -o "$work/$name.time" "$sb" profile --model mock-model \
+    --url "http://127.0.0.1:$port" --isl 16 --extra-inputs ignore_eos:true --random-seed 1 \
+    --artifact-dir "$work/$name" "$@" >"$work/$name.out" 2>&1 || { cat "$work/$name.out" >&2; exit 1; }
+}
+json() { /usr/bin/python3 -c "import json,sys; d=json.load(open('$work/$1/profile_export.json')); print($2)"; }
+cpu_s() { awk '{print $1 + $2}' "$work/$1.time"; }
+rss_kib() { awk '{print $3}' "$work/$1.time"; }
+row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" >>"$work/table"; }
+echo "| figure | measured | target |" >"$work/table"
+echo "|---|---|---|" >>"$work/table"
+
+echo "1/6 concurrent streams held (10,000 streams, 1,000 for the memory baseline)" >&2
+start_mock --ttft-ms 2000 --itl-ms 500
+profile held1k --streaming --concurrency 1000 --request-count 1000 --osl 2
+profile held10k --streaming --concurrency 10000 --request-count 10000 --osl 2
+ok=$(json held10k "int(d['request_count']['value'])")
+peak=$(curl -s "http://127.0.0.1:$port/mock/stats" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['streams_peak'])")
+row "concurrent streams held" "$ok of 10,000 succeeded (mock peak $peak open at once)" "≥ 10,000"
+per_stream=$(( ($(rss_kib held10k) - $(rss_kib held1k)) * 1024 / 9000 ))
+row "memory per in-flight stream" "$((per_stream / 1024)).$(( (per_stream % 1024) * 10 / 1024 )) KiB (peak RSS $(($(rss_kib held10k) / 1024)) MiB at 10,000)" "≤ 4 KiB"
+
+echo "2/6 SSE events ingested per second (mock writing without pauses)" >&2
+start_mock --ttft-ms 0 --itl-ms 0
+profile events --streaming --concurrency 16 --request-count 64 --warmup-request-count 16 --osl 20000
+events=$(json events "int(d['output_sequence_length']['sum'])")
+rate=$(json events "round(d['output_token_throughput']['value'])")
+row "SSE events ingested per second" "$rate events/s (16 streams, $events events)" "≥ 300,000"
+row "client CPU per 1,000 events" "$(/usr/bin/python3 -c "print(round($(cpu_s events) * 1e6 / $events, 1))") ms" "-"
+
+echo "3/6 timestamp error against the mock's send log (1,000 streams x 10 ms ITL)" >&2
+start_mock --ttft-ms 50 --itl-ms 10 --send-log "$work/send.jsonl"
+profile stamps --streaming --concurrency 1000 --request-count 2000 --warmup-request-count 1000 --osl 100
+errors=$(/usr/bin/python3 bench/timestamp_error.py "$work/stamps" "$work/send.jsonl")
+row "timestamp error p50 / p99 at 1,000 streams" "$errors" "p99 < 0.5 ms"
+
+echo "4/6 schedule lag at 1,000 requests/s (poisson)" >&2
+start_mock --ttft-ms 5 --itl-ms 1
+profile lag --streaming --request-rate 1000 --arrival-pattern poisson --request-count 10000 --osl 5
+row "schedule lag p99 at 1,000 req/s" "$(json lag "round(d['schedule_lag']['p99'] * 1000, 1)") µs (p50 $(json lag "round(d['schedule_lag']['p50'] * 1000, 1)") µs)" "< 100 µs"
+
+echo "5/6 non-streaming requests/s, servebench and wrk on the same endpoint" >&2
+start_mock --ttft-ms 0 --itl-ms 0
+profile whole --concurrency 64 --request-count 50000 --warmup-request-count 1000 --osl 1
+ours=$(json whole "round(d['request_throughput']['value'])")
+/usr/bin/python3 -c "import json; print(json.dumps(json.load(open('$work/whole/inputs.json'))['payloads'][0]))" >"$work/body.json"
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/body.json"); wrk.body = f:read("*a"); f:close()
+LUA
+wrk -t1 -c64 -d10s -s "$work/post.lua" "http://127.0.0.1:$port/v1/chat/completions" >"$work/wrk.out"
+theirs=$(awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk.out")
+row "non-streaming req/s vs wrk (64 connections)" "$ours vs $theirs ($(( ours * 100 / theirs )) % of wrk)" "≥ 50 % of wrk"
+
+echo "6/6 memory over 10,000 and 100,000 requests" >&2
+profile run10k --concurrency 64 --request-count 10000 --osl 1
+profile run100k --concurrency 64 --request-count 100000 --osl 1
+row "client peak RSS, 10,000 → 100,000 requests" "$(($(rss_kib run10k) / 1024)) → $(($(rss_kib run100k) / 1024)) MiB" "flat"
+
+echo
+echo "servebench capacity on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), client and mock on this machine"
+cat "$work/table"

@@ -1,0 +1,31 @@
+#!/usr/bin/python3
+"""Every content event's client timestamp against the mock's send log: p50 / p99 in ms.
+
+usage: timestamp_error.py RUN_DIR SEND_LOG
+The client's first-byte time of event k is start + TTFT + the first k inter-chunk gaps; the mock's
+is the CLOCK_MONOTONIC time it handed the event to the socket. Both use one clock.
+"""
+import json
+import sys
+
+import numpy as np
+
+run_dir, send_log = sys.argv[1], sys.argv[2]
+sent = {}
+for line in open(send_log):
+    entry = json.loads(line)
+    sent[entry["request_id"]] = [t for t, c in zip(entry["events_ns"], entry["content"]) if c]
+errors = []
+for line in open(f"{run_dir}/profile_export.jsonl"):
+    record = json.loads(line)
+    if record["error"] is not None or record["metadata"]["phase"] != "profile":
+        continue
+    content = sent.get(str(record["metadata"]["request_id"]))
+    metrics = record["metrics"]
+    if not content or "time_to_first_token" not in metrics:
+        continue
+    client = record["metadata"]["start_ns"] / 1e6 + metrics["time_to_first_token"] + np.concatenate(
+        ([0.0], np.cumsum(metrics.get("inter_chunk_latency", []))))
+    if len(client) == len(content):
+        errors.extend(client - np.array(content) / 1e6)
+print(f"{np.percentile(errors, 50):.3f} / {np.percentile(errors, 99):.3f} ms ({len(errors)} events)")
