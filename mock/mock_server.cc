@@ -208,6 +208,11 @@ void MockServer::Impl::Generate(const httplib::Request& req, httplib::Response& 
     return Fail(res, 404, "The model '" + ask.model + "' does not exist.", "NotFoundError",
                 "model_not_found");
   }
+  if (options.reject_stream_options && body.contains("stream_options")) {
+    ++counters.bad_requests;
+    return Fail(res, 400, "Unrecognized request argument supplied: stream_options",
+                "invalid_request_error", "unknown_parameter");
+  }
   const Faults faults = DecideFaults(options, index);
   if (faults.server_error) {
     ++counters.server_errors;

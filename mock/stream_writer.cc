@@ -33,7 +33,6 @@ struct Job {
 
 using Due = std::pair<int64_t, Job*>;
 
-
 }  // namespace
 
 std::string ChunkFrame(const std::string& bytes) {

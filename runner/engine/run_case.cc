@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <queue>
+#include <unordered_set>
 
 #include "runner/base/clock.h"
 #include "runner/base/rng.h"
@@ -78,7 +79,7 @@ class CaseRunner {
   transport::CurlMultiTransport transport_;
   CaseOutcome outcome_;
   bool include_usage_ = true;
-  bool usage_retry_used_ = false;
+  std::unordered_set<uint64_t> asked_usage_;  // in flight with stream_options
   uint64_t next_id_ = 0;
   uint64_t done_ = 0, errors_ = 0;
   std::priority_queue<std::pair<int64_t, uint64_t>, std::vector<std::pair<int64_t, uint64_t>>,
@@ -95,6 +96,7 @@ void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id) {
   seed.streaming = o_.body.streaming && o_.type != endpoints::EndpointType::kEmbeddings;
   seed.input_tokens = prompts_[index].input_tokens;
   seed.requested_max_tokens = prompts_[index].max_tokens;
+  if (include_usage_) asked_usage_.insert(request_id);
   transport_.Start(std::move(seed), o_.url, bodies_.Get(index, include_usage_));
   if (o_.cancellation_rate_pct > 0 &&
       base::UnitOf(o_.seed, request_id, 0xca9ce1) * 100 < o_.cancellation_rate_pct) {
@@ -103,10 +105,10 @@ void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id) {
 }
 
 void CaseRunner::Finish(records::Record record, bool warmup) {
-  // A server that rejects stream_options: retry this request once without it, and keep it off.
-  if (include_usage_ && !usage_retry_used_ && !record.error &&
-      (record.status == 400 || record.status == 422)) {
-    usage_retry_used_ = true;
+  // A server that rejects stream_options: from the first refusal on, requests go without it,
+  // and each request refused for carrying it is sent once more without it.
+  const bool asked_usage = asked_usage_.erase(record.request_id) > 0;
+  if (asked_usage && !record.error && (record.status == 400 || record.status == 422)) {
     include_usage_ = false;
     Issue(warmup, record.scheduled_ns, record.request_id);
     return;

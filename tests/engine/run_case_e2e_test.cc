@@ -162,3 +162,36 @@ TEST(RunCaseE2e, WarmupRecordsAreTaggedAndExcludedFromTheSummary) {
 
 }  // namespace
 }  // namespace servebench::engine
+
+namespace servebench::engine {
+namespace {
+
+TEST(RunCaseE2e, AServerThatRejectsStreamOptionsIsRetriedOnceWithoutThem) {
+  mock::MockOptions m;
+  m.ttft_ms = 1;
+  m.itl_ms = 1;
+  m.reject_stream_options = true;
+  inputs::PromptOptions p;
+  p.isl = 16;
+  p.osl = 4;
+  p.count = 12;
+  auto prompts = inputs::MakePrompts(p, nullptr);
+  ASSERT_TRUE(prompts.ok());
+  RunningMock mock(m);
+  const RunResult run = RunAgainst(mock, Streaming(4, 12), *prompts);
+  EXPECT_TRUE(run.outcome.include_usage_dropped);
+  ASSERT_EQ(run.measured.size(), 12u);  // refused requests were sent again, not lost
+  for (const auto& r : run.measured) {
+    EXPECT_TRUE(r.valid()) << r.error->message;
+    EXPECT_FALSE(r.usage_reported);  // usage was not asked for after the refusal
+  }
+  // Only the requests already in flight with stream_options were refused (at most the
+  // concurrency's worth), and each was sent again exactly once.
+  const mock::MockStats stats = mock.server().Stats();
+  EXPECT_GE(stats.bad_requests, 1);
+  EXPECT_LE(stats.bad_requests, 4);
+  EXPECT_EQ(stats.requests, 12 + stats.bad_requests);
+}
+
+}  // namespace
+}  // namespace servebench::engine
