@@ -164,8 +164,8 @@ base::Expected<SessionResult> RunProfileSession(
   reporters::ProfileReport& report = result.report;
   report.title = plan->title;
   report.input_config = options::RedactedConfig(f);
-  report.summary =
-      metrics::Summarize(measuring.Take(), SummaryOptionsOf(*plan, tokenizer != nullptr));
+  report.summary = metrics::Summarize(measuring.measured().Source(),
+                                      SummaryOptionsOf(*plan, tokenizer != nullptr));
   if (outcome->include_usage_dropped) {
     report.summary.warnings.push_back(
         "the server rejected stream_options; usage was not requested after the first refusal");

@@ -1,11 +1,12 @@
 // A record sink that measures each record as it arrives (off the load loop, behind an
-// AsyncSink), keeps the measurements for the summary, and passes each one on.
+// AsyncSink), keeps the measurements on disk for the summary, and passes each one on.
 #pragma once
 
 #include <functional>
 #include <mutex>
 #include <vector>
 
+#include "runner/metrics/request_log.h"
 #include "runner/metrics/request_metrics.h"
 #include "runner/records/record_sink.h"
 
@@ -20,18 +21,21 @@ class MeasuringSink : public records::RecordSink {
     RequestMetrics m = Measure(record, context_);
     if (on_measured_) on_measured_(record, m);
     std::lock_guard lock(mutex_);
-    measured_.push_back(std::move(m));
+    log_.Add(m);
   }
-  std::vector<RequestMetrics> Take() {
-    std::lock_guard lock(mutex_);
-    return std::move(measured_);
+  // Read once the sink is closed.
+  const RequestLog& measured() const { return log_; }
+  std::vector<RequestMetrics> Take() const {
+    std::vector<RequestMetrics> all;
+    log_.ForEach([&all](const RequestMetrics& m) { all.push_back(m); }, true);
+    return all;
   }
 
  private:
   MeasureContext context_;
   OnMeasured on_measured_;
   std::mutex mutex_;
-  std::vector<RequestMetrics> measured_;
+  RequestLog log_;
 };
 
 }  // namespace servebench::metrics

@@ -134,53 +134,62 @@ const ValueRow* CaseSummary::Value(const std::string& key) const {
 }
 
 CaseSummary Summarize(const std::vector<RequestMetrics>& all, const SummaryOptions& o) {
+  return Summarize(SourceOf(all), o);
+}
+
+// One pass for the run's totals, then one per metric: only one metric's values are in memory at
+// a time, however long the run.
+CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   CaseSummary s;
-  std::vector<const RequestMetrics*> valid, failed;
   int64_t first_start = std::numeric_limits<int64_t>::max(), last_start = 0, starts = 0;
   int64_t begin = std::numeric_limits<int64_t>::max(), end = 0;
-  int64_t malformed = 0, short_outputs = 0, without_usage = 0;
-  for (const auto& r : all) {
-    if (r.warmup) continue;
-    ++starts;
-    first_start = std::min(first_start, r.start_ns);
-    last_start = std::max(last_start, r.start_ns);
-    malformed += r.malformed_events;
-    if (!r.valid()) {
-      failed.push_back(&r);
-      continue;
-    }
-    valid.push_back(&r);
-    begin = std::min(begin, r.start_ns);
-    end = std::max(end, r.last_content_ns);
-    if (!r.usage_reported && o.streaming) ++without_usage;
-    if (r.requested_max_tokens > 0 && r.output_sequence_length &&
-        *r.output_sequence_length < r.requested_max_tokens) {
-      ++short_outputs;
-    }
-  }
+  int64_t malformed = 0, short_outputs = 0, without_usage = 0, valid = 0, failed = 0, good = 0;
+  double osl = 0, isl = 0;
+  std::map<std::tuple<int, std::string, std::string>, int64_t> groups;
+  requests(
+      [&](const RequestMetrics& r) {
+        if (r.warmup) return;
+        ++starts;
+        first_start = std::min(first_start, r.start_ns);
+        last_start = std::max(last_start, r.start_ns);
+        malformed += r.malformed_events;
+        if (!r.valid()) {
+          ++failed;
+          ++groups[{r.error->code, r.error->type, r.error->message}];
+          return;
+        }
+        ++valid;
+        begin = std::min(begin, r.start_ns);
+        end = std::max(end, r.last_content_ns);
+        osl += r.output_sequence_length.value_or(0);
+        isl += r.input_sequence_length.value_or(0);
+        if (!o.slos.empty() && MeetsEvery(r, o.slos)) ++good;
+        if (!r.usage_reported && o.streaming) ++without_usage;
+        if (r.requested_max_tokens > 0 && r.output_sequence_length &&
+            *r.output_sequence_length < r.requested_max_tokens) {
+          ++short_outputs;
+        }
+      },
+      false);
   for (const auto& m : kMetrics) {
     std::vector<double> values;
-    for (const auto* r : valid) {
-      if (m.field == nullptr) {
-        values.insert(values.end(), r->inter_chunk_latency.begin(), r->inter_chunk_latency.end());
-      } else if (const auto& v = r->*(m.field)) {
-        values.push_back(*v);
-      }
-    }
+    requests(
+        [&](const RequestMetrics& r) {
+          if (r.warmup || !r.valid()) return;
+          if (m.field == nullptr) {
+            values.insert(values.end(), r.inter_chunk_latency.begin(), r.inter_chunk_latency.end());
+          } else if (const auto& v = r.*(m.field)) {
+            values.push_back(*v);
+          }
+        },
+        m.field == nullptr);
     if (auto stats = metrics::Summarize(std::move(values))) {
       s.distributions.push_back({m.key, m.label, m.unit, *stats});
     }
   }
-  const double duration_s = valid.empty() ? 0 : static_cast<double>(end - begin) / 1e9;
-  const double errors = static_cast<double>(failed.size());
-  const double count = static_cast<double>(valid.size());
-  auto sum_of = [&](Field field) {
-    double total = 0;
-    for (const auto* r : valid) total += (r->*field).value_or(0);
-    return total;
-  };
-  const double osl = sum_of(&RequestMetrics::output_sequence_length);
-  const double isl = sum_of(&RequestMetrics::input_sequence_length);
+  const double duration_s = valid == 0 ? 0 : static_cast<double>(end - begin) / 1e9;
+  const double errors = static_cast<double>(failed);
+  const double count = static_cast<double>(valid);
   auto add = [&](const char* key, const char* label, const char* unit, double value) {
     s.values.push_back({key, label, unit, value});
   };
@@ -191,9 +200,7 @@ CaseSummary Summarize(const std::vector<RequestMetrics>& all, const SummaryOptio
     add("request_throughput", "Request throughput", "requests/s", count / duration_s);
   }
   if (!o.slos.empty()) {
-    double good = 0;
-    for (const auto* r : valid) good += MeetsEvery(*r, o.slos) ? 1 : 0;
-    add("good_request_count", "Good request count", "requests", good);
+    add("good_request_count", "Good request count", "requests", static_cast<double>(good));
     if (duration_s > 0) add("goodput", "Goodput", "requests/s", good / duration_s);
   }
   add("request_count", "Request count", "requests", count);
@@ -209,8 +216,6 @@ CaseSummary Summarize(const std::vector<RequestMetrics>& all, const SummaryOptio
   if (o.target_rate > 0)
     add("target_request_rate", "Target request rate", "requests/s", o.target_rate);
 
-  std::map<std::tuple<int, std::string, std::string>, int64_t> groups;
-  for (const auto* r : failed) ++groups[{r->error->code, r->error->type, r->error->message}];
   for (const auto& [key, n] : groups) {
     s.errors.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
   }

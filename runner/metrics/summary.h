@@ -8,6 +8,7 @@
 
 #include "runner/base/expected.h"
 #include "runner/metrics/distribution.h"
+#include "runner/metrics/request_log.h"
 #include "runner/metrics/request_metrics.h"
 
 namespace servebench::metrics {
@@ -59,6 +60,7 @@ struct MetricInfo {
 };
 const std::vector<MetricInfo>& MetricCatalog();
 
+CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& options);
 CaseSummary Summarize(const std::vector<RequestMetrics>& requests, const SummaryOptions& options);
 
 }  // namespace servebench::metrics
