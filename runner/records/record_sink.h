@@ -1,6 +1,9 @@
 // Where finished records go: the JSONL writer, the metrics, or a thread in front of them.
 #pragma once
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -44,6 +47,9 @@ class AsyncSink : public RecordSink {
 
  private:
   void Drain() {
+    // Measuring can wait; the load loop's timestamps cannot. On a busy machine the scheduler
+    // should prefer the loop, so this thread yields to it.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
     std::unique_lock lock(mutex_);
     for (;;) {
       ready_.wait(lock, [&] { return closed_ || !queue_.empty(); });
