@@ -88,7 +88,7 @@ void RequestLog::ForEach(const RequestVisitor& visit, bool with_gaps) const {
   std::fflush(rows_file_);
   std::fflush(gaps_file_);
   std::rewind(rows_file_);
-  std::rewind(gaps_file_);
+  std::rewind(gaps_file_);  // read in step with the rows only when with_gaps
   Row row;
   RequestMetrics m;
   for (size_t n = 0; n < rows_ && std::fread(&row, sizeof row, 1, rows_file_) == 1; ++n) {
@@ -109,7 +109,6 @@ void RequestLog::ForEach(const RequestVisitor& visit, bool with_gaps) const {
             row.gaps) {
       throw std::runtime_error("the request log's gaps are truncated");
     }
-    if (!with_gaps) std::fseek(gaps_file_, static_cast<long>(row.gaps * sizeof(double)), SEEK_CUR);
     m.error = row.error == kNoError ? std::nullopt : std::optional(errors_[row.error]);
     m.malformed_events = row.malformed_events;
     m.usage_reported = row.usage_reported != 0;
