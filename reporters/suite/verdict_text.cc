@@ -13,7 +13,8 @@ std::string Short(const std::optional<double>& value) {
 }
 
 std::string GateLine(const verdicts::GateVerdict& g) {
-  std::string out = g.metric + ": " + Short(g.baseline) + " -> " + Short(g.value);
+  std::string out =
+      g.metric + ": " + (g.baseline ? Short(g.baseline) + " -> " + Short(g.value) : Short(g.value));
   std::string detail;
   if (g.delta) {
     char text[32];

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "runner/verdicts/mann_whitney.h"
 
@@ -29,13 +30,12 @@ GateVerdict JudgeLimit(const suite::Gate& gate, const results::CaseResult& run) 
     v.note = "not measured in this run";
     return v;
   }
-  const bool beyond =
-      gate.kind == suite::Gate::Kind::kMax ? *v.value > gate.limit : *v.value < gate.limit;
-  if (beyond) {
-    v.outcome = Outcome::kFail;
-    v.note = std::string(gate.kind == suite::Gate::Kind::kMax ? "above max " : "below min ") +
-             std::to_string(gate.limit);
-  }
+  const bool max = gate.kind == suite::Gate::Kind::kMax;
+  char limit[48];
+  std::snprintf(limit, sizeof limit, "%s %g", max ? "max" : "min", gate.limit);
+  const bool beyond = max ? *v.value > gate.limit : *v.value < gate.limit;
+  v.outcome = beyond ? Outcome::kFail : Outcome::kPass;
+  v.note = std::string(beyond ? "beyond " : "") + limit;
   return v;
 }
 
