@@ -61,6 +61,15 @@ base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
                          "' (use a `servebench profile` flag's long name in snake_case, e.g. "
                          "request_count)"};
     }
+    // Lists only where a flag repeats; a map only where it is a JSON object.
+    static const std::set<std::string> kRepeatable = {"header", "extra_inputs", "mock_model"};
+    if (s.value.is_array() && !kRepeatable.count(s.key)) {
+      return base::Error{s.place.Text() + ": '" + s.key +
+                         "' takes one value, not a list (a list of values belongs in matrix)"};
+    }
+    if (s.value.is_object() && s.key != "extra_inputs") {
+      return base::Error{s.place.Text() + ": '" + s.key + "' takes one value, not a map"};
+    }
     std::vector<std::string> args;
     const bool repeated = s.value.is_array();
     for (const auto& v : repeated ? s.value : Json::array({s.value})) {

@@ -125,6 +125,11 @@ TEST(Cases, ErrorsNameFileLineAndColumnAndWhatWouldBeRight) {
             "name in snake_case, e.g. request_count)");
   EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: m\n  concurrency: many\n"),
             "s.yaml:4:3: profile: --concurrency: expected a whole number, got 'many'");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: m\n  concurrency: [1, 2]\n"),
+            "s.yaml:4:3: 'concurrency' takes one value, not a list (a list of values belongs in "
+            "matrix)");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: {name: m}\n"),
+            "s.yaml:3:3: 'model' takes one value, not a map");
   EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\nmatrix: {}\n"),
             "s.yaml:3:9: the matrix is empty; give at least one key");
   EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\nmatrix:\n  concurrency: []\n"),
