@@ -1,5 +1,7 @@
 #include "runner/endpoints/endpoint.h"
 
+#include "runner/endpoints/chunk_scanner.h"
+
 namespace servebench::endpoints {
 namespace {
 
@@ -141,7 +143,12 @@ Chunk ParseEvent(EndpointType type, std::string_view data) {
     done.done = true;
     return done;
   }
+  if (auto fast = ScanChunk(type, data)) return *fast;
   return Parse(type, data, true);
+}
+
+Chunk ParseEventDocument(EndpointType type, std::string_view data) {
+  return data == "[DONE]" ? ParseEvent(type, data) : Parse(type, data, true);
 }
 
 Chunk ParseBody(EndpointType type, std::string_view body) { return Parse(type, body, false); }

@@ -49,9 +49,13 @@ struct Chunk {
   bool malformed = false;            // not JSON
   bool done = false;                 // [DONE]
   bool IsContent() const { return !text.empty() || !reasoning.empty() || tool_call || embedding; }
+  bool operator==(const Chunk&) const = default;
 };
 
+// Common chunks take a fast path (chunk_scanner.h); anything else is parsed as a full document.
 Chunk ParseEvent(EndpointType type, std::string_view data);
+// The same, always through a full document: the reference the fast path is tested against.
+Chunk ParseEventDocument(EndpointType type, std::string_view data);
 Chunk ParseBody(EndpointType type, std::string_view body);
 
 // The message of an OpenAI error body ({"error": {"message", "type"}}), or the body itself.

@@ -1,0 +1,280 @@
+#include "runner/endpoints/chunk_scanner.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
+namespace servebench::endpoints {
+namespace {
+
+constexpr int kMaxDepth = 64;
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : text_(text) {}
+
+  bool AtEnd() {
+    SkipSpace();
+    return at_ == text_.size();
+  }
+  bool Consume(char c) {
+    SkipSpace();
+    if (at_ < text_.size() && text_[at_] == c) {
+      ++at_;
+      return true;
+    }
+    return false;
+  }
+  char Peek() {
+    SkipSpace();
+    return at_ < text_.size() ? text_[at_] : '\0';
+  }
+
+  // A string of ASCII text; out may be null to skip it.
+  bool String(std::string* out) {
+    if (!Consume('"')) return false;
+    if (out != nullptr) out->clear();
+    while (at_ < text_.size()) {
+      const unsigned char c = static_cast<unsigned char>(text_[at_++]);
+      if (c == '"') return true;
+      if (c < 0x20 || c >= 0x80) return false;
+      if (c != '\\') {
+        if (out != nullptr) out->push_back(static_cast<char>(c));
+        continue;
+      }
+      if (at_ >= text_.size()) return false;
+      char e = text_[at_++];
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          break;
+        case 'b':
+          e = '\b';
+          break;
+        case 'f':
+          e = '\f';
+          break;
+        case 'n':
+          e = '\n';
+          break;
+        case 'r':
+          e = '\r';
+          break;
+        case 't':
+          e = '\t';
+          break;
+        case 'u': {
+          if (at_ + 4 > text_.size()) return false;
+          char* end = nullptr;
+          const std::string hex(text_.substr(at_, 4));
+          const long code = std::strtol(hex.c_str(), &end, 16);
+          if (end != hex.c_str() + 4 || code >= 0x80) return false;  // beyond ASCII: full parser
+          at_ += 4;
+          e = static_cast<char>(code);
+          break;
+        }
+        default:
+          return false;
+      }
+      if (out != nullptr) out->push_back(e);
+    }
+    return false;
+  }
+
+  // A JSON number; integer is set when it is a whole number that fits in int64.
+  bool Number(std::optional<int64_t>* integer) {
+    SkipSpace();
+    const size_t start = at_;
+    if (at_ < text_.size() && text_[at_] == '-') ++at_;
+    if (!Digits(true)) return false;
+    bool whole = true;
+    if (at_ < text_.size() && text_[at_] == '.') {
+      ++at_;
+      whole = false;
+      if (!Digits(false)) return false;
+    }
+    if (at_ < text_.size() && (text_[at_] == 'e' || text_[at_] == 'E')) {
+      ++at_;
+      whole = false;
+      if (at_ < text_.size() && (text_[at_] == '+' || text_[at_] == '-')) ++at_;
+      if (!Digits(false)) return false;
+    }
+    if (integer == nullptr) return true;
+    integer->reset();
+    if (!whole) return true;
+    const std::string digits(text_.substr(start, at_ - start));
+    errno = 0;
+    const long long value = std::strtoll(digits.c_str(), nullptr, 10);
+    if (errno == ERANGE) return false;  // beyond int64: the full parser decides
+    *integer = value;
+    return true;
+  }
+
+  bool Literal() {
+    SkipSpace();
+    for (std::string_view word : {"true", "false", "null"}) {
+      if (text_.substr(at_, word.size()) == word) {
+        at_ += word.size();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool Skip(int depth = 0) {
+    if (depth > kMaxDepth) return false;
+    switch (Peek()) {
+      case '"':
+        return String(nullptr);
+      case '{':
+        return Members([&](const std::string&) { return Skip(depth + 1); });
+      case '[':
+        return Elements([&](size_t) { return Skip(depth + 1); });
+      case 't':
+      case 'f':
+      case 'n':
+        return Literal();
+      default:
+        return Number(nullptr);
+    }
+  }
+
+  // An object: calls member(key) with the position at the key's value, which member consumes.
+  template <typename Member>
+  bool Members(Member member) {
+    if (!Consume('{')) return false;
+    if (Consume('}')) return true;
+    std::string key;
+    do {
+      if (!String(&key) || !Consume(':') || !member(key)) return false;
+    } while (Consume(','));
+    return Consume('}');
+  }
+
+  template <typename Element>
+  bool Elements(Element element) {
+    if (!Consume('[')) return false;
+    if (Consume(']')) return true;
+    size_t index = 0;
+    do {
+      if (!element(index++)) return false;
+    } while (Consume(','));
+    return Consume(']');
+  }
+
+ private:
+  void SkipSpace() {
+    while (at_ < text_.size() &&
+           (text_[at_] == ' ' || text_[at_] == '\n' || text_[at_] == '\r' || text_[at_] == '\t')) {
+      ++at_;
+    }
+  }
+  bool Digits(bool integer_part) {
+    const size_t start = at_;
+    while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
+    if (at_ == start) return false;
+    return !integer_part || text_[start] != '0' || at_ - start == 1;  // no leading zeros
+  }
+
+  std::string_view text_;
+  size_t at_ = 0;
+};
+
+// A string value, or "" for any other value (as a missing or non-string field reads).
+bool StringOrEmpty(Scanner& s, std::string& out) {
+  if (s.Peek() == '"') return s.String(&out);
+  out.clear();
+  return s.Skip();
+}
+
+bool ReadUsage(Scanner& s, std::optional<Usage>& usage) {
+  usage.reset();
+  if (s.Peek() != '{') return s.Skip();
+  Usage u;
+  bool any = false;
+  auto whole = [&](int64_t& field) {
+    std::optional<int64_t> n;
+    if (s.Peek() == '-' || (s.Peek() >= '0' && s.Peek() <= '9')) {
+      if (!s.Number(&n)) return false;
+      field = n.value_or(-1);
+      return true;
+    }
+    field = -1;
+    return s.Skip();
+  };
+  const bool ok = s.Members([&](const std::string& key) {
+    any = true;
+    if (key == "prompt_tokens") return whole(u.prompt_tokens);
+    if (key == "completion_tokens") return whole(u.completion_tokens);
+    if (key == "completion_tokens_details") {
+      u.reasoning_tokens = -1;
+      if (s.Peek() != '{') return s.Skip();
+      return s.Members([&](const std::string& k) {
+        return k == "reasoning_tokens" ? whole(u.reasoning_tokens) : s.Skip();
+      });
+    }
+    return s.Skip();
+  });
+  if (ok && any) usage = u;
+  return ok;
+}
+
+bool ReadChoice(Scanner& s, EndpointType type, Chunk& chunk) {
+  std::string reasoning_content, reasoning;
+  const bool ok = s.Members([&](const std::string& key) {
+    if (type == EndpointType::kCompletions)
+      return key == "text" ? StringOrEmpty(s, chunk.text) : s.Skip();
+    if (key != "delta") return s.Skip();
+    chunk.text.clear();
+    reasoning_content.clear();
+    reasoning.clear();
+    chunk.tool_call = false;
+    if (s.Peek() != '{') return s.Skip();
+    return s.Members([&](const std::string& k) {
+      if (k == "content") return StringOrEmpty(s, chunk.text);
+      if (k == "reasoning_content") return StringOrEmpty(s, reasoning_content);
+      if (k == "reasoning") return StringOrEmpty(s, reasoning);
+      if (k == "tool_calls") {
+        chunk.tool_call = false;
+        if (s.Peek() != '[') return s.Skip();
+        return s.Elements([&](size_t) {
+          chunk.tool_call = true;
+          return s.Skip();
+        });
+      }
+      return s.Skip();
+    });
+  });
+  chunk.reasoning = reasoning_content.empty() ? reasoning : reasoning_content;
+  return ok;
+}
+
+}  // namespace
+
+std::optional<Chunk> ScanChunk(EndpointType type, std::string_view data) {
+  if (type == EndpointType::kEmbeddings) return std::nullopt;
+  Scanner s(data);
+  Chunk chunk;
+  bool understood = true;
+  const bool ok = s.Members([&](const std::string& key) {
+    if (key == "error") {
+      if (s.Peek() != 'n') understood = false;  // an error: the full parser reads it
+      return s.Skip();
+    }
+    if (key == "usage") return ReadUsage(s, chunk.usage);
+    if (key != "choices") return s.Skip();
+    chunk.text.clear();
+    chunk.reasoning.clear();
+    chunk.tool_call = false;
+    if (s.Peek() != '[') return s.Skip();
+    return s.Elements([&](size_t index) {
+      if (index > 0 || s.Peek() != '{') return s.Skip();
+      return ReadChoice(s, type, chunk);
+    });
+  });
+  if (!ok || !understood || !s.AtEnd()) return std::nullopt;
+  return chunk;
+}
+
+}  // namespace servebench::endpoints

@@ -1,0 +1,17 @@
+// The fast path for a streamed chunk: one pass over the JSON text that picks out what the
+// metrics read (choices[0].delta's content, reasoning and tool calls, or choices[0].text; usage),
+// building no document. It answers only for what it fully understands; for anything else (an
+// error object, non-ASCII text, an escape beyond ASCII, malformed JSON) it answers nothing and
+// the caller parses a full document instead.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "runner/endpoints/endpoint.h"
+
+namespace servebench::endpoints {
+
+std::optional<Chunk> ScanChunk(EndpointType type, std::string_view data);
+
+}  // namespace servebench::endpoints
