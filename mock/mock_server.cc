@@ -243,16 +243,6 @@ int64_t OutputTokensOf(const MockOptions& o, const Ask& ask, uint64_t index) {
   return OutputTokens(o, ask.length, prompt_hash);
 }
 
-std::string TokensText(uint64_t index, int64_t first, int64_t end) {
-  std::string text;
-  for (int64_t t = first; t < end; ++t) text += TokenText(index, t);
-  return text;
-}
-
-int64_t Chunks(const MockOptions& o, int64_t tokens) {
-  return (tokens + o.tokens_per_chunk - 1) / o.tokens_per_chunk;
-}
-
 }  // namespace
 
 void MockServer::Impl::Stream(const Ask& ask, uint64_t index, const Faults& faults,
@@ -268,7 +258,7 @@ void MockServer::Impl::Stream(const Ask& ask, uint64_t index, const Faults& faul
                    prompt_tokens,
                    ask.chat ? options.reasoning_tokens : 0,
                    OutputTokensOf(options, ask, index),
-                   ask.length.max_tokens > 0 ? ask.length.max_tokens : options.default_max_tokens,
+                   TokenCap(options, ask.length),
                    faults};
   const int fd = ConnectionSocket(req.local_port, req.remote_port);
   res.set_header("Cache-Control", "no-cache");
@@ -314,17 +304,15 @@ void MockServer::Impl::Whole(const Ask& ask, uint64_t index, int64_t received_ns
   const int64_t admitted_ns = slots.Acquire() ? base::MonotonicNs() : received_ns;
   base::Rng rng(base::HashOf(options.seed, index, 0x717e));
   int64_t due_ns = FirstTokenDueNs(options, rng, admitted_ns, prompt_tokens);
-  const int64_t chunks = Chunks(options, reasoning_tokens) + Chunks(options, content_tokens);
+  const int64_t chunks = ChunksOf(options, reasoning_tokens) + ChunksOf(options, content_tokens);
   for (int64_t chunk = 1; chunk < chunks; ++chunk) due_ns += GapNs(options, rng);
   const std::string reasoning = TokensText(index, 0, reasoning_tokens);
   const std::string content =
       TokensText(index, reasoning_tokens, reasoning_tokens + content_tokens);
   const Usage usage{prompt_tokens, reasoning_tokens + content_tokens, reasoning_tokens};
-  const int64_t cap =
-      ask.length.max_tokens > 0 ? ask.length.max_tokens : options.default_max_tokens;
   Json message = {{"role", "assistant"}, {"content", content}};
   if (!reasoning.empty()) message["reasoning_content"] = reasoning;
-  const char* reason = content_tokens >= cap ? "length" : "stop";
+  const char* reason = FinishReason(content_tokens, TokenCap(options, ask.length));
   Json choice =
       ask.chat
           ? Json{{"index", 0},

@@ -28,8 +28,20 @@ Faults DecideFaults(const MockOptions& o, uint64_t index) {
   return f;
 }
 
+int64_t TokenCap(const MockOptions& o, const LengthAsk& ask) {
+  return ask.max_tokens > 0 ? ask.max_tokens : o.default_max_tokens;
+}
+
+const char* FinishReason(int64_t output_tokens, int64_t cap) {
+  return output_tokens >= cap ? "length" : "stop";
+}
+
+int64_t ChunksOf(const MockOptions& o, int64_t tokens) {
+  return (tokens + o.tokens_per_chunk - 1) / o.tokens_per_chunk;
+}
+
 int64_t OutputTokens(const MockOptions& o, const LengthAsk& ask, uint64_t prompt_hash) {
-  const int64_t max = ask.max_tokens > 0 ? ask.max_tokens : o.default_max_tokens;
+  const int64_t max = TokenCap(o, ask);
   if (ask.ignore_eos) return max;
   const int64_t half = (max + 1) / 2;
   const int64_t natural = max - static_cast<int64_t>(base::Mix64(prompt_hash ^ o.seed) %
@@ -63,6 +75,12 @@ std::string TokenText(uint64_t request_index, int64_t token_index) {
     word += kVowels[(h >> 8) % kVowels.size()];
   }
   return word;
+}
+
+std::string TokensText(uint64_t request_index, int64_t first, int64_t end) {
+  std::string text;
+  for (int64_t t = first; t < end; ++t) text += TokenText(request_index, t);
+  return text;
 }
 
 }  // namespace servebench::mock

@@ -27,12 +27,21 @@ struct LengthAsk {
   bool ignore_eos = false;
 };
 
+// The output cap: the request's max tokens, or --default-max-tokens when it gave none.
+int64_t TokenCap(const MockOptions& options, const LengthAsk& ask);
+// "length" when the output reached the cap, else "stop".
+const char* FinishReason(int64_t output_tokens, int64_t cap);
+// Content events needed for tokens at --tokens-per-chunk.
+int64_t ChunksOf(const MockOptions& options, int64_t tokens);
+
 // Output tokens: exactly the maximum when ignore_eos or min_tokens asks for it, else a
 // deterministic length in [max/2, max] derived from the prompt.
 int64_t OutputTokens(const MockOptions& options, const LengthAsk& ask, uint64_t prompt_hash);
 
 // The text of output token i of a request: a space and a short word of lowercase letters.
 std::string TokenText(uint64_t request_index, int64_t token_index);
+// Tokens [first, end) of a request's output, concatenated.
+std::string TokensText(uint64_t request_index, int64_t first, int64_t end);
 
 // When the first token is due: --ttft-ms (jittered) plus the prompt's prefill after start_ns.
 int64_t FirstTokenDueNs(const MockOptions& options, base::Rng& rng, int64_t start_ns,

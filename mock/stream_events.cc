@@ -30,22 +30,20 @@ Usage StreamEvents::usage() const {
 }
 
 int64_t StreamEvents::chunks() const {
-  const int64_t per = options_.tokens_per_chunk;
-  return (ask_.reasoning_tokens + per - 1) / per + (ask_.content_tokens + per - 1) / per;
+  return ChunksOf(options_, ask_.reasoning_tokens) + ChunksOf(options_, ask_.content_tokens);
 }
 
 // Reasoning chunks come first; each chunk holds up to --tokens-per-chunk tokens.
 std::string StreamEvents::ChunkEvent(int64_t chunk) const {
   const int64_t per = options_.tokens_per_chunk;
-  const int64_t reasoning_chunks = (ask_.reasoning_tokens + per - 1) / per;
+  const int64_t reasoning_chunks = ChunksOf(options_, ask_.reasoning_tokens);
   const bool reasoning = chunk < reasoning_chunks;
   const int64_t first =
       reasoning ? chunk * per : ask_.reasoning_tokens + (chunk - reasoning_chunks) * per;
   const int64_t end = reasoning
                           ? std::min(ask_.reasoning_tokens, first + per)
                           : std::min(ask_.reasoning_tokens + ask_.content_tokens, first + per);
-  std::string text;
-  for (int64_t t = first; t < end; ++t) text += TokenText(ask_.index, t);
+  const std::string text = TokensText(ask_.index, first, end);
   if (!ask_.chat) return shapes_.CompletionText(text);
   return shapes_.ChatDelta(reasoning ? "reasoning_content" : "content", text);
 }
@@ -90,7 +88,7 @@ bool StreamEvents::Next(Piece& piece) {
       step_ = Step::kEnd;
       return true;
     case Step::kFinish: {
-      const char* reason = ask_.content_tokens >= ask_.max_tokens ? "length" : "stop";
+      const char* reason = FinishReason(ask_.content_tokens, ask_.max_tokens);
       piece.bytes = ask_.chat ? shapes_.ChatFinish(reason) : shapes_.CompletionFinish(reason);
       piece.logged = {0};
       step_ = ask_.include_usage ? Step::kUsage : Step::kDone;

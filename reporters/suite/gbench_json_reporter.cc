@@ -37,9 +37,8 @@ Run BaseRun(const std::string& name, int64_t family, int64_t repetitions) {
 
 // Times are per iteration in the reporter, so the accumulated time is the value × iterations.
 void SetTimeMs(Run& run, double ms) {
-  const double iterations = run.iterations > 0 ? static_cast<double>(run.iterations) : 1;
-  run.real_accumulated_time = run.cpu_accumulated_time = Finite(ms) / 1e3 * iterations;
-  if (run.iterations == 0) run.real_accumulated_time = run.cpu_accumulated_time = 0;
+  run.real_accumulated_time = run.cpu_accumulated_time =
+      Finite(ms) / 1e3 * static_cast<double>(run.iterations);
 }
 
 double Mean(const std::vector<double>& v) {

@@ -2,12 +2,19 @@
 // returns the process exit status.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
 namespace servebench::cli {
 
 using Args = std::vector<std::string>;
+
+// Prints a one-line error and returns 2, the status of bad usage or input.
+inline int Fail(const std::string& message) {
+  std::fprintf(stderr, "%s\n", message.c_str());
+  return 2;
+}
 
 int MockCommand(const Args& args);
 int CorpusCommand(const Args& args);

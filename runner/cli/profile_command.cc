@@ -7,14 +7,6 @@
 #include "runner/cli/profile_session.h"
 
 namespace servebench::cli {
-namespace {
-
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "%s\n", message.c_str());
-  return 2;
-}
-
-}  // namespace
 
 int ProfileCommand(const Args& args) {
   options::ProfileFlags f;

@@ -16,14 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-// A new run directory: the requested one, or a numbered sibling when it already exists.
-fs::path FreshDirectory(const fs::path& wanted) {
-  fs::path dir = wanted;
-  for (int n = 2; fs::exists(dir); ++n) dir = wanted.string() + "-" + std::to_string(n);
-  fs::create_directories(dir / "logs");
-  return dir;
-}
-
 std::string SafeName(std::string name) {
   for (char& c : name) {
     if (c == '/' || c == ':' || c == ' ') c = '_';
@@ -95,6 +87,13 @@ metrics::SummaryOptions SummaryOptionsOf(const options::ProfilePlan& plan, bool 
 
 }  // namespace
 
+fs::path FreshDirectory(const fs::path& wanted) {
+  fs::path dir = wanted;
+  for (int n = 2; fs::exists(dir); ++n) dir = wanted.string() + "-" + std::to_string(n);
+  fs::create_directories(dir);
+  return dir;
+}
+
 std::string Rfc3339(int64_t wall_ns) {
   const time_t seconds = static_cast<time_t>(wall_ns / 1'000'000'000);
   tm utc{};
@@ -140,6 +139,7 @@ base::Expected<SessionResult> RunProfileSession(
           ? fs::path("artifacts") / SafeName(f.model + "-" + f.endpoint_type + "-" + plan->stimulus)
           : wanted_dir);
   const fs::path& dir = result.dir;
+  fs::create_directories(dir / "logs");
   Log log(dir / "logs" / "servebench.log");
   log.Line("command: " + command);
   log.Line("target: " + plan->run.url + (plan->use_mock ? " (built-in mock)" : ""));

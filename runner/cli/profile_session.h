@@ -32,5 +32,8 @@ base::Expected<SessionResult> RunProfileSession(
     const std::function<void(const engine::Progress&)>& on_progress);
 
 std::string Rfc3339(int64_t wall_ns);
+// A new directory for a run's results: the one wanted, or a numbered sibling when it exists, so
+// an earlier run is never overwritten.
+std::filesystem::path FreshDirectory(const std::filesystem::path& wanted);
 
 }  // namespace servebench::cli

@@ -19,11 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "%s\n", message.c_str());
-  return 2;
-}
-
 struct SuiteFlags {
   std::string baseline, out, filter;
   int64_t repetitions = 0;
@@ -67,13 +62,6 @@ std::string UtcStamp() {
   std::string stamp = Rfc3339(base::WallNs());
   std::erase(stamp, ':');
   return stamp;
-}
-
-fs::path FreshRunDirectory(const fs::path& wanted) {
-  fs::path dir = wanted;
-  for (int n = 2; fs::exists(dir); ++n) dir = wanted.string() + "-" + std::to_string(n);
-  fs::create_directories(dir);
-  return dir;
 }
 
 std::string FolderName(std::string name) {
@@ -192,7 +180,7 @@ int RunCommand(const Args& args) {
   }
 
   reporters::SuiteContext context = ContextOf(*loaded);
-  context.out_dir = FreshRunDirectory(
+  context.out_dir = FreshDirectory(
       f.out.empty() ? fs::path("results") / loaded->suite.name / UtcStamp() : fs::path(f.out));
   context.baseline = baseline ? baseline_path.string() : "";
   auto reporters = reporters::MakeSuiteReporters();
