@@ -1,6 +1,6 @@
 // results.csv: one row per case × repetition; the varying matrix keys as columns, then every
-// metric statistic. Rows are appended as cases finish.
-#include <fstream>
+// metric statistic. The file is rewritten as each case finishes.
+#include <sstream>
 
 #include "reporters/suite/suite_reporter.h"
 
@@ -18,7 +18,6 @@ class CsvReporter : public SuiteReporter {
  public:
   void Begin(const SuiteContext& context) override {
     file_ = context.out_dir / "results.csv";
-    out_.open(file_);
     out_.precision(10);
     counters_ = results::KnownCounters();
     out_ << "name,repetition_index";
@@ -26,7 +25,7 @@ class CsvReporter : public SuiteReporter {
     out_ << ",iterations,error_occurred,error_message";
     for (const auto& c : counters_) out_ << "," << c;
     out_ << "\n";
-    out_.flush();
+    Save(file_, out_.str());
   }
 
   void CaseDone(const results::CaseResult& c) override {
@@ -43,15 +42,15 @@ class CsvReporter : public SuiteReporter {
       }
       out_ << "\n";
     }
-    out_.flush();
+    Save(file_, out_.str());
   }
 
-  void End(const verdicts::SuiteVerdict&) override { out_.flush(); }
+  void End(const verdicts::SuiteVerdict&) override {}
   std::vector<std::filesystem::path> Files() const override { return {file_}; }
 
  private:
   std::filesystem::path file_;
-  std::ofstream out_;
+  std::ostringstream out_;  // the whole file so far, saved after each case
   std::vector<std::string> counters_;
 };
 

@@ -156,7 +156,12 @@ class GbenchJsonReporter : public SuiteReporter {
     Write();
   }
 
-  void End(const verdicts::SuiteVerdict&) override { Write(); }
+  void End(const verdicts::SuiteVerdict& verdict) override {
+    ended_ = true;
+    interrupted_ = verdict.interrupted;
+    exit_code_ = verdict.exit_code;
+    Write();
+  }
   std::vector<std::filesystem::path> Files() const override { return {file_}; }
 
  private:
@@ -166,7 +171,7 @@ class GbenchJsonReporter : public SuiteReporter {
     runs_.insert(runs_.end(), aggregates.begin(), aggregates.end());
   }
 
-  void Write() const {
+  void Write() {
     std::ostringstream raw, errors;
     benchmark::BenchmarkReporter::Context::executable_name = "servebench";
     benchmark::JSONReporter reporter;
@@ -185,16 +190,20 @@ class GbenchJsonReporter : public SuiteReporter {
     context["suite_sha256"] = context_.suite_sha256;
     context["server_url"] = context_.server_url;
     context["endpoint_type"] = context_.endpoint_type;
+    // Until the run ends, the file holds the cases finished so far: a run killed before its
+    // end leaves a file that says so.
+    context["interrupted"] = !ended_ || interrupted_;
+    if (ended_) context["exit_code"] = exit_code_;
     if (!doc.contains("benchmarks")) doc["benchmarks"] = nlohmann::ordered_json::array();
-    const auto temporary = file_.string() + ".tmp";
-    std::ofstream(temporary) << doc.dump(2) << "\n";
-    std::filesystem::rename(temporary, file_);
+    Save(file_, doc.dump(2) + "\n");
   }
 
   SuiteContext context_;
   std::filesystem::path file_;
   std::vector<Run> runs_;
   int64_t family_ = 0;
+  bool ended_ = false, interrupted_ = false;
+  int exit_code_ = 0;
 };
 
 const bool registered =

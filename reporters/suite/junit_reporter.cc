@@ -1,6 +1,6 @@
 // verdicts.xml: JUnit XML, one testcase per case, for CI systems. FAIL and INVALID are failures;
 // INCONCLUSIVE, NEW and MISSING are reported as skipped with the reason.
-#include <fstream>
+#include <sstream>
 
 #include "reporters/suite/suite_reporter.h"
 #include "reporters/suite/verdict_text.h"
@@ -66,11 +66,12 @@ class JunitReporter : public SuiteReporter {
       }
       body += "      <system-out>" + Xml(Details(c)) + "</system-out>\n    </testcase>\n";
     }
-    std::ofstream out(file_);
+    std::ostringstream out;
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\""
         << Xml(context_.suite) << "\" tests=\"" << verdict.cases.size() << "\" failures=\""
         << failures << "\" errors=\"0\" skipped=\"" << skipped << "\">\n"
         << body << "  </testsuite>\n</testsuites>\n";
+    Save(file_, out.str());
   }
   std::vector<std::filesystem::path> Files() const override { return {file_}; }
 

@@ -1,5 +1,5 @@
 // summary.md: the verdicts as Markdown, for a CI job summary or a pull-request comment.
-#include <fstream>
+#include <sstream>
 #include <map>
 
 #include "reporters/suite/suite_reporter.h"
@@ -17,9 +17,10 @@ class MarkdownReporter : public SuiteReporter {
   void CaseDone(const results::CaseResult& c) override { results_[c.name] = c; }
 
   void End(const verdicts::SuiteVerdict& verdict) override {
-    std::ofstream out(file_);
+    std::ostringstream out;
     out << "## servebench: " << context_.suite << " — **" << verdicts::Name(verdict.outcome)
-        << "**\n\n";
+        << "**" << (verdict.interrupted ? " (interrupted: only the cases that finished)" : "")
+        << "\n\n";
     out << "Baseline: " << (context_.baseline.empty() ? "none" : "`" + context_.baseline + "`")
         << ". Server: `" << context_.server_url << "`.\n\n";
     out << "| case | verdict | reps";
@@ -44,6 +45,7 @@ class MarkdownReporter : public SuiteReporter {
     }
     out << "\nValues are medians over repetitions; Δ is the relative change, positive = worse; "
            "p is the one-sided exact Mann–Whitney U test (≥ 5 repetitions a side).\n";
+    Save(file_, out.str());
   }
   std::vector<std::filesystem::path> Files() const override { return {file_}; }
 

@@ -1,6 +1,9 @@
 #include "reporters/suite/suite_reporter.h"
 
+#include <algorithm>
 #include <map>
+
+#include "runner/base/output_file.h"
 
 namespace servebench::reporters {
 namespace {
@@ -11,6 +14,14 @@ std::map<std::string, ReporterFactory>& Registry() {
 }
 
 }  // namespace
+
+void SuiteReporter::Save(const std::filesystem::path& file, const std::string& text) {
+  if (auto saved = base::WriteFileAtomically(file, text); !saved) {
+    const std::string& error = saved.error().message;
+    if (std::find(write_errors_.begin(), write_errors_.end(), error) == write_errors_.end())
+      write_errors_.push_back(error);
+  }
+}
 
 bool RegisterSuiteReporter(const std::string& name, ReporterFactory factory) {
   Registry()[name] = std::move(factory);

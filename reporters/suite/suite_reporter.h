@@ -30,6 +30,16 @@ class SuiteReporter {
   virtual void End(const verdicts::SuiteVerdict& verdict) = 0;
   // The files it wrote (for the footer); empty for the console.
   virtual std::vector<std::filesystem::path> Files() const { return {}; }
+  // "PATH: cannot write (reason)" for each file that could not be written.
+  const std::vector<std::string>& write_errors() const { return write_errors_; }
+
+ protected:
+  // Writes a whole file through a temporary and a rename: a reader, or a run killed halfway,
+  // sees the last complete file, never an empty one. A failure is kept for write_errors().
+  void Save(const std::filesystem::path& file, const std::string& text);
+
+ private:
+  std::vector<std::string> write_errors_;
 };
 
 using ReporterFactory = std::function<std::unique_ptr<SuiteReporter>()>;

@@ -1,5 +1,4 @@
 // verdicts.json: the verdicts, machine-readable.
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "reporters/suite/suite_reporter.h"
@@ -40,9 +39,10 @@ class VerdictsJsonReporter : public SuiteReporter {
     const Json doc = {{"suite", context_.suite},
                       {"baseline", context_.baseline},
                       {"verdict", verdicts::Name(verdict.outcome)},
-                      {"exit_code", verdict.ExitCode(false)},
+                      {"interrupted", verdict.interrupted},
+                      {"exit_code", verdict.exit_code},
                       {"cases", cases}};
-    std::ofstream(file_) << doc.dump(2) << "\n";
+    Save(file_, doc.dump(2) + "\n");
   }
   std::vector<std::filesystem::path> Files() const override { return {file_}; }
 

@@ -27,6 +27,13 @@ bool ParseDouble(const std::string& text, double* out) {
   return true;
 }
 
+std::string NumberText(double v) {
+  std::string s = std::to_string(v);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
 bool ParseBool(const std::string& text, bool* out) {
   if (text == "true" || text == "1" || text == "yes" || text == "on") {
     *out = true;
@@ -51,6 +58,35 @@ void FlagSet::Bool(const std::string& name, bool* target, std::string help) {
 void FlagSet::Int(const std::string& name, int64_t* target, std::string help) {
   flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
                       return ParseInt(v, target) ? "" : "expected a whole number, got '" + v + "'";
+                    }});
+}
+
+void FlagSet::Int(const std::string& name, int64_t* target, std::string help, int64_t min,
+                  int64_t max) {
+  flags_.push_back(
+      {name, std::move(help), true, [=](const std::string& v) -> std::string {
+         int64_t n = 0;
+         if (!ParseInt(v, &n) || n < min || n > max) {
+           return "expected a whole number from " + std::to_string(min) + " to " +
+                  std::to_string(max) + ", got '" + v + "'";
+         }
+         *target = n;
+         return "";
+       }});
+}
+
+void FlagSet::Double(const std::string& name, double* target, std::string help, double min,
+                     bool min_inclusive, double max) {
+  flags_.push_back({name, std::move(help), true, [=](const std::string& v) -> std::string {
+                      double d = 0;
+                      if (!ParseDouble(v, &d) || !(min_inclusive ? d >= min : d > min) ||
+                          d > max) {
+                        return "expected a number " + std::string(min_inclusive ? ">= " : "> ") +
+                               NumberText(min) + " and <= " + NumberText(max) + ", got '" + v +
+                               "'";
+                      }
+                      *target = d;
+                      return "";
                     }});
 }
 

@@ -17,7 +17,13 @@ class FlagSet {
 
   void Bool(const std::string& name, bool* target, std::string help);
   void Int(const std::string& name, int64_t* target, std::string help);
+  // A whole number that must lie in [min, max]: 0 is refused where it is out of range, never
+  // read as "not set".
+  void Int(const std::string& name, int64_t* target, std::string help, int64_t min, int64_t max);
   void Double(const std::string& name, double* target, std::string help);
+  // A number that must be > min (or >= min when min_inclusive) and <= max.
+  void Double(const std::string& name, double* target, std::string help, double min,
+              bool min_inclusive, double max);
   void String(const std::string& name, std::string* target, std::string help);
   void StringList(const std::string& name, std::vector<std::string>* target, std::string help);
   // A flag whose value is checked and stored by the caller; the callback returns an error text.
@@ -51,5 +57,7 @@ class FlagSet {
 bool ParseInt(const std::string& text, int64_t* out);
 bool ParseDouble(const std::string& text, double* out);
 bool ParseBool(const std::string& text, bool* out);
+// A number as a person writes it: 2.5, 10 (no trailing zeros).
+std::string NumberText(double v);
 
 }  // namespace servebench::base

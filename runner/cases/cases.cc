@@ -62,7 +62,8 @@ base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
                          "request_count)"};
     }
     // Lists only where a flag repeats; a map only where it is a JSON object.
-    static const std::set<std::string> kRepeatable = {"header", "extra_inputs", "mock_model"};
+    static const std::set<std::string> kRepeatable = {"header", "extra_inputs", "mock_model",
+                                                      "redact_header"};
     if (s.value.is_array() && !kRepeatable.count(s.key)) {
       return base::Error{s.place.Text() + ": '" + s.key +
                          "' takes one value, not a list (a list of values belongs in matrix)"};
@@ -86,8 +87,8 @@ base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
 // What the server under test is (its URL, credentials, the mock's settings) is not a parameter
 // of the case: a baseline from yesterday's server is compared with today's.
 bool DescribesTheServer(const std::string& key) {
-  return key == "url" || key == "insecure" || key == "request_timeout_seconds" || IsSecret(key) ||
-         key.rfind("mock_", 0) == 0;
+  return key == "url" || key == "insecure" || key == "ca_cert" ||
+         key == "request_timeout_seconds" || IsSecret(key) || key.rfind("mock_", 0) == 0;
 }
 
 Json Fingerprint(const Settings& settings) {

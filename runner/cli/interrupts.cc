@@ -9,12 +9,17 @@
 namespace servebench::cli {
 namespace {
 
-std::atomic<int> g_interrupts{0};
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-void OnInterrupt(int) {
-  if (g_interrupts.fetch_add(1) >= 1) _exit(130);  // the second Ctrl-C quits at once
+std::atomic<int> g_interrupts{0};
+std::atomic<int> g_first_signal{0};
+
+void OnSignal(int signal) {
+  if (g_interrupts.fetch_add(1) >= 1) _exit(128 + signal);  // the second one quits at once
+  g_first_signal.store(signal);
   const char message[] =
-      "\ninterrupted: no new requests; waiting for those in flight (Ctrl-C again to quit)\n";
+      "\ninterrupted: no new requests; waiting for those in flight, then writing results "
+      "(signal again to quit)\n";
   [[maybe_unused]] ssize_t n = write(STDERR_FILENO, message, sizeof message - 1);
 }
 
@@ -32,10 +37,19 @@ bool Terminal() { return isatty(STDERR_FILENO) != 0; }
 
 }  // namespace
 
-InterruptScope::InterruptScope() { std::signal(SIGINT, OnInterrupt); }
-InterruptScope::~InterruptScope() { std::signal(SIGINT, SIG_DFL); }
+InterruptScope::InterruptScope() {
+  for (int signal : kSignals) std::signal(signal, OnSignal);
+}
+InterruptScope::~InterruptScope() {
+  for (int signal : kSignals) std::signal(signal, SIG_DFL);
+}
 
 const std::atomic<int>& InterruptScope::count() const { return g_interrupts; }
+
+int InterruptScope::exit_code() const {
+  const int signal = g_first_signal.load();
+  return signal == 0 ? 0 : 128 + signal;
+}
 
 std::function<void(const engine::Progress&)> InterruptScope::ProgressLine() const {
   if (!Terminal()) return nullptr;

@@ -1,6 +1,8 @@
 // servebench: load-tests OpenAI-compatible inference servers. This file only dispatches.
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <string>
 
 #include "runner/base/version.h"
@@ -22,7 +24,7 @@ constexpr const char* kUsage =
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int Dispatch(int argc, char** argv) {
   using namespace servebench::cli;
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
@@ -41,5 +43,18 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::fprintf(stderr, "servebench: unknown command '%s'\n%s", command.c_str(), kUsage);
+  return 2;
+}
+
+// Every error is a one-line message and exit 2, never an abort: an exception that escaped its
+// layer is still bad input or an environment problem, said plainly.
+int main(int argc, char** argv) {
+  try {
+    return Dispatch(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "servebench: error: out of memory (check sizes such as --isl)\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "servebench: error: %s\n", e.what());
+  }
   return 2;
 }

@@ -8,6 +8,23 @@
 
 namespace servebench::cli {
 
+namespace {
+
+// Why a finished run counts as failed (exit 1), or "": no request succeeded, or more failed
+// than --max-error-rate allows.
+std::string RunFailure(const metrics::CaseSummary& summary, double max_error_rate) {
+  const auto* ok = summary.Value("request_count");
+  if (ok == nullptr || ok->value == 0) return "no request succeeded (see the errors above)";
+  const auto* rate = summary.Value("request_error_rate");
+  if (rate != nullptr && rate->value > max_error_rate) {
+    return "error rate " + base::NumberText(rate->value) + " % is above --max-error-rate " +
+           base::NumberText(max_error_rate) + " %";
+  }
+  return "";
+}
+
+}  // namespace
+
 int ProfileCommand(const Args& args) {
   options::ProfileFlags f;
   base::FlagSet flags("profile");
@@ -30,7 +47,21 @@ int ProfileCommand(const Args& args) {
   interrupts.EndProgressLine();
   if (!session) return Fail(session.error().message);
   std::fputs(reporters::ConsoleTable(session->report, session->files).c_str(), stdout);
-  return session->outcome.was_cancelled ? 130 : 0;
+  std::fflush(stdout);
+  if (!session->write_errors.empty()) {
+    for (const auto& e : session->write_errors) std::fprintf(stderr, "error: %s\n", e.c_str());
+    std::string kept;
+    for (const auto& file : session->files) kept += " " + file;
+    return Fail("servebench: some results could not be written; kept: the console table above" +
+                (kept.empty() ? std::string() : " and" + kept));
+  }
+  if (interrupts.interrupted()) return interrupts.exit_code();
+  if (const std::string failed = RunFailure(session->report.summary, f.max_error_rate);
+      !failed.empty()) {
+    std::fprintf(stderr, "servebench: the run failed: %s\n", failed.c_str());
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace servebench::cli

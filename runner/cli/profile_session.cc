@@ -1,12 +1,13 @@
 #include "runner/cli/profile_session.h"
 
+#include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <memory>
 #include <mutex>
 
 #include "mock/mock_server.h"
 #include "runner/base/clock.h"
+#include "runner/base/output_file.h"
 #include "runner/metrics/measuring_sink.h"
 #include "runner/transport/curl_multi_transport.h"
 
@@ -23,57 +24,77 @@ std::string SafeName(std::string name) {
   return name;
 }
 
-// Checks the server answers and serves the model before any load is sent.
+// Checks the server answers before any load is sent. A model it does not list is only a
+// warning: llama.cpp, TGI and proxies serve names they do not list; the first request decides.
 base::Status CheckReady(const options::ProfilePlan& plan, const std::string& model,
-                        const transport::TransportOptions& t) {
-  const transport::FetchResult r = transport::Fetch(plan.base_url + "/v1/models", t, 10);
+                        const transport::TransportOptions& t, std::vector<std::string>& warnings) {
+  const std::string shown = options::RedactUrl(plan.base_url);
+  const transport::FetchResult r = transport::Fetch(plan.base_url + "/v1/models", t, t.timeout_s);
   if (r.status == 0) {
-    return base::MakeError("cannot reach " + plan.base_url + " (" + r.error +
+    return base::MakeError("cannot reach " + shown + " (" + r.error +
                            "); is the server running? check --url");
   }
   if (r.status == 401 || r.status == 403) {
-    return base::MakeError(plan.base_url + " refused the credentials (HTTP " +
-                           std::to_string(r.status) + "); check --api-key");
+    return base::MakeError(shown + " refused the credentials (HTTP " + std::to_string(r.status) +
+                           "); check --api-key");
   }
   if (r.status != 200) return base::Ok{};  // no model list: the first request will tell
   const Json list = Json::parse(r.body, nullptr, false);
-  if (list.is_discarded() || !list.contains("data") || !list["data"].is_array() ||
-      list["data"].empty()) {
+  if (list.is_discarded() || !list.is_object() || !list.contains("data") ||
+      !list["data"].is_array() || list["data"].empty()) {
     return base::Ok{};
   }
   std::string served;
   for (const auto& m : list["data"]) {
-    const std::string id = m.value("id", "");
+    const std::string id = m.is_object() ? m.value("id", "") : "";
     if (id == model) return base::Ok{};
-    served += (served.empty() ? "" : ", ") + id;
+    if (served.size() < 200) served += (served.empty() ? "" : ", ") + id;
   }
-  return base::MakeError("model '" + model + "' is not served by " + plan.base_url +
-                         " (it serves: " + served + "); check --model");
+  warnings.push_back("model '" + model + "' is not listed by " + shown +
+                     "/v1/models (it lists: " + served + "); sending it anyway");
+  return base::Ok{};
 }
 
+// The run's log; a failed write is kept in `error` and reported with the other files.
 class Log {
  public:
-  explicit Log(const fs::path& path) : out_(path) {}
+  explicit Log(const fs::path& path) : file_(path) {}
   void Line(const std::string& text) {
     std::lock_guard lock(mutex_);
-    out_ << Rfc3339(base::WallNs()) << " " << text << "\n";
-    out_.flush();
+    file_.Write(Rfc3339(base::WallNs()) + " " + text + "\n");
   }
+  base::AppendFile& file() { return file_; }
 
  private:
   std::mutex mutex_;
-  std::ofstream out_;
+  base::AppendFile file_;
 };
 
-void WriteInputs(const options::ProfilePlan& plan, const std::vector<inputs::Prompt>& prompts,
-                 const fs::path& file) {
+base::Status WriteInputs(const options::ProfilePlan& plan,
+                         const std::vector<inputs::Prompt>& prompts, const fs::path& file) {
   Json payloads = Json::array();
   for (const auto& p : prompts) {
     payloads.push_back(
         Json::parse(endpoints::BuildBody(plan.run.type, plan.run.body, p.text, p.max_tokens)));
   }
-  std::ofstream(file) << Json{{"payloads", payloads}}.dump(2) << "\n";
+  return base::WriteFileAtomically(file, Json{{"payloads", payloads}}.dump(2) + "\n");
 }
+
+// Notes which files were written completely and which failed.
+class Written {
+ public:
+  explicit Written(SessionResult& result) : result_(result) {}
+  void Add(const fs::path& file, const base::Status& status) {
+    if (status) {
+      result_.files.push_back(file.string());
+    } else {
+      result_.write_errors.push_back(status.error().message);
+    }
+  }
+
+ private:
+  SessionResult& result_;
+};
 
 metrics::SummaryOptions SummaryOptionsOf(const options::ProfilePlan& plan, bool tokenizer) {
   metrics::SummaryOptions o;
@@ -87,10 +108,18 @@ metrics::SummaryOptions SummaryOptionsOf(const options::ProfilePlan& plan, bool 
 
 }  // namespace
 
-fs::path FreshDirectory(const fs::path& wanted) {
+base::Expected<fs::path> FreshDirectory(const fs::path& wanted, const std::string& flag) {
+  std::error_code error;
+  if (fs::exists(wanted, error) && !fs::is_directory(wanted, error)) {
+    return base::MakeError(flag + " " + wanted.string() +
+                           " is a file, not a folder; give a folder for the results");
+  }
   fs::path dir = wanted;
-  for (int n = 2; fs::exists(dir); ++n) dir = wanted.string() + "-" + std::to_string(n);
-  fs::create_directories(dir);
+  for (int n = 2; fs::exists(dir, error); ++n) dir = wanted.string() + "-" + std::to_string(n);
+  if (!fs::create_directories(dir, error) && error) {
+    return base::MakeError(flag + " " + dir.string() + ": cannot create the folder (" +
+                           error.message() + "); give a folder you can write to");
+  }
   return dir;
 }
 
@@ -122,7 +151,9 @@ base::Expected<SessionResult> RunProfileSession(
     plan->base_url = "http://127.0.0.1:" + std::to_string(*port);
     plan->run.url = plan->base_url + plan->run.url;
   }
-  if (auto ready = CheckReady(*plan, f.model, plan->run.transport); !ready) return ready.error();
+  std::vector<std::string> notes = plan->notes;
+  if (auto ready = CheckReady(*plan, f.model, plan->run.transport, notes); !ready)
+    return ready.error();
 
   std::shared_ptr<inputs::Tokenizer> tokenizer;
   if (!f.tokenizer.empty()) {
@@ -134,29 +165,39 @@ base::Expected<SessionResult> RunProfileSession(
   if (!prompts) return prompts.error();
 
   SessionResult result;
-  result.dir = FreshDirectory(
+  auto dir_made = FreshDirectory(
       wanted_dir.empty()
           ? fs::path("artifacts") / SafeName(f.model + "-" + f.endpoint_type + "-" + plan->stimulus)
-          : wanted_dir);
+          : wanted_dir,
+      "--artifact-dir");
+  if (!dir_made) return dir_made.error();
+  result.dir = *dir_made;
   const fs::path& dir = result.dir;
-  fs::create_directories(dir / "logs");
+  std::error_code made;
+  fs::create_directories(dir / "logs", made);
+  Written written(result);
   Log log(dir / "logs" / "servebench.log");
   log.Line("command: " + command);
-  log.Line("target: " + plan->run.url + (plan->use_mock ? " (built-in mock)" : ""));
-  WriteInputs(*plan, *prompts, dir / "inputs.json");
+  log.Line("target: " + options::RedactUrl(plan->run.url) +
+           (plan->use_mock ? " (built-in mock)" : ""));
+  for (const auto& note : notes) {
+    std::fprintf(stderr, "note: %s\n", note.c_str());
+    log.Line("note: " + note);
+  }
+  written.Add(dir / "inputs.json", WriteInputs(*plan, *prompts, dir / "inputs.json"));
 
-  std::ofstream jsonl(dir / "profile_export.jsonl");
+  base::AppendFile jsonl(dir / "profile_export.jsonl");
   metrics::MeasuringSink measuring(
       {plan->run.type, plan->token_source, tokenizer.get()},
       [&jsonl](const records::Record& r, const metrics::RequestMetrics& m) {
-        jsonl << reporters::JsonlLine(r, m);
-        jsonl.flush();  // a crash loses nothing already finished
+        jsonl.Write(reporters::JsonlLine(r, m));  // unbuffered: a crash loses nothing finished
       });
   records::AsyncSink sink(measuring);
   const int64_t wall_start = base::WallNs();
   log.Line("run started: " + plan->title);
   auto outcome = engine::RunCase(plan->run, *prompts, sink, interrupts, on_progress);
   sink.Close();
+  written.Add(jsonl.path(), jsonl.Close());
   if (!outcome) return outcome.error();
   if (mock) mock->Stop();
   result.outcome = *outcome;
@@ -166,6 +207,7 @@ base::Expected<SessionResult> RunProfileSession(
   report.input_config = options::RedactedConfig(f);
   report.summary = metrics::Summarize(measuring.measured().Source(),
                                       SummaryOptionsOf(*plan, tokenizer != nullptr));
+  report.summary.warnings.insert(report.summary.warnings.begin(), notes.begin(), notes.end());
   if (outcome->include_usage_dropped) {
     report.summary.warnings.push_back(
         "the server rejected stream_options; usage was not requested after the first refusal");
@@ -173,20 +215,22 @@ base::Expected<SessionResult> RunProfileSession(
   if (outcome->dropped > 0) {
     report.summary.warnings.push_back(
         std::to_string(outcome->dropped) +
-        " requests were still running after the grace period and were dropped");
+        " requests were still running after the grace period: cut, recorded with error type "
+        "grace_period, and left out of the metrics");
   }
   report.start_time = Rfc3339(wall_start);
   report.end_time = Rfc3339(base::WallNs());
   report.was_cancelled = outcome->was_cancelled;
   report.command = command;
   if (const auto* d = report.summary.Value("benchmark_duration")) report.duration_s = d->value;
-  std::ofstream(dir / "profile_export.json") << reporters::ProfileJson(report).dump(2) << "\n";
-  std::ofstream(dir / "profile_export.csv") << reporters::ProfileCsv(report);
-  result.files = {(dir / "profile_export.json").string(), (dir / "profile_export.csv").string(),
-                  (dir / "profile_export.jsonl").string(), (dir / "inputs.json").string(),
-                  (dir / "logs" / "servebench.log").string()};
+  written.Add(dir / "profile_export.json",
+              base::WriteFileAtomically(dir / "profile_export.json",
+                                        reporters::ProfileJson(report).dump(2) + "\n"));
+  written.Add(dir / "profile_export.csv",
+              base::WriteFileAtomically(dir / "profile_export.csv", reporters::ProfileCsv(report)));
   for (const auto& w : report.summary.warnings) log.Line("warning: " + w);
   log.Line("run finished" + std::string(outcome->was_cancelled ? " (interrupted)" : ""));
+  written.Add(log.file().path(), log.file().Close());
   return result;
 }
 

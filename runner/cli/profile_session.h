@@ -19,8 +19,9 @@ namespace servebench::cli {
 struct SessionResult {
   reporters::ProfileReport report;
   engine::CaseOutcome outcome;
-  std::filesystem::path dir;       // where the artifacts went
-  std::vector<std::string> files;  // every file written
+  std::filesystem::path dir;              // where the artifacts went
+  std::vector<std::string> files;         // every file written completely
+  std::vector<std::string> write_errors;  // "PATH: cannot write (reason)", one per failed file
 };
 
 // wanted_dir (empty: artifacts/<model>-<endpoint_type>-<stimulus>) gets a numbered sibling when it
@@ -33,7 +34,8 @@ base::Expected<SessionResult> RunProfileSession(
 
 std::string Rfc3339(int64_t wall_ns);
 // A new directory for a run's results: the one wanted, or a numbered sibling when it exists, so
-// an earlier run is never overwritten.
-std::filesystem::path FreshDirectory(const std::filesystem::path& wanted);
+// an earlier run is never overwritten. `flag` names where the path came from, for the error.
+base::Expected<std::filesystem::path> FreshDirectory(const std::filesystem::path& wanted,
+                                                     const std::string& flag);
 
 }  // namespace servebench::cli

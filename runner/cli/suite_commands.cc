@@ -95,7 +95,9 @@ void PrintDryRun(const std::vector<cases::Case>& cases) {
 }
 
 // Runs one case's repetitions, one after another.
-results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, InterruptScope& interrupts) {
+// write_failed is set when a repetition's artifacts could not all be written.
+results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, InterruptScope& interrupts,
+                            bool& write_failed) {
   results::CaseResult result{c.name, c.fingerprint, c.parameters, {}};
   for (int64_t rep = 0; rep < c.repetitions && !interrupts.interrupted(); ++rep) {
     std::printf("run %s  repetition %lld/%lld\n", c.name.c_str(), static_cast<long long>(rep + 1),
@@ -109,6 +111,10 @@ results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, Interrupt
       std::fprintf(stderr, "%s: %s\n", c.name.c_str(), session.error().message.c_str());
       result.repetitions.push_back(results::Failed(session.error().message));
       continue;
+    }
+    for (const auto& e : session->write_errors) {
+      std::fprintf(stderr, "error: %s\n", e.c_str());
+      write_failed = true;
     }
     if (session->outcome.was_cancelled) break;  // a partial repetition is not a measurement
     result.repetitions.push_back(results::FromSummary(session->report.summary));
@@ -176,38 +182,58 @@ int RunCommand(const Args& args) {
   if (fs::exists(baseline_path)) {
     auto read = results::ReadResults(baseline_path.string());
     if (!read) return Fail(read.error().message);
+    std::string warning;
+    if (auto same = results::CheckSameSuite(results::ReadSuiteIdentity(baseline_path.string()),
+                                            {loaded->suite.name, loaded->suite.sha256},
+                                            baseline_path.string(), warning);
+        !same) {
+      return Fail(same.error().message);
+    }
+    if (!warning.empty()) std::fprintf(stderr, "warning: %s\n", warning.c_str());
     baseline = std::move(*read);
   }
 
   reporters::SuiteContext context = ContextOf(*loaded);
-  context.out_dir = FreshDirectory(
-      f.out.empty() ? fs::path("results") / loaded->suite.name / UtcStamp() : fs::path(f.out));
+  auto out_dir = FreshDirectory(
+      f.out.empty() ? fs::path("results") / loaded->suite.name / UtcStamp() : fs::path(f.out),
+      "--out");
+  if (!out_dir) return Fail(out_dir.error().message);
+  context.out_dir = *out_dir;
   context.baseline = baseline ? baseline_path.string() : "";
   auto reporters = reporters::MakeSuiteReporters();
   for (auto& r : reporters) r->Begin(context);
 
   InterruptScope interrupts;
   std::vector<results::CaseResult> results;
-  bool any_failed_repetition = false;
+  bool any_failed_repetition = false, artifacts_failed = false;
   for (const auto& c : loaded->cases) {
     if (interrupts.interrupted()) break;
-    results.push_back(RunCase(c, context.out_dir, interrupts));
+    results.push_back(RunCase(c, context.out_dir, interrupts, artifacts_failed));
     for (const auto& rep : results.back().repetitions) any_failed_repetition |= rep.error;
     for (auto& r : reporters) r->CaseDone(results.back());
   }
-  const auto verdict =
-      verdicts::Judge(baseline ? &*baseline : nullptr, results, loaded->suite.gates);
+  auto verdict = verdicts::Judge(baseline ? &*baseline : nullptr, results, loaded->suite.gates);
+  verdict.interrupted = interrupts.interrupted();
+  verdict.exit_code = verdict.interrupted ? interrupts.exit_code() : verdict.ExitCode(f.strict);
   for (auto& r : reporters) r->End(verdict);
 
   std::printf("\nresults in %s:\n", context.out_dir.string().c_str());
+  std::vector<std::string> write_errors;
+  if (artifacts_failed) write_errors.push_back("some cases' artifacts (see above)");
   for (const auto& r : reporters) {
     for (const auto& file : r->Files()) std::printf("  %s\n", file.string().c_str());
+    write_errors.insert(write_errors.end(), r->write_errors().begin(), r->write_errors().end());
   }
-  if (interrupts.interrupted()) {
+  std::fflush(stdout);
+  if (!write_errors.empty()) {
+    for (const auto& e : write_errors) std::fprintf(stderr, "error: %s\n", e.c_str());
+    return Fail("servebench: some results could not be written (see above)");
+  }
+  if (verdict.interrupted) {
     std::printf("interrupted: the results above hold the cases that finished\n");
-    return 130;
+    return verdict.exit_code;
   }
-  const int code = verdict.ExitCode(f.strict);
+  const int code = verdict.exit_code;
   if (f.update_baseline) {
     if (code != 0 || any_failed_repetition) {
       std::printf("baseline not updated: the run was not clean (verdict %s)\n",
@@ -250,6 +276,14 @@ int CompareCommand(const Args& args) {
   if (!base) return Fail(base.error().message);
   auto now = results::ReadResults((*parsed)[1]);
   if (!now) return Fail(now.error().message);
+  std::string warning;
+  if (auto same = results::CheckSameSuite(results::ReadSuiteIdentity((*parsed)[0]),
+                                          results::ReadSuiteIdentity((*parsed)[1]), (*parsed)[0],
+                                          warning);
+      !same) {
+    return Fail(same.error().message);
+  }
+  if (!warning.empty()) std::fprintf(stderr, "warning: %s\n", warning.c_str());
   const auto verdict = verdicts::Judge(&*base, *now, gates);
   auto console = reporters::MakeSuiteReporter("console");
   reporters::SuiteContext context;

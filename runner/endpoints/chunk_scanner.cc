@@ -221,8 +221,13 @@ bool ReadUsage(Scanner& s, std::optional<Usage>& usage) {
 }
 
 bool ReadChoice(Scanner& s, EndpointType type, Chunk& chunk) {
-  std::string reasoning_content, reasoning;
+  std::string reasoning_content, reasoning, finish_reason;
   const bool ok = s.Members([&](const std::string& key) {
+    if (key == "finish_reason") {
+      if (!StringOrEmpty(s, finish_reason)) return false;
+      chunk.finished = !finish_reason.empty();
+      return true;
+    }
     if (type == EndpointType::kCompletions)
       return key == "text" ? StringOrEmpty(s, chunk.text) : s.Skip();
     if (key != "delta") return s.Skip();
@@ -267,6 +272,7 @@ std::optional<Chunk> ScanChunk(EndpointType type, std::string_view data) {
     chunk.text.clear();
     chunk.reasoning.clear();
     chunk.tool_call = false;
+    chunk.finished = false;
     if (s.Peek() != '[') return s.Skip();
     return s.Elements([&](size_t index) {
       if (index > 0 || s.Peek() != '{') return s.Skip();

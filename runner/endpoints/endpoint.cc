@@ -39,6 +39,7 @@ std::string ErrorText(const Json& error) {
 
 // Reads the generated text of one choice (a delta when streaming, a message when not).
 void ReadChoice(EndpointType type, const Json& choice, bool streaming, Chunk& chunk) {
+  chunk.finished = !StringAt(choice, "finish_reason").empty();
   if (type == EndpointType::kCompletions) {
     chunk.text = StringAt(choice, "text");
     return;

@@ -48,6 +48,7 @@ struct Chunk {
   std::optional<std::string> error;  // an error object inside the stream or body
   bool malformed = false;            // not JSON
   bool done = false;                 // [DONE]
+  bool finished = false;             // choices[0].finish_reason is set: the reply ended cleanly
   bool IsContent() const { return !text.empty() || !reasoning.empty() || tool_call || embedding; }
   bool operator==(const Chunk&) const = default;
 };

@@ -142,7 +142,8 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
       break;
     }
     while (!cancels_.empty() && cancels_.top().first <= now) {
-      transport_.Cancel(cancels_.top().second, "cancelled by --request-cancellation-rate");
+      transport_.Cancel(cancels_.top().second,
+                        {499, "cancelled", "cancelled by --request-cancellation-rate"});
       cancels_.pop();
     }
     const bool issuing = !stopping && now < stop_issuing;
@@ -168,12 +169,17 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
       on_progress_({done_, count, errors_, now - t0, warmup});
     }
   }
-  // Requests still running at the end of the grace period are cancelled and dropped.
+  // Requests still running at the end of the grace period are cut. Each still gets its record,
+  // marked as cut, so every request sent is counted and visible; the metrics leave them out.
   const size_t left = transport_.in_flight();
   if (left > 0) {
-    for (uint64_t id = 0; id < next_id_; ++id)
-      transport_.Cancel(id, "dropped after the grace period");
+    for (uint64_t id = 0; id < next_id_; ++id) {
+      transport_.Cancel(id, {499, records::kGracePeriodCut,
+                             "still running at the end of the grace period; cut and excluded "
+                             "from the metrics"});
+    }
     transport_.Poll(0, finished);
+    for (auto& r : finished) Finish(std::move(r), warmup);
     finished.clear();
   }
   while (!cancels_.empty()) cancels_.pop();

@@ -13,6 +13,7 @@ struct Content {
   std::optional<endpoints::Usage> usage;  // the last non-empty usage
   std::optional<std::string> stream_error;
   int malformed = 0;
+  bool finished = false;  // a finish_reason or [DONE] arrived: the reply was not cut off
 };
 
 void Absorb(const endpoints::Chunk& chunk, int64_t ns, Content& c) {
@@ -25,6 +26,7 @@ void Absorb(const endpoints::Chunk& chunk, int64_t ns, Content& c) {
     return;
   }
   if (chunk.usage) c.usage = chunk.usage;
+  c.finished = c.finished || chunk.finished || chunk.done;
   if (!chunk.IsContent()) return;
   c.content_ns.push_back(ns);
   if (c.first_output_ns == 0 && (!chunk.text.empty() || chunk.tool_call)) c.first_output_ns = ns;
@@ -44,6 +46,30 @@ Content ReadContent(const records::Record& r, endpoints::EndpointType type) {
     Absorb(endpoints::ParseBody(type, r.body), r.end_ns, c);  // stamped when the body completed
   }
   return c;
+}
+
+// An answer that is not the kind asked for, before its content is read: a redirect, or a
+// streaming request answered with something other than an event stream.
+std::optional<records::RecordError> WrongKindOfAnswer(const records::Record& r) {
+  if (r.status >= 300 && r.status < 400) {
+    return records::RecordError{
+        r.status, "redirect",
+        "redirected to " + (r.location.empty() ? std::string("(no Location)") : r.location) +
+            " (not followed: point --url at the target)"};
+  }
+  const bool event_stream = r.content_type.find("event-stream") != std::string::npos;
+  if (r.streaming && !event_stream && r.status < 300 && r.events.empty()) {
+    if (const auto [type, message] = endpoints::ErrorTypeAndMessage(r.body);
+        !type.empty() || r.body.starts_with("{\"error\"")) {
+      return records::RecordError{r.status, type.empty() ? "http" : type, message};
+    }
+    return records::RecordError{
+        r.status, "content_type",
+        "a streaming request was answered with Content-Type '" +
+            (r.content_type.empty() ? std::string("(none)") : r.content_type) +
+            "', not text/event-stream (a proxy or login page? does the server stream?)"};
+  }
+  return std::nullopt;
 }
 
 void CountTokens(const Content& c, const MeasureContext& ctx, RequestMetrics& m) {
@@ -116,6 +142,7 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
     const auto [type, message] = endpoints::ErrorTypeAndMessage(r.body);
     m.error = records::RecordError{r.status, type.empty() ? "http" : type, message};
   }
+  if (!m.error) m.error = WrongKindOfAnswer(r);
   const Content c = ReadContent(r, ctx.type);
   m.malformed_events = c.malformed;  // counted on failed requests too
   if (m.error) return m;
@@ -125,7 +152,12 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
     return m;
   }
   if (c.content_ns.empty()) {
-    m.error = records::RecordError{r.status, "no_content", "no content received"};
+    m.error = c.finished
+                  ? records::RecordError{r.status, "empty_response",
+                                         "the server finished cleanly with no output"}
+                  : records::RecordError{r.status, "no_content", "no content received"};
+    if (c.usage && c.usage->prompt_tokens >= 0)
+      m.server_input_sequence_length = static_cast<double>(c.usage->prompt_tokens);
     return m;
   }
   if (c.content_ns.front() < r.start_ns || c.content_ns.back() > r.end_ns) {
@@ -140,6 +172,13 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   CountTokens(c, ctx, m);
   if (!m.input_sequence_length) m.input_sequence_length = m.server_input_sequence_length;
   if (!r.streaming) return m;
+  // A stream cut before its finish keeps what it received, as an error: a dying server must
+  // not look faster.
+  if (!c.finished) {
+    m.error = records::RecordError{r.status, "truncated",
+                                   "the stream ended without a finish_reason or [DONE] after " +
+                                       std::to_string(c.content_ns.size()) + " content events"};
+  }
   m.time_to_first_token = TtftMs(r.start_ns, c.content_ns);
   if (c.content_ns.size() >= 2) m.time_to_second_token = Ms(c.content_ns[1] - c.content_ns[0]);
   if (c.first_output_ns != 0) m.time_to_first_output_token = Ms(c.first_output_ns - r.start_ns);

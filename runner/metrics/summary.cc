@@ -1,6 +1,7 @@
 #include "runner/metrics/summary.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
@@ -88,6 +89,7 @@ const std::vector<MetricInfo>& MetricCatalog() {
                                             {"goodput", "requests/s", false, true},
                                             {"request_count", "requests", false, true},
                                             {"error_request_count", "requests", false, false},
+                                            {"grace_period_cut_count", "requests", false, false},
                                             {"request_error_rate", "%", false, false},
                                             {"benchmark_duration", "s", false, false},
                                             {"achieved_request_rate", "requests/s", false, true},
@@ -143,7 +145,9 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   CaseSummary s;
   int64_t first_start = std::numeric_limits<int64_t>::max(), last_start = 0, starts = 0;
   int64_t begin = std::numeric_limits<int64_t>::max(), end = 0;
+  int64_t any_begin = std::numeric_limits<int64_t>::max(), any_end = 0;  // every record's span
   int64_t malformed = 0, short_outputs = 0, without_usage = 0, valid = 0, failed = 0, good = 0;
+  int64_t cut = 0, usage_mismatches = 0;
   double osl = 0, isl = 0;
   std::map<std::tuple<int, std::string, std::string>, int64_t> groups;
   requests(
@@ -153,6 +157,12 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
         first_start = std::min(first_start, r.start_ns);
         last_start = std::max(last_start, r.start_ns);
         malformed += r.malformed_events;
+        any_begin = std::min(any_begin, r.start_ns);
+        any_end = std::max(any_end, r.end_ns);
+        if (r.error && r.error->type == records::kGracePeriodCut) {
+          ++cut;
+          return;
+        }
         if (!r.valid()) {
           ++failed;
           ++groups[{r.error->code, r.error->type, r.error->message}];
@@ -165,6 +175,7 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
         isl += r.input_sequence_length.value_or(0);
         if (!o.slos.empty() && MeetsEvery(r, o.slos)) ++good;
         if (!r.usage_reported && o.streaming) ++without_usage;
+        if (r.usage_mismatch_pct && std::abs(*r.usage_mismatch_pct) > 10) ++usage_mismatches;
         if (r.requested_max_tokens > 0 && r.output_sequence_length &&
             *r.output_sequence_length < r.requested_max_tokens) {
           ++short_outputs;
@@ -187,7 +198,12 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
       s.distributions.push_back({m.key, m.label, m.unit, *stats});
     }
   }
-  const double duration_s = valid == 0 ? 0 : static_cast<double>(end - begin) / 1e9;
+  // metrics.md: from the first valid start to the last valid content. With no valid record, the
+  // span of every measured record instead: a run whose requests all failed still took time.
+  const double duration_s = static_cast<double>(valid > 0 ? end - begin
+                                                : starts > 0 ? any_end - any_begin
+                                                             : 0) /
+                            1e9;
   const double errors = static_cast<double>(failed);
   const double count = static_cast<double>(valid);
   auto add = [&](const char* key, const char* label, const char* unit, double value) {
@@ -205,11 +221,17 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   }
   add("request_count", "Request count", "requests", count);
   add("error_request_count", "Error request count", "requests", errors);
+  if (cut > 0) {
+    add("grace_period_cut_count", "Cut by the grace period", "requests",
+        static_cast<double>(cut));
+  }
   if (count + errors > 0) {
     add("request_error_rate", "Request error rate", "%", 100.0 * errors / (count + errors));
   }
   if (duration_s > 0) add("benchmark_duration", "Benchmark duration", "s", duration_s);
-  if (last_start > first_start) {
+  // Compared with a target rate, so only in open loop: a closed loop starts its first
+  // requests together, and starts over their own span would read as a burst rate.
+  if (o.target_rate > 0 && last_start > first_start) {
     add("achieved_request_rate", "Achieved request rate", "requests/s",
         static_cast<double>(starts) / (static_cast<double>(last_start - first_start) / 1e9));
   }
@@ -238,6 +260,11 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
         std::to_string(without_usage) +
         " streamed responses carried no usage; output tokens were counted by the client"
         " tokenizer where one was given");
+  }
+  if (usage_mismatches > 0) {
+    s.warnings.push_back(std::to_string(usage_mismatches) +
+                         " requests: the server's usage differs from the client tokenizer's count "
+                         "of the streamed text by more than 10 % (a different tokenizer?)");
   }
   if (malformed > 0) {
     s.warnings.push_back(std::to_string(malformed) +

@@ -2,20 +2,27 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace servebench::options {
 namespace {
 
 using Json = nlohmann::json;
 
-bool IsSecretHeader(const std::string& header) {
-  std::string name = header.substr(0, header.find(':'));
-  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-  return name == "authorization" || name == "api-key" || name == "x-api-key";
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
 }
 
-std::string RedactHeader(const std::string& header) {
-  return IsSecretHeader(header) ? header.substr(0, header.find(':')) + ": <redacted>" : header;
+std::string HeaderName(const std::string& header) {
+  std::string name = header.substr(0, header.find(':'));
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  return name;
+}
+
+std::string RedactHeader(const std::string& header, const std::vector<std::string>& extra = {}) {
+  return IsSecretHeader(header, extra) ? HeaderName(header) + ": <redacted>" : header;
 }
 
 Json TypedValue(const std::string& text) {
@@ -29,19 +36,93 @@ Json TypedValue(const std::string& text) {
   return text;
 }
 
-std::string Trimmed(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
+using base::NumberText;
+
+// CR, LF or NUL in a header would let a value smuggle in a second header.
+bool HasLineBreak(const std::string& text) {
+  return text.find_first_of(std::string("\r\n\0", 3)) != std::string::npos;
 }
 
-std::string NumberText(double v) {
-  std::string s = std::to_string(v);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (s.back() == '.') s.pop_back();
-  return s;
+// The base URL as given, checked: http(s) only, no trailing slash. A base ending in /v1, when
+// the endpoint path starts with /v1/ too, loses its /v1 (with a note) instead of doubling it.
+base::Expected<std::string> BaseUrl(const std::string& url, const std::string& path,
+                                    std::vector<std::string>& notes) {
+  std::string base = url.find("://") == std::string::npos ? "http://" + url : url;
+  const std::string scheme = Lower(base.substr(0, base.find("://")));
+  if (scheme != "http" && scheme != "https") {
+    return base::MakeError("--url: only http:// and https:// servers are supported, got '" +
+                           RedactUrl(url) + "'");
+  }
+  if (HasLineBreak(base) || base.find(' ') != std::string::npos)
+    return base::MakeError("--url: spaces and line breaks are not allowed in a URL");
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.ends_with("/v1") && path.starts_with("/v1/")) {
+    base.resize(base.size() - 3);
+    notes.push_back("--url ends in /v1 and the endpoint path starts with /v1/: using " +
+                    RedactUrl(base) + path);
+  }
+  return base;
+}
+
+base::Status CheckHeaders(const ProfileFlags& f) {
+  for (const auto& h : f.headers) {
+    if (HasLineBreak(h)) {
+      return base::MakeError(
+          "--header: CR, LF and NUL are not allowed in a header (they would inject another)");
+    }
+    if (h.find(':') == std::string::npos || h[0] == ':') {
+      return base::MakeError("--header: '" + RedactHeader(h, f.redact_headers) +
+                             "' should be 'Name: value'");
+    }
+    if (!f.api_key.empty() && Lower(HeaderName(h)) == "authorization") {
+      return base::MakeError(
+          "--api-key and --header 'Authorization: ...' both set the Authorization header; give "
+          "one of them");
+    }
+  }
+  if (HasLineBreak(f.api_key))
+    return base::MakeError("--api-key: CR, LF and NUL are not allowed in a key");
+  for (const auto& name : f.redact_headers) {
+    if (name.empty() || name.find_first_of(std::string(":\r\n\0", 4)) != std::string::npos)
+      return base::MakeError("--redact-header: give a header name, e.g. X-Custom-Token");
+  }
+  return base::Ok{};
 }
 
 }  // namespace
+
+bool IsSecretHeader(const std::string& header, const std::vector<std::string>& extra) {
+  const std::string name = Lower(HeaderName(header));
+  for (const char* part : {"auth", "key", "token", "secret", "cookie", "password"}) {
+    if (name.find(part) != std::string::npos) return true;
+  }
+  for (const auto& e : extra) {
+    if (Lower(e) == name) return true;
+  }
+  return false;
+}
+
+std::string RedactUrl(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const size_t host_start = scheme_end + 3;
+  const size_t at = url.find('@', host_start);
+  const size_t path = url.find_first_of("/?#", host_start);
+  if (at == std::string::npos || (path != std::string::npos && at > path)) return url;
+  const std::string userinfo = url.substr(host_start, at - host_start);
+  const size_t colon = userinfo.find(':');
+  const std::string kept =
+      colon == std::string::npos ? "<redacted>" : userinfo.substr(0, colon) + ":<redacted>";
+  return url.substr(0, host_start) + kept + url.substr(at);
+}
+
+// Bounds on every number a user gives: a typo is an error, not an allocation of terabytes.
+constexpr int64_t kMaxConcurrency = 100'000;
+constexpr int64_t kMaxRequests = 1'000'000'000;
+constexpr int64_t kMaxTokens = 2'000'000;  // beyond the longest context windows served today
+constexpr double kMaxSeconds = 1e7;
+// Distinct prompts are held in memory; past this many tokens in all, fewer are made and reused.
+constexpr int64_t kPromptTokenBudget = 4'000'000;
 
 void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.String("--model", &f.model, "model name sent in every request (required)");
@@ -52,42 +133,51 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                "chat, completions or embeddings (default chat)");
   flags.String("--endpoint", &f.endpoint, "path overriding the endpoint type's default");
   flags.Bool("--streaming", &f.streaming, "stream responses (SSE)");
-  flags.Int("--concurrency", &f.concurrency,
-            "requests in flight (closed loop; with a rate, a cap)");
-  flags.Double("--request-rate", &f.request_rate, "requests per second (open loop)");
+  flags.Int("--concurrency", &f.concurrency, "requests in flight (closed loop; with a rate, a cap)",
+            1, kMaxConcurrency);
+  flags.Double("--request-rate", &f.request_rate, "requests per second (open loop)", 0, false,
+               1e6);
   flags.String("--arrival-pattern", &f.arrival_pattern,
                "poisson, constant or gamma (default poisson)");
-  flags.Double("--arrival-smoothness", &f.arrival_smoothness, "gamma shape k (1 = poisson)");
+  flags.Double("--arrival-smoothness", &f.arrival_smoothness, "gamma shape k (1 = poisson)", 0,
+               false, 1e6);
   flags.Int("--request-count", &f.request_count,
-            "requests to send (default max(10, 2 x concurrency))");
+            "requests to send (default max(10, 2 x concurrency))", 1, kMaxRequests);
   flags.Double("--benchmark-duration", &f.benchmark_duration,
-               "seconds to send for, instead of a count");
+               "seconds to send for, instead of a count", 0, false, kMaxSeconds);
   flags.Double("--benchmark-grace-period", &f.benchmark_grace_period,
-               "seconds to wait after (default 30)");
+               "seconds to wait after (default 30)", 0, true, kMaxSeconds);
   flags.Int("--warmup-request-count", &f.warmup_request_count,
-            "requests sent first and not measured");
-  flags.Int("--random-seed", &f.random_seed, "seed of prompts, arrivals and cancellations");
+            "requests sent first and not measured", 0, kMaxRequests);
+  flags.Int("--random-seed", &f.random_seed, "seed of prompts, arrivals and cancellations", 0,
+            std::numeric_limits<int64_t>::max());
   flags.Double("--request-cancellation-rate", &f.request_cancellation_rate,
-               "percent of requests cut");
+               "percent of requests cut", 0, true, 100);
   flags.Double("--request-cancellation-delay", &f.request_cancellation_delay,
-               "seconds before the cut");
-  flags.Int("--isl", &f.isl, "input tokens per prompt (default 550)");
+               "seconds before the cut", 0, true, kMaxSeconds);
+  flags.Int("--isl", &f.isl, "input tokens per prompt (default 550)", 1, kMaxTokens);
   flags.Alias("--synthetic-input-tokens-mean", "--isl");
-  flags.Int("--isl-stddev", &f.isl_stddev, "standard deviation of the input tokens");
+  flags.Int("--isl-stddev", &f.isl_stddev, "standard deviation of the input tokens", 0,
+            kMaxTokens);
   flags.Alias("--synthetic-input-tokens-stddev", "--isl-stddev");
-  flags.Int("--osl", &f.osl, "output tokens asked for (max_completion_tokens / max_tokens)");
+  flags.Int("--osl", &f.osl, "output tokens asked for (max_completion_tokens / max_tokens)", 1,
+            kMaxTokens);
   flags.Alias("--output-tokens-mean", "--osl");
-  flags.Int("--osl-stddev", &f.osl_stddev, "standard deviation of the output tokens");
+  flags.Int("--osl-stddev", &f.osl_stddev, "standard deviation of the output tokens", 0,
+            kMaxTokens);
   flags.Alias("--output-tokens-stddev", "--osl-stddev");
   flags.Int("--prompt-prefix-pool-size", &f.prompt_prefix_pool_size,
-            "shared prefixes to draw from");
-  flags.Int("--prompt-prefix-length", &f.prompt_prefix_length, "tokens of each shared prefix");
+            "shared prefixes to draw from", 0, 100'000);
+  flags.Int("--prompt-prefix-length", &f.prompt_prefix_length, "tokens of each shared prefix", 0,
+            kMaxTokens);
   flags.String("--prompt-corpus", &f.prompt_corpus, "text file to cut prompts from");
   flags.String("--tokenizer", &f.tokenizer,
                "sentencepiece .model: exact ISL and client token counts");
   flags.String("--api-key", &f.api_key, "sent as 'Authorization: Bearer KEY'");
   flags.StringList("--header", &f.headers, "extra header 'Name: value' (repeatable)");
   flags.Alias("-H", "--header");
+  flags.StringList("--redact-header", &f.redact_headers,
+                   "a header name whose value is secret, besides *auth*, *key*, *token*... ");
   flags.StringList("--extra-inputs", &f.extra_inputs,
                    "key:value or a JSON object merged into bodies");
   flags.String("--token-count-source", &f.token_count_source,
@@ -98,8 +188,18 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\"");
   flags.String("--artifact-dir", &f.artifact_dir, "where results go (default artifacts/<run>/)");
   flags.Double("--request-timeout-seconds", &f.request_timeout_seconds,
-               "per request (default 600)");
+               "per request and for the readiness check (default 600)", 0, false, kMaxSeconds);
   flags.Bool("--insecure", &f.insecure, "do not verify TLS certificates");
+  flags.String("--ca-cert", &f.ca_cert,
+               "CA bundle to verify the server with (also SSL_CERT_FILE, CURL_CA_BUNDLE)");
+  flags.Double("--max-error-rate", &f.max_error_rate,
+               "percent of failed requests past which the run fails (exit 1; default 100)", 0,
+               true, 100);
+  flags.Int("--max-event-bytes", &f.max_event_bytes,
+            "largest SSE event accepted; past it the request is error too_large (default 16 MiB)",
+            1024, int64_t{1} << 32);
+  flags.Int("--max-response-bytes", &f.max_response_bytes,
+            "largest response accepted (default 256 MiB)", 1024, int64_t{1} << 36);
   flags.Bool("--use-legacy-max-tokens", &f.use_legacy_max_tokens, "chat: send max_tokens");
   mock::RegisterMockFlags(flags, f.mock, "mock-");
 }
@@ -140,32 +240,12 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   if (!slos) return slos.error();
   auto extra = ParseExtraInputs(f.extra_inputs);
   if (!extra) return extra.error();
-  if (f.concurrency < 0) return base::MakeError("--concurrency must be >= 1");
-  if (f.request_rate < 0) return base::MakeError("--request-rate must be > 0");
-  if (f.arrival_smoothness <= 0) return base::MakeError("--arrival-smoothness must be > 0");
-  if (f.request_count < 0) return base::MakeError("--request-count must be >= 1");
-  if (f.benchmark_duration < 0) return base::MakeError("--benchmark-duration must be > 0");
-  if (f.benchmark_grace_period < 0) return base::MakeError("--benchmark-grace-period must be >= 0");
-  if (f.warmup_request_count < 0) return base::MakeError("--warmup-request-count must be >= 0");
-  if (f.random_seed < 0) return base::MakeError("--random-seed must be >= 0");
-  if (f.request_cancellation_rate < 0 || f.request_cancellation_rate > 100) {
-    return base::MakeError("--request-cancellation-rate is a percentage: 0 to 100");
+  // The flags refuse values out of range when parsed; these are the rules between flags.
+  if (f.benchmark_duration > 0 && f.request_count > 0) {
+    return base::MakeError(
+        "--benchmark-duration and --request-count both say when to stop; give one of them");
   }
-  if (f.request_cancellation_delay < 0)
-    return base::MakeError("--request-cancellation-delay must be >= 0");
-  if (f.isl < 1) return base::MakeError("--isl must be >= 1");
-  if (f.osl < 0 || f.isl_stddev < 0 || f.osl_stddev < 0)
-    return base::MakeError("--osl and the stddevs must be >= 0");
-  if (f.prompt_prefix_pool_size < 0 || f.prompt_prefix_length < 0) {
-    return base::MakeError("--prompt-prefix-pool-size and --prompt-prefix-length must be >= 0");
-  }
-  if (f.request_timeout_seconds <= 0)
-    return base::MakeError("--request-timeout-seconds must be > 0");
-  for (const auto& h : f.headers) {
-    if (h.find(':') == std::string::npos || h[0] == ':') {
-      return base::MakeError("--header: '" + RedactHeader(h) + "' should be 'Name: value'");
-    }
-  }
+  if (auto headers = CheckHeaders(f); !headers) return headers.error();
   if (*source == metrics::TokenCountSource::kTokenizer && f.tokenizer.empty()) {
     return base::MakeError("--token-count-source tokenizer needs --tokenizer FILE.model");
   }
@@ -193,14 +273,22 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   if (!f.api_key.empty()) run.transport.headers.push_back("Authorization: Bearer " + f.api_key);
   run.transport.timeout_s = f.request_timeout_seconds;
   run.transport.insecure = f.insecure;
+  run.transport.ca_cert = f.ca_cert;
+  run.transport.max_event_bytes = static_cast<size_t>(f.max_event_bytes);
+  run.transport.max_response_bytes = static_cast<size_t>(f.max_response_bytes);
   run.transport.max_connections = std::max<long>(64, static_cast<long>(concurrency));
 
   plan.use_mock = f.url == "mock";
-  plan.base_url = plan.use_mock
-                      ? ""
-                      : Trimmed(f.url.find("://") == std::string::npos ? "http://" + f.url : f.url);
-  const std::string path = f.endpoint.empty() ? endpoints::DefaultPath(*type) : f.endpoint;
-  run.url = plan.base_url + (path[0] == '/' ? path : "/" + path);
+  std::string path = f.endpoint.empty() ? endpoints::DefaultPath(*type) : f.endpoint;
+  if (path[0] != '/') path = "/" + path;
+  if (HasLineBreak(path) || path.find(' ') != std::string::npos)
+    return base::MakeError("--endpoint: spaces and line breaks are not allowed in a path");
+  if (!plan.use_mock) {
+    auto base_url = BaseUrl(f.url, path, plan.notes);
+    if (!base_url) return base_url.error();
+    plan.base_url = *base_url;
+  }
+  run.url = plan.base_url + path;
 
   plan.prompts.isl = f.isl;
   plan.prompts.isl_stddev = f.isl_stddev;
@@ -210,8 +298,12 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   plan.prompts.prefix_length = f.prompt_prefix_length;
   plan.prompts.corpus_path = f.prompt_corpus;
   plan.prompts.seed = run.seed;
+  const int64_t tokens_per_prompt = f.isl + 4 * f.isl_stddev;
   plan.prompts.count = static_cast<size_t>(std::min<int64_t>(
-      1000, f.benchmark_duration > 0 ? 1000 : run.request_count + run.warmup_count));
+      {1000,
+       f.benchmark_duration > 0 ? 1000
+                                : static_cast<int64_t>(run.request_count + run.warmup_count),
+       std::max<int64_t>(1, kPromptTokenBudget / tokens_per_prompt)}));
   plan.token_source = *source;
   plan.slos = *slos;
 
@@ -231,9 +323,9 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
 
 Json RedactedConfig(const ProfileFlags& f) {
   std::vector<std::string> headers;
-  for (const auto& h : f.headers) headers.push_back(RedactHeader(h));
+  for (const auto& h : f.headers) headers.push_back(RedactHeader(h, f.redact_headers));
   return {{"model", f.model},
-          {"url", f.url},
+          {"url", RedactUrl(f.url)},
           {"endpoint_type", f.endpoint_type},
           {"endpoint", f.endpoint},
           {"streaming", f.streaming},
@@ -263,10 +355,20 @@ Json RedactedConfig(const ProfileFlags& f) {
           {"goodput", f.goodput},
           {"request_timeout_seconds", f.request_timeout_seconds},
           {"insecure", f.insecure},
+          {"ca_cert", f.ca_cert},
+          {"redact_headers", f.redact_headers},
+          {"max_error_rate", f.max_error_rate},
+          {"max_event_bytes", f.max_event_bytes},
+          {"max_response_bytes", f.max_response_bytes},
           {"use_legacy_max_tokens", f.use_legacy_max_tokens}};
 }
 
 std::string RedactedCommand(const std::vector<std::string>& argv) {
+  std::vector<std::string> extra;  // --redact-header names, wherever they stand
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] == "--redact-header" && i + 1 < argv.size()) extra.push_back(argv[i + 1]);
+    if (argv[i].starts_with("--redact-header=")) extra.push_back(argv[i].substr(16));
+  }
   std::string out;
   for (size_t i = 0; i < argv.size(); ++i) {
     std::string word = argv[i];
@@ -275,11 +377,13 @@ std::string RedactedCommand(const std::vector<std::string>& argv) {
     if ((key_flag || header_flag) && i + 1 < argv.size()) {
       out += word + " ";
       ++i;
-      word = key_flag ? "<redacted>" : RedactHeader(argv[i]);
-    } else if (word.rfind("--api-key=", 0) == 0 || word.rfind("--mock-api-key=", 0) == 0) {
+      word = key_flag ? "<redacted>" : RedactHeader(argv[i], extra);
+    } else if (word.starts_with("--api-key=") || word.starts_with("--mock-api-key=")) {
       word = word.substr(0, word.find('=') + 1) + "<redacted>";
-    } else if (word.rfind("--header=", 0) == 0) {
-      word = "--header=" + RedactHeader(word.substr(9));
+    } else if (word.starts_with("--header=")) {
+      word = "--header=" + RedactHeader(word.substr(9), extra);
+    } else {
+      word = RedactUrl(word);
     }
     const bool quote = word.find_first_of(" \"'") != std::string::npos;
     out += (quote ? "'" + word + "'" : word) + (i + 1 < argv.size() ? " " : "");

@@ -39,6 +39,10 @@ struct ProfileFlags {
   std::string artifact_dir;
   double request_timeout_seconds = 600;
   bool insecure = false, use_legacy_max_tokens = false;
+  std::string ca_cert;
+  std::vector<std::string> redact_headers;  // more header names whose values are secret
+  double max_error_rate = 100;              // percent: past it the run fails
+  int64_t max_event_bytes = int64_t{16} << 20, max_response_bytes = int64_t{256} << 20;
   mock::MockOptions mock;
 };
 
@@ -53,12 +57,20 @@ struct ProfilePlan {
   bool use_mock = false;
   std::string base_url;  // without the endpoint path
   std::string title, stimulus;
+  std::vector<std::string> notes;  // said on the console and in the log before the run
 };
 
 base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f);
 // The options as written to result files, with secrets replaced by <redacted>.
 nlohmann::json RedactedConfig(const ProfileFlags& f);
+// The command line with secrets replaced: key flags, secret headers (with --redact-header's
+// names) and passwords in URLs.
 std::string RedactedCommand(const std::vector<std::string>& argv);
+// A header is secret when its name contains auth, key, token, secret, cookie or password (any
+// case), or is one of `extra` (--redact-header).
+bool IsSecretHeader(const std::string& header, const std::vector<std::string>& extra = {});
+// user:password@ in a URL becomes user:<redacted>@.
+std::string RedactUrl(const std::string& url);
 // --extra-inputs values: key:value pairs (typed) or JSON objects, merged in order.
 base::Expected<nlohmann::json> ParseExtraInputs(const std::vector<std::string>& items);
 

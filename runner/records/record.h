@@ -9,9 +9,15 @@
 
 namespace servebench::records {
 
+// The error type of a request still running when the grace period ended: recorded and counted,
+// but excluded from the metrics (as AIPerf does).
+inline constexpr const char* kGracePeriodCut = "grace_period";
+
 struct RecordError {
   int code = 0;      // HTTP status, 499 for a deliberate cancellation, 0 for transport failures
-  std::string type;  // "http", "connect", "timeout", "reset", "tls", "cancelled", "stream", ...
+  // "http", "connect", "timeout", "reset", "tls", "cancelled", "stream", "truncated",
+  // "too_large", "redirect", "content_type", "grace_period", ...
+  std::string type;
   std::string message;
   bool operator==(const RecordError&) const = default;
 };
@@ -33,6 +39,8 @@ struct Record {
   int64_t end_ns = 0;         // last byte, or the failure
   int64_t wall_start_ns = 0;  // CLOCK_REALTIME at start, to place the request on a calendar
   int status = 0;
+  std::string content_type;  // the response's Content-Type
+  std::string location;      // a redirect's target (Location), not followed
   bool streaming = false;
   int64_t input_tokens = -1;         // the client tokenizer's count of the prompt sent; -1: none
   int64_t requested_max_tokens = 0;  // the output cap asked for; 0: none

@@ -154,4 +154,32 @@ base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path) {
   return out;
 }
 
+SuiteIdentity ReadSuiteIdentity(const std::string& path) {
+  std::ifstream in(path);
+  const Json doc = Json::parse(in, nullptr, false);
+  SuiteIdentity id;
+  if (doc.is_discarded() || !doc.contains("context") || !doc["context"].is_object()) return id;
+  const Json& context = doc["context"];
+  id.suite = context.value("suite", "");
+  id.suite_sha256 = context.value("suite_sha256", "");
+  return id;
+}
+
+base::Status CheckSameSuite(const SuiteIdentity& baseline, const SuiteIdentity& run,
+                            const std::string& baseline_path, std::string& warning) {
+  if (!baseline.suite.empty() && !run.suite.empty() && baseline.suite != run.suite) {
+    return base::MakeError(baseline_path + " is a baseline of suite '" + baseline.suite +
+                           "', not '" + run.suite +
+                           "'; give that suite's baseline with --baseline");
+  }
+  if (!baseline.suite_sha256.empty() && !run.suite_sha256.empty() &&
+      baseline.suite_sha256 != run.suite_sha256) {
+    warning = "the suite file changed since " + baseline_path +
+              " was recorded (sha256 " + baseline.suite_sha256.substr(0, 12) + " -> " +
+              run.suite_sha256.substr(0, 12) +
+              "); cases whose parameters changed are INVALID, new ones NEW";
+  }
+  return base::Ok{};
+}
+
 }  // namespace servebench::results

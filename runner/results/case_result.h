@@ -51,4 +51,14 @@ std::vector<double> CounterValues(const CaseResult& c, const std::string& counte
 // Reads the cases of a results.json (Google Benchmark JSON as written by servebench run).
 base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path);
 
+// Which suite a results.json measured (its context's suite and suite_sha256; empty when absent).
+struct SuiteIdentity {
+  std::string suite, suite_sha256;
+};
+SuiteIdentity ReadSuiteIdentity(const std::string& path);
+// Whether a baseline may judge a run: another suite is an error (the cases would all read as
+// NEW and MISSING); a changed suite file is a warning, returned in `warning`.
+base::Status CheckSameSuite(const SuiteIdentity& baseline, const SuiteIdentity& run,
+                            const std::string& baseline_path, std::string& warning);
+
 }  // namespace servebench::results

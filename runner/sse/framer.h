@@ -18,6 +18,8 @@ class Framer {
   void Feed(std::string_view bytes, int64_t now_ns, std::vector<records::Event>& out);
   // At end of stream: an unterminated last event counts as complete.
   void Finish(std::vector<records::Event>& out);
+  // Bytes held for the event being read (its unfinished line and its data so far).
+  size_t pending_bytes() const { return partial_.size() + data_.size(); }
 
  private:
   void Line(std::string_view line, int64_t line_ns, std::vector<records::Event>& out);

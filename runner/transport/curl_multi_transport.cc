@@ -6,6 +6,8 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <limits>
 #include <unordered_map>
 
@@ -38,6 +40,8 @@ curl_slist* MakeHeaderList(const std::vector<std::string>& headers) {
 
 std::string TransportErrorType(CURLcode code) {
   switch (code) {
+    case CURLE_PARTIAL_FILE:
+      return "truncated";  // the connection closed before the body's framing said it ended
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -50,9 +54,56 @@ std::string TransportErrorType(CURLcode code) {
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
       return "tls";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return "url";
     default:
-      return "reset";  // partial file, empty reply, receive or send failure
+      return "reset";  // empty reply, receive or send failure
   }
+}
+
+std::string TransportErrorMessage(CURLcode code) {
+  std::string message = curl_easy_strerror(code);
+  if (TransportErrorType(code) == "tls") {
+    message +=
+        " (to trust the server's certificate give --ca-cert FILE, SSL_CERT_FILE or "
+        "CURL_CA_BUNDLE; to skip verification, --insecure)";
+  }
+  return message;
+}
+
+// The CA bundle: --ca-cert, else the variables curl's own tool honours.
+std::string CaBundle(const TransportOptions& options) {
+  if (!options.ca_cert.empty()) return options.ca_cert;
+  for (const char* name : {"SSL_CERT_FILE", "CURL_CA_BUNDLE"}) {
+    if (const char* value = std::getenv(name); value != nullptr && *value != '\0') return value;
+  }
+  return "";
+}
+
+// What every request, the readiness check included, shares: TLS, protocols, no signals.
+void SetCommonOptions(CURL* e, const TransportOptions& options) {
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L);
+  if (const std::string ca = CaBundle(options); !ca.empty())
+    curl_easy_setopt(e, CURLOPT_CAINFO, ca.c_str());
+}
+
+bool HeaderIs(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
+  }
+  return true;
+}
+
+std::string HeaderValue(std::string_view line) {
+  line.remove_prefix(line.find(':') + 1);
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' '))
+    line.remove_suffix(1);
+  return std::string(line);
 }
 
 }  // namespace
@@ -64,6 +115,8 @@ struct Transfer {
   std::shared_ptr<const std::string> body;
   sse::Framer framer;
   bool event_stream = false;  // the response is text/event-stream
+  size_t received = 0;        // body bytes so far
+  const TransportOptions* options = nullptr;
 };
 
 struct CurlMultiTransport::Impl {
@@ -117,10 +170,24 @@ size_t CurlMultiTransport::Impl::OnData(char* data, size_t size, size_t count, v
   const int64_t now = base::MonotonicNs();
   auto* t = static_cast<Transfer*>(p);
   const size_t bytes = size * count;
+  t->received += bytes;
   if (t->event_stream) {
     t->framer.Feed(std::string_view(data, bytes), now, t->record.events);
   } else {
     t->record.body.append(data, bytes);
+  }
+  const bool event_too_large = t->framer.pending_bytes() > t->options->max_event_bytes;
+  if (event_too_large || t->received > t->options->max_response_bytes) {
+    t->record.error = records::RecordError{
+        0, "too_large",
+        event_too_large ? "one SSE event grew past --max-event-bytes " +
+                              std::to_string(t->options->max_event_bytes)
+                        : "the response grew past --max-response-bytes " +
+                              std::to_string(t->options->max_response_bytes)};
+    t->framer = sse::Framer();  // frees what was buffered
+    std::vector<records::Event>().swap(t->record.events);
+    std::string().swap(t->record.body);
+    return 0;  // curl aborts the transfer
   }
   return bytes;
 }
@@ -129,6 +196,8 @@ size_t CurlMultiTransport::Impl::OnHeader(char* data, size_t size, size_t count,
   auto* t = static_cast<Transfer*>(p);
   const size_t bytes = size * count;
   const std::string_view line(data, bytes);
+  if (line.starts_with("HTTP/")) t->record.location.clear();  // a new response (after a 100)
+  if (HeaderIs(line, "location")) t->record.location = HeaderValue(line);
   if (line == "\r\n" || line == "\n") {
     t->record.headers_ns = base::MonotonicNs();
     long status = 0;
@@ -136,8 +205,8 @@ size_t CurlMultiTransport::Impl::OnHeader(char* data, size_t size, size_t count,
     t->record.status = static_cast<int>(status);
     char* type = nullptr;
     curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &type);
-    t->event_stream =
-        type != nullptr && std::string_view(type).find("event-stream") != std::string_view::npos;
+    t->record.content_type = type != nullptr ? type : "";
+    t->event_stream = t->record.content_type.find("event-stream") != std::string::npos;
   }
   return bytes;
 }
@@ -184,6 +253,7 @@ void CurlMultiTransport::Start(records::Record seed, const std::string& url,
   auto t = std::make_unique<Transfer>();
   t->record = std::move(seed);
   t->body = std::move(body);
+  t->options = &m.options;
   if (m.idle_handles.empty()) {
     t->easy = curl_easy_init();
   } else {
@@ -207,15 +277,13 @@ void CurlMultiTransport::Start(records::Record seed, const std::string& url,
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
   curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  SetCommonOptions(e, m.options);
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   // curl's receive buffer is per handle (16 KiB by default). SSE events are a few hundred
   // bytes, so its minimum, 1 KiB, costs no throughput and keeps memory per stream low.
   curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 1024L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(m.options.timeout_s * 1000));
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, m.options.insecure ? 0L : 1L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, m.options.insecure ? 0L : 2L);
   t->record.wall_start_ns = base::WallNs();
   t->record.start_ns = base::MonotonicNs();
   curl_multi_add_handle(m.multi, e);
@@ -228,14 +296,14 @@ void CurlMultiTransport::Impl::Release(std::unique_ptr<Transfer> t) {
   curl_slist_free_all(t->headers);
 }
 
-void CurlMultiTransport::Cancel(uint64_t request_id, const std::string& why) {
+void CurlMultiTransport::Cancel(uint64_t request_id, records::RecordError error) {
   Impl& m = *impl_;
   auto it = m.transfers.find(request_id);
   if (it == m.transfers.end()) return;
   std::unique_ptr<Transfer> t = std::move(it->second);
   m.transfers.erase(it);
   t->record.end_ns = base::MonotonicNs();
-  t->record.error = records::RecordError{499, "cancelled", why};
+  t->record.error = std::move(error);
   m.cancelled.push_back(std::move(t->record));
   m.Release(std::move(t));
 }
@@ -254,9 +322,10 @@ void CurlMultiTransport::Impl::Collect(std::vector<records::Record>& finished) {
     records::Record& r = t->record;
     r.end_ns = base::MonotonicNs();
     t->framer.Finish(r.events);
-    if (msg->data.result != CURLE_OK) {
+    // An error set while receiving (too_large) says more than curl's "write error".
+    if (msg->data.result != CURLE_OK && !r.error) {
       r.error = records::RecordError{0, TransportErrorType(msg->data.result),
-                                     curl_easy_strerror(msg->data.result)};
+                                     TransportErrorMessage(msg->data.result)};
     }
     finished.push_back(std::move(r));
     Release(std::move(t));
@@ -323,18 +392,19 @@ FetchResult Fetch(const std::string& url, const TransportOptions& options, doubl
   curl_slist* headers = MakeHeaderList(options.headers);
   curl_easy_setopt(e, CURLOPT_URL, url.c_str());
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  SetCommonOptions(e, options);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_s * 1000));
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L);
+  // A model list is small; a hostile server's endless one is cut at 16 MiB.
   curl_easy_setopt(
       e, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
-        static_cast<std::string*>(out)->append(d, s * n);
+        auto* body = static_cast<std::string*>(out);
+        if (body->size() + s * n > (size_t{16} << 20)) return size_t{0};
+        body->append(d, s * n);
         return s * n;
       });
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &result.body);
   if (const CURLcode code = curl_easy_perform(e); code != CURLE_OK) {
-    result.error = curl_easy_strerror(code);
+    result.error = TransportErrorMessage(code);
   } else {
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &result.status);
   }

@@ -16,7 +16,12 @@ struct TransportOptions {
   std::vector<std::string> headers;  // "Name: value", sent with every request
   double timeout_s = 600;            // whole-request timeout; 0 = none
   bool insecure = false;             // skip TLS verification
+  std::string ca_cert;               // CA bundle file; empty: the system's
   long max_connections = 64;         // size of the keep-alive pool
+  // A hostile server cannot take the client's memory: past either cap the request ends as
+  // error "too_large" and its buffers are freed.
+  size_t max_event_bytes = size_t{16} << 20;      // one SSE event
+  size_t max_response_bytes = size_t{256} << 20;  // one response, all events together
 };
 
 class CurlMultiTransport {
@@ -29,8 +34,8 @@ class CurlMultiTransport {
   // Starts a POST now. `seed` carries request_id, scheduled_ns, warmup and streaming; start_ns
   // is stamped here, immediately before the request is handed to libcurl.
   void Start(records::Record seed, const std::string& url, std::shared_ptr<const std::string> body);
-  // Ends a request now as error 499 (a deliberate cancellation).
-  void Cancel(uint64_t request_id, const std::string& why);
+  // Ends a request now with this error (499 "cancelled" for a deliberate cancellation).
+  void Cancel(uint64_t request_id, records::RecordError error);
   // Runs the event loop until deadline_ns or until at least one request has finished.
   void Poll(int64_t deadline_ns, std::vector<records::Record>& finished);
   size_t in_flight() const;

@@ -35,6 +35,10 @@ struct CaseVerdict {
 struct SuiteVerdict {
   Outcome outcome = Outcome::kPass;
   std::vector<CaseVerdict> cases;
+  // Set by the runner before the verdict is reported: the run was stopped by a signal, and the
+  // process's exit status (which then is 128 + the signal).
+  bool interrupted = false;
+  int exit_code = 0;
   // 0 pass, 1 FAIL (and INCONCLUSIVE with strict), 3 INVALID.
   int ExitCode(bool strict) const;
 };

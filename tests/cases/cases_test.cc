@@ -124,7 +124,8 @@ TEST(Cases, ErrorsNameFileLineAndColumnAndWhatWouldBeRight) {
             "s.yaml:4:3: unknown option 'request_cuont' (use a `servebench profile` flag's long "
             "name in snake_case, e.g. request_count)");
   EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: m\n  concurrency: many\n"),
-            "s.yaml:4:3: profile: --concurrency: expected a whole number, got 'many'");
+            "s.yaml:4:3: profile: --concurrency: expected a whole number from 1 to 100000, got "
+            "'many'");
   EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: m\n  concurrency: [1, 2]\n"),
             "s.yaml:4:3: 'concurrency' takes one value, not a list (a list of values belongs in "
             "matrix)");
@@ -167,7 +168,12 @@ TEST(Cases, ExcludeMustNameAMatrixKey) {
 
 TEST(Cases, ACombinationTheProfileWouldRefuseIsRefusedWithItsPlace) {
   EXPECT_EQ(ErrorOf(std::string(kHead) + "matrix: {isl: [0, 8]}\n"),
-            "s.yaml:3:16: --isl must be >= 1");
+            "s.yaml:3:16: profile: --isl: expected a whole number from 1 to 2000000, got '0'");
+  // Rules between options too: a duration and a count both say when to stop.
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m, request_count: 10}\n"
+                    "matrix: {benchmark_duration: [5]}\n"),
+            "s.yaml:3:31: --benchmark-duration and --request-count both say when to stop; give "
+            "one of them");
 }
 
 }  // namespace

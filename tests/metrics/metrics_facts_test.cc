@@ -113,7 +113,11 @@ TEST(MetricsContent, RoleUsageDoneCommentsAndMalformedAreNotContent) {
 }
 
 TEST(MetricsContent, NoContentAndStreamErrorsAreErrors) {
-  EXPECT_EQ(Measure(Streamed(0, {}, -1), {}).error->message, "no content received");
+  // A clean finish with nothing in it is the model's empty reply, apart from a broken stream.
+  EXPECT_EQ(Measure(Streamed(0, {}, -1), {}).error->type, "empty_response");
+  records::Record broken = Streamed(0, {}, -1);
+  broken.events.pop_back();  // no [DONE], no finish_reason
+  EXPECT_EQ(Measure(broken, {}).error->type, "no_content");
   records::Record r = Streamed(0, {5}, 1);
   r.events.push_back({6, R"({"error":{"message":"overloaded","type":"server_error"}})", false});
   EXPECT_EQ(Measure(r, {}).error->type, "stream");

@@ -26,13 +26,24 @@ TEST(ProfileOptions, ExtraInputsAreTypedAndMerged) {
   EXPECT_FALSE(ParseExtraInputs({"{not json"}).ok());
 }
 
+// Parses profile flags as the command line does; the error, or "" when they parse.
+std::string ParseError(const std::vector<std::string>& args, ProfileFlags& f) {
+  base::FlagSet flags("profile");
+  RegisterProfileFlags(flags, f);
+  auto parsed = flags.Parse(args);
+  return parsed ? "" : parsed.error().message;
+}
+
+std::string ParseError(const std::vector<std::string>& args) {
+  ProfileFlags f;
+  return ParseError(args, f);
+}
+
 TEST(ProfileOptions, BadValuesNameTheFlag) {
+  EXPECT_EQ(ParseError({"--request-cancellation-rate", "150"}),
+            "profile: --request-cancellation-rate: expected a number >= 0 and <= 100, got '150'");
   ProfileFlags f;
   f.model = "m";
-  f.request_cancellation_rate = 150;
-  EXPECT_NE(ResolveProfile(f).error().message.find("--request-cancellation-rate"),
-            std::string::npos);
-  f.request_cancellation_rate = 0;
   f.arrival_pattern = "bursty";
   EXPECT_NE(ResolveProfile(f).error().message.find("--arrival-pattern"), std::string::npos);
   f.arrival_pattern = "poisson";
