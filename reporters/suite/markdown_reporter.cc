@@ -1,6 +1,6 @@
 // summary.md: the verdicts as Markdown, for a CI job summary or a pull-request comment.
-#include <sstream>
 #include <map>
+#include <sstream>
 
 #include "reporters/suite/suite_reporter.h"
 #include "reporters/suite/verdict_text.h"
@@ -18,9 +18,8 @@ class MarkdownReporter : public SuiteReporter {
 
   void End(const verdicts::SuiteVerdict& verdict) override {
     std::ostringstream out;
-    out << "## servebench: " << context_.suite << " — **" << verdicts::Name(verdict.outcome)
-        << "**" << (verdict.interrupted ? " (interrupted: only the cases that finished)" : "")
-        << "\n\n";
+    out << "## servebench: " << context_.suite << " — **" << verdicts::Name(verdict.outcome) << "**"
+        << (verdict.interrupted ? " (interrupted: only the cases that finished)" : "") << "\n\n";
     out << "Baseline: " << (context_.baseline.empty() ? "none" : "`" + context_.baseline + "`")
         << ". Server: `" << context_.server_url << "`.\n\n";
     out << "| case | verdict | reps";

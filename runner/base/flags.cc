@@ -63,27 +63,24 @@ void FlagSet::Int(const std::string& name, int64_t* target, std::string help) {
 
 void FlagSet::Int(const std::string& name, int64_t* target, std::string help, int64_t min,
                   int64_t max) {
-  flags_.push_back(
-      {name, std::move(help), true, [=](const std::string& v) -> std::string {
-         int64_t n = 0;
-         if (!ParseInt(v, &n) || n < min || n > max) {
-           return "expected a whole number from " + std::to_string(min) + " to " +
-                  std::to_string(max) + ", got '" + v + "'";
-         }
-         *target = n;
-         return "";
-       }});
+  flags_.push_back({name, std::move(help), true, [=](const std::string& v) -> std::string {
+                      int64_t n = 0;
+                      if (!ParseInt(v, &n) || n < min || n > max) {
+                        return "expected a whole number from " + std::to_string(min) + " to " +
+                               std::to_string(max) + ", got '" + v + "'";
+                      }
+                      *target = n;
+                      return "";
+                    }});
 }
 
 void FlagSet::Double(const std::string& name, double* target, std::string help, double min,
                      bool min_inclusive, double max) {
   flags_.push_back({name, std::move(help), true, [=](const std::string& v) -> std::string {
                       double d = 0;
-                      if (!ParseDouble(v, &d) || !(min_inclusive ? d >= min : d > min) ||
-                          d > max) {
+                      if (!ParseDouble(v, &d) || !(min_inclusive ? d >= min : d > min) || d > max) {
                         return "expected a number " + std::string(min_inclusive ? ">= " : "> ") +
-                               NumberText(min) + " and <= " + NumberText(max) + ", got '" + v +
-                               "'";
+                               NumberText(min) + " and <= " + NumberText(max) + ", got '" + v + "'";
                       }
                       *target = d;
                       return "";

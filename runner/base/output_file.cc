@@ -38,7 +38,11 @@ void AppendFile::Failed(const char* what) {
 
 bool AppendFile::Write(std::string_view text) {
   if (fd_ < 0 || !error_.empty()) return false;
-  if (!WriteAll(fd_, text)) Failed("write");
+  if (!WriteAll(fd_, text)) {
+    Failed("write");
+    error_ += " after " + std::to_string(written_) + " bytes; those are kept";
+  }
+  written_ += text.size();
   return error_.empty();
 }
 

@@ -33,6 +33,7 @@ class AppendFile {
 
   std::filesystem::path path_;
   int fd_ = -1;
+  size_t written_ = 0;
   std::string error_;
 };
 

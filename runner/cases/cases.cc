@@ -112,6 +112,23 @@ nlohmann::ordered_json Redacted(const Settings& settings) {
 // One combination of matrix points (one point per axis), as merged settings.
 using Combination = std::vector<const Settings*>;
 
+// Counts the cases before making any: a matrix of 1000 x 1000 x 10 would otherwise take
+// minutes and gigabytes before it could be refused.
+base::Status CheckCaseCount(const suite::Suite& suite, int64_t max_cases) {
+  int64_t count = 1;
+  for (const auto& axis : suite.matrix) {
+    const auto points = static_cast<int64_t>(axis.points.size());
+    count = points == 0 ? 0 : std::min(count, max_cases + 1) * points;
+    count = std::min(count, max_cases + 1);
+  }
+  count += static_cast<int64_t>(suite.cases.size());
+  if (count <= max_cases) return base::Ok{};
+  const suite::Place place =
+      suite.matrix.empty() ? suite::Place{suite.file, 1, 1} : suite.matrix.front().place;
+  return base::Error{place.Text() + ": the suite has more than " + std::to_string(max_cases) +
+                     " cases (the product of the matrix); split it, or raise --max-cases"};
+}
+
 std::vector<Combination> Product(const std::vector<suite::Axis>& matrix) {
   std::vector<Combination> out{{}};
   for (const auto& axis : matrix) {
@@ -215,6 +232,7 @@ std::string FlagText(const Json& value) {
 base::Expected<std::vector<Case>> ExpandCases(const suite::Suite& suite,
                                               const ExpandOptions& options) {
   if (auto s = CheckExcludeKeys(suite); !s) return s.error();
+  if (auto s = CheckCaseCount(suite, options.max_cases); !s) return s.error();
   std::vector<Settings> points;
   std::vector<suite::Place> places;
   if (suite.has_matrix || suite.cases.empty()) {

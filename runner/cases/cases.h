@@ -32,6 +32,7 @@ struct Case {
 struct ExpandOptions {
   std::optional<int64_t> repetitions;  // --repetitions overrides the suite
   std::string filter;                  // a regular expression searched in the names
+  int64_t max_cases = 100'000;         // a larger suite is refused before it is expanded
 };
 
 base::Expected<std::vector<Case>> ExpandCases(const suite::Suite& suite,

@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 struct SuiteFlags {
   std::string baseline, out, filter;
   int64_t repetitions = 0;
+  int64_t max_cases = 100'000;
   bool dry_run = false, strict = false, update_baseline = false, help = false;
 };
 
@@ -36,8 +37,8 @@ base::Expected<LoadedSuite> Load(const std::string& path, const SuiteFlags& f) {
   if (auto gates = verdicts::CheckGates(suite->gates); !gates) return gates.error();
   cases::ExpandOptions options;
   options.filter = f.filter;
+  options.max_cases = f.max_cases;
   if (f.repetitions > 0) options.repetitions = f.repetitions;
-  if (f.repetitions < 0) return base::MakeError("--repetitions must be >= 1");
   auto expanded = cases::ExpandCases(*suite, options);
   if (!expanded) return expanded.error();
   if (expanded->empty()) {
@@ -126,7 +127,10 @@ int ParseSuiteFlags(const std::string& command, const Args& args, SuiteFlags& f,
                     std::vector<std::string>& positional, bool run_flags) {
   base::FlagSet flags(command);
   flags.String("--filter", &f.filter, "run only the cases whose name matches this regex");
-  flags.Int("--repetitions", &f.repetitions, "repetitions of every case (overrides the suite)");
+  flags.Int("--repetitions", &f.repetitions, "repetitions of every case (overrides the suite)", 1,
+            1'000'000);
+  flags.Int("--max-cases", &f.max_cases, "refuse a suite with more cases (default 100000)", 1,
+            100'000'000);
   if (run_flags) {
     flags.String("--baseline", &f.baseline,
                  "baseline results.json (default baselines/<suite>.json)");
@@ -277,9 +281,9 @@ int CompareCommand(const Args& args) {
   auto now = results::ReadResults((*parsed)[1]);
   if (!now) return Fail(now.error().message);
   std::string warning;
-  if (auto same = results::CheckSameSuite(results::ReadSuiteIdentity((*parsed)[0]),
-                                          results::ReadSuiteIdentity((*parsed)[1]), (*parsed)[0],
-                                          warning);
+  if (auto same =
+          results::CheckSameSuite(results::ReadSuiteIdentity((*parsed)[0]),
+                                  results::ReadSuiteIdentity((*parsed)[1]), (*parsed)[0], warning);
       !same) {
     return Fail(same.error().message);
   }

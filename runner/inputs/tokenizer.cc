@@ -12,10 +12,10 @@ Tokenizer::~Tokenizer() = default;
 base::Expected<std::shared_ptr<Tokenizer>> Tokenizer::Load(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
-    return base::MakeError("--tokenizer " + path +
-                           (std::filesystem::exists(path, error) ? ": not a file"
-                                                                 : ": no such file") +
-                           " (give a sentencepiece .model file)");
+    return base::MakeError(
+        "--tokenizer " + path +
+        (std::filesystem::exists(path, error) ? ": not a file" : ": no such file") +
+        " (give a sentencepiece .model file)");
   }
   std::shared_ptr<Tokenizer> tokenizer(new Tokenizer());
   if (const auto status = tokenizer->processor_->Load(path); !status.ok()) {

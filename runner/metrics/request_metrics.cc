@@ -152,10 +152,9 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
     return m;
   }
   if (c.content_ns.empty()) {
-    m.error = c.finished
-                  ? records::RecordError{r.status, "empty_response",
-                                         "the server finished cleanly with no output"}
-                  : records::RecordError{r.status, "no_content", "no content received"};
+    m.error = c.finished ? records::RecordError{r.status, "empty_response",
+                                                "the server finished cleanly with no output"}
+                         : records::RecordError{r.status, "no_content", "no content received"};
     if (c.usage && c.usage->prompt_tokens >= 0)
       m.server_input_sequence_length = static_cast<double>(c.usage->prompt_tokens);
     return m;

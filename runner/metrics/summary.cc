@@ -200,7 +200,7 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   }
   // metrics.md: from the first valid start to the last valid content. With no valid record, the
   // span of every measured record instead: a run whose requests all failed still took time.
-  const double duration_s = static_cast<double>(valid > 0 ? end - begin
+  const double duration_s = static_cast<double>(valid > 0    ? end - begin
                                                 : starts > 0 ? any_end - any_begin
                                                              : 0) /
                             1e9;
@@ -222,8 +222,7 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   add("request_count", "Request count", "requests", count);
   add("error_request_count", "Error request count", "requests", errors);
   if (cut > 0) {
-    add("grace_period_cut_count", "Cut by the grace period", "requests",
-        static_cast<double>(cut));
+    add("grace_period_cut_count", "Cut by the grace period", "requests", static_cast<double>(cut));
   }
   if (count + errors > 0) {
     add("request_error_rate", "Request error rate", "%", 100.0 * errors / (count + errors));

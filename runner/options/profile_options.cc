@@ -135,8 +135,7 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.Bool("--streaming", &f.streaming, "stream responses (SSE)");
   flags.Int("--concurrency", &f.concurrency, "requests in flight (closed loop; with a rate, a cap)",
             1, kMaxConcurrency);
-  flags.Double("--request-rate", &f.request_rate, "requests per second (open loop)", 0, false,
-               1e6);
+  flags.Double("--request-rate", &f.request_rate, "requests per second (open loop)", 0, false, 1e6);
   flags.String("--arrival-pattern", &f.arrival_pattern,
                "poisson, constant or gamma (default poisson)");
   flags.Double("--arrival-smoothness", &f.arrival_smoothness, "gamma shape k (1 = poisson)", 0,
@@ -157,8 +156,7 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                "seconds before the cut", 0, true, kMaxSeconds);
   flags.Int("--isl", &f.isl, "input tokens per prompt (default 550)", 1, kMaxTokens);
   flags.Alias("--synthetic-input-tokens-mean", "--isl");
-  flags.Int("--isl-stddev", &f.isl_stddev, "standard deviation of the input tokens", 0,
-            kMaxTokens);
+  flags.Int("--isl-stddev", &f.isl_stddev, "standard deviation of the input tokens", 0, kMaxTokens);
   flags.Alias("--synthetic-input-tokens-stddev", "--isl-stddev");
   flags.Int("--osl", &f.osl, "output tokens asked for (max_completion_tokens / max_tokens)", 1,
             kMaxTokens);
@@ -166,8 +164,8 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.Int("--osl-stddev", &f.osl_stddev, "standard deviation of the output tokens", 0,
             kMaxTokens);
   flags.Alias("--output-tokens-stddev", "--osl-stddev");
-  flags.Int("--prompt-prefix-pool-size", &f.prompt_prefix_pool_size,
-            "shared prefixes to draw from", 0, 100'000);
+  flags.Int("--prompt-prefix-pool-size", &f.prompt_prefix_pool_size, "shared prefixes to draw from",
+            0, 100'000);
   flags.Int("--prompt-prefix-length", &f.prompt_prefix_length, "tokens of each shared prefix", 0,
             kMaxTokens);
   flags.String("--prompt-corpus", &f.prompt_corpus, "text file to cut prompts from");
@@ -193,8 +191,8 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.String("--ca-cert", &f.ca_cert,
                "CA bundle to verify the server with (also SSL_CERT_FILE, CURL_CA_BUNDLE)");
   flags.Double("--max-error-rate", &f.max_error_rate,
-               "percent of failed requests past which the run fails (exit 1; default 100)", 0,
-               true, 100);
+               "percent of failed requests past which the run fails (exit 1; default 100)", 0, true,
+               100);
   flags.Int("--max-event-bytes", &f.max_event_bytes,
             "largest SSE event accepted; past it the request is error too_large (default 16 MiB)",
             1024, int64_t{1} << 32);
@@ -301,8 +299,7 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   const int64_t tokens_per_prompt = f.isl + 4 * f.isl_stddev;
   plan.prompts.count = static_cast<size_t>(std::min<int64_t>(
       {1000,
-       f.benchmark_duration > 0 ? 1000
-                                : static_cast<int64_t>(run.request_count + run.warmup_count),
+       f.benchmark_duration > 0 ? 1000 : static_cast<int64_t>(run.request_count + run.warmup_count),
        std::max<int64_t>(1, kPromptTokenBudget / tokens_per_prompt)}));
   plan.token_source = *source;
   plan.slos = *slos;

@@ -14,7 +14,7 @@ namespace servebench::records {
 inline constexpr const char* kGracePeriodCut = "grace_period";
 
 struct RecordError {
-  int code = 0;      // HTTP status, 499 for a deliberate cancellation, 0 for transport failures
+  int code = 0;  // HTTP status, 499 for a deliberate cancellation, 0 for transport failures
   // "http", "connect", "timeout", "reset", "tls", "cancelled", "stream", "truncated",
   // "too_large", "redirect", "content_type", "grace_period", ...
   std::string type;

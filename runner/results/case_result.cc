@@ -174,9 +174,8 @@ base::Status CheckSameSuite(const SuiteIdentity& baseline, const SuiteIdentity& 
   }
   if (!baseline.suite_sha256.empty() && !run.suite_sha256.empty() &&
       baseline.suite_sha256 != run.suite_sha256) {
-    warning = "the suite file changed since " + baseline_path +
-              " was recorded (sha256 " + baseline.suite_sha256.substr(0, 12) + " -> " +
-              run.suite_sha256.substr(0, 12) +
+    warning = "the suite file changed since " + baseline_path + " was recorded (sha256 " +
+              baseline.suite_sha256.substr(0, 12) + " -> " + run.suite_sha256.substr(0, 12) +
               "); cases whose parameters changed are INVALID, new ones NEW";
   }
   return base::Ok{};

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -19,6 +20,9 @@ using Json = nlohmann::json;
 // Everything a parse step needs to name places.
 struct Reader {
   std::string file;
+  // Values read so far: YAML aliases let a small file name an exponential number of values
+  // (an "alias bomb"), so their count is capped.
+  mutable int64_t values = 0;
 
   Place At(const YAML::Node& node) const {
     const YAML::Mark m = node.Mark();
@@ -75,7 +79,13 @@ Json TypedScalar(const std::string& text, bool quoted) {
   return text;
 }
 
+constexpr int64_t kMaxValues = 100'000;
+
 base::Expected<Json> ToJson(const Reader& r, const YAML::Node& node) {
+  if (++r.values > kMaxValues) {
+    return r.Fail(node, "the suite expands to more than " + std::to_string(kMaxValues) +
+                            " values (YAML aliases repeating each other?); write it out plainly");
+  }
   if (node.IsScalar()) {
     auto text = ExpandEnv(node.Scalar());
     if (!text) return r.Fail(node, text.error().message);
@@ -384,6 +394,12 @@ base::Expected<Suite> ParseSuite(const std::string& text, const std::string& pat
 }
 
 base::Expected<Suite> LoadSuite(const std::string& path) {
+  constexpr uintmax_t kMaxBytes = uintmax_t{16} << 20;
+  std::error_code error;
+  if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error))
+    return base::MakeError(path + ": not a file; give a suite .yaml file");
+  if (std::filesystem::file_size(path, error) > kMaxBytes && !error)
+    return base::MakeError(path + ": a suite file is at most 16 MiB; this one is larger");
   std::ifstream in(path, std::ios::binary);
   if (!in) return base::MakeError(path + ": cannot read the suite file (check the path)");
   std::ostringstream text;

@@ -178,12 +178,12 @@ size_t CurlMultiTransport::Impl::OnData(char* data, size_t size, size_t count, v
   }
   const bool event_too_large = t->framer.pending_bytes() > t->options->max_event_bytes;
   if (event_too_large || t->received > t->options->max_response_bytes) {
-    t->record.error = records::RecordError{
-        0, "too_large",
-        event_too_large ? "one SSE event grew past --max-event-bytes " +
-                              std::to_string(t->options->max_event_bytes)
-                        : "the response grew past --max-response-bytes " +
-                              std::to_string(t->options->max_response_bytes)};
+    t->record.error =
+        records::RecordError{0, "too_large",
+                             event_too_large ? "one SSE event grew past --max-event-bytes " +
+                                                   std::to_string(t->options->max_event_bytes)
+                                             : "the response grew past --max-response-bytes " +
+                                                   std::to_string(t->options->max_response_bytes)};
     t->framer = sse::Framer();  // frees what was buffered
     std::vector<records::Event>().swap(t->record.events);
     std::string().swap(t->record.body);
