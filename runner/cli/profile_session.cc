@@ -39,14 +39,10 @@ base::Status CheckReady(const options::ProfilePlan& plan, const std::string& mod
                            "); check --api-key");
   }
   if (r.status != 200) return base::Ok{};  // no model list: the first request will tell
-  const Json list = Json::parse(r.body, nullptr, false);
-  if (list.is_discarded() || !list.is_object() || !list.contains("data") ||
-      !list["data"].is_array() || list["data"].empty()) {
-    return base::Ok{};
-  }
+  const auto ids = endpoints::ModelIds(r.body);
+  if (!ids || ids->empty()) return base::Ok{};
   std::string served;
-  for (const auto& m : list["data"]) {
-    const std::string id = m.is_object() ? m.value("id", "") : "";
+  for (const auto& id : *ids) {
     if (id == model) return base::Ok{};
     if (served.size() < 200) served += (served.empty() ? "" : ", ") + id;
   }

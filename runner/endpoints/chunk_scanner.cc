@@ -1,5 +1,6 @@
 #include "runner/endpoints/chunk_scanner.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
@@ -66,10 +67,13 @@ class Scanner {
           break;
         case 'u': {
           if (at_ + 4 > text_.size()) return false;
-          char* end = nullptr;
           const std::string hex(text_.substr(at_, 4));
-          const long code = std::strtol(hex.c_str(), &end, 16);
-          if (end != hex.c_str() + 4 || code >= 0x80) return false;  // beyond ASCII: full parser
+          // Exactly four hex digits (strtol alone would take a sign or spaces).
+          for (char h : hex) {
+            if (!std::isxdigit(static_cast<unsigned char>(h))) return false;
+          }
+          const long code = std::strtol(hex.c_str(), nullptr, 16);
+          if (code >= 0x80) return false;  // beyond ASCII: the full parser
           at_ += 4;
           e = static_cast<char>(code);
           break;

@@ -135,7 +135,8 @@ std::string BuildBody(EndpointType type, const BodyOptions& o, const std::string
     if (o.streaming && o.include_usage) body["stream_options"] = {{"include_usage", true}};
   }
   for (const auto& [key, value] : o.extra.items()) body[key] = value;
-  return body.dump();
+  // A prompt corpus may hold bytes that are not UTF-8; JSON cannot, so they become U+FFFD.
+  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 Chunk ParseEvent(EndpointType type, std::string_view data) {
@@ -153,6 +154,16 @@ Chunk ParseEventDocument(EndpointType type, std::string_view data) {
 }
 
 Chunk ParseBody(EndpointType type, std::string_view body) { return Parse(type, body, false); }
+
+std::optional<std::vector<std::string>> ModelIds(std::string_view body) {
+  const Json list = Json::parse(body, nullptr, false);
+  if (list.is_discarded() || !list.is_object()) return std::nullopt;
+  const auto data = list.find("data");
+  if (data == list.end() || !data->is_array()) return std::nullopt;
+  std::vector<std::string> ids;
+  for (const auto& m : *data) ids.push_back(m.is_object() ? StringAt(m, "id") : "");
+  return ids;
+}
 
 std::pair<std::string, std::string> ErrorTypeAndMessage(std::string_view body) {
   const Json j = Json::parse(body, nullptr, false);

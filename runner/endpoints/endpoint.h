@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runner/base/expected.h"
 
@@ -58,6 +59,9 @@ Chunk ParseEvent(EndpointType type, std::string_view data);
 // The same, always through a full document: the reference the fast path is tested against.
 Chunk ParseEventDocument(EndpointType type, std::string_view data);
 Chunk ParseBody(EndpointType type, std::string_view body);
+
+// The model ids of a /v1/models body ({"data": [{"id": ...}]}); nothing when it is not one.
+std::optional<std::vector<std::string>> ModelIds(std::string_view body);
 
 // The message of an OpenAI error body ({"error": {"message", "type"}}), or the body itself.
 std::pair<std::string, std::string> ErrorTypeAndMessage(std::string_view body);

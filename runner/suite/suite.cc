@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "runner/base/flags.h"
+#include "runner/base/utf8.h"
 
 namespace servebench::suite {
 namespace {
@@ -87,6 +88,7 @@ base::Expected<Json> ToJson(const Reader& r, const YAML::Node& node) {
                             " values (YAML aliases repeating each other?); write it out plainly");
   }
   if (node.IsScalar()) {
+    if (!base::IsValidUtf8(node.Scalar())) return r.Fail(node, "the value is not valid UTF-8 text");
     auto text = ExpandEnv(node.Scalar());
     if (!text) return r.Fail(node, text.error().message);
     return TypedScalar(*text, node.Tag() == "!");
@@ -105,7 +107,9 @@ base::Expected<Json> ToJson(const Reader& r, const YAML::Node& node) {
     for (const auto& item : node) {
       auto value = ToJson(r, item.second);
       if (!value) return value.error();
-      out[item.first.as<std::string>()] = *value;
+      const std::string key = item.first.as<std::string>();
+      if (!base::IsValidUtf8(key)) return r.Fail(item.first, "the key is not valid UTF-8 text");
+      out[key] = *value;
     }
     return out;
   }

@@ -160,6 +160,14 @@ TEST(Cases, DuplicateNamesAreAnError) {
             "unique");
 }
 
+// Found by fuzz/suite_loader_fuzz.cc: a value that is not UTF-8 threw from the JSON writer.
+TEST(Cases, TextThatIsNotUtf8IsRefusedWithItsPlace) {
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: \xcf\x28\n"),
+            "s.yaml:3:10: the value is not valid UTF-8 text");
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults:\n  model: m\n  extra_inputs: {\xff: 1}\n"),
+            "s.yaml:4:18: the key is not valid UTF-8 text");
+}
+
 TEST(Cases, ExcludeMustNameAMatrixKey) {
   EXPECT_EQ(ErrorOf(std::string(kHead) +
                     "matrix: {concurrency: [1, 2]}\nexclude:\n  - {concurency: 1}\n"),

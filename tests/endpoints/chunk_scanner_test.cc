@@ -70,6 +70,26 @@ TEST(ChunkScanner, StepsAsideForWhatItDoesNotReadItself) {
 }
 
 // Random chunks built from the parts servers send, in random orders: both paths agree.
+// Found by fuzz/chunk_scanner_fuzz.cc: strtol took "+021" as hex, so the scanner accepted an
+// escape that JSON (and the document) refuses.
+TEST(ChunkScanner, AUnicodeEscapeIsExactlyFourHexDigits) {
+  ExpectSameAsDocument(EndpointType::kCompletions,
+                       R"({"choices":[{"index":0,"text":" world\u+021","finish_reason":null}]})",
+                       false);
+  ExpectSameAsDocument(EndpointType::kChat, R"({"choices":[{"delta":{"content":"\u 041"}}]})",
+                       false);
+}
+
+// A finish_reason is what tells a finished stream from a cut one; both paths read it.
+TEST(ChunkScanner, ReadsTheFinishReason) {
+  const std::string finished = R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})";
+  ExpectSameAsDocument(EndpointType::kChat, finished, true);
+  EXPECT_TRUE(ParseEvent(EndpointType::kChat, finished).finished);
+  const std::string open = R"({"choices":[{"index":0,"text":"a","finish_reason":null}]})";
+  ExpectSameAsDocument(EndpointType::kCompletions, open, true);
+  EXPECT_FALSE(ParseEvent(EndpointType::kCompletions, open).finished);
+}
+
 TEST(ChunkScanner, AgreesWithTheDocumentOnGeneratedChunks) {
   std::mt19937 rng(7);
   const std::vector<std::string> fields = {

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in fuzz/ with clang (ASan + UBSan) and runs each for SECONDS
+# (default 60) from its corpus in fuzz/corpus/<target>; new inputs go to a scratch folder, so
+# the corpora in the repo change only by hand. A finding is saved under build-fuzz/findings/
+# and fails the script.
+#   bash scripts/fuzz.sh [SECONDS] [TARGET...]     e.g. bash scripts/fuzz.sh 600 chunk_scanner
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+((${#targets[@]})) || targets=(sse_framer chunk_scanner suite_loader wire_bodies mock_request)
+
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSERVEBENCH_FUZZ=ON -DSERVEBENCH_TESTS=OFF -DSERVEBENCH_BENCH=OFF >/dev/null
+cmake --build build-fuzz -j"${JOBS:-2}" --target "${targets[@]/#/fuzz_}"
+mkdir -p build-fuzz/findings
+
+status=0
+for t in "${targets[@]}"; do
+  scratch=$(mktemp -d)
+  log=build-fuzz/findings/$t.log
+  if build-fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix=build-fuzz/findings/"$t"- \
+    "$scratch" fuzz/corpus/"$t" >"$log" 2>&1; then
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+    echo "fuzz $t: ${seconds} s, $runs inputs, $rate per second, no finding"
+  else
+    echo "fuzz $t: FINDING (see $log and build-fuzz/findings/$t-*)"
+    grep -m5 -E "ERROR|SUMMARY|what\(\)" "$log" || true
+    status=1
+  fi
+  rm -rf "$scratch"
+done
+exit $status
