@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -104,10 +105,13 @@ class Scanner {
       if (at_ < text_.size() && (text_[at_] == '+' || text_[at_] == '-')) ++at_;
       if (!Digits(false)) return false;
     }
+    const std::string digits(text_.substr(start, at_ - start));
+    // A number past a double's range (6E312) makes the document refuse the whole chunk.
+    if ((!whole || digits.size() > 18) && !std::isfinite(std::strtod(digits.c_str(), nullptr)))
+      return false;
     if (integer == nullptr) return true;
     integer->reset();
     if (!whole) return true;
-    const std::string digits(text_.substr(start, at_ - start));
     errno = 0;
     const long long value = std::strtoll(digits.c_str(), nullptr, 10);
     if (errno == ERANGE) return false;  // beyond int64: the full parser decides

@@ -80,6 +80,12 @@ TEST(ChunkScanner, AUnicodeEscapeIsExactlyFourHexDigits) {
                        false);
 }
 
+// Found by the same fuzzer: a number past a double's range makes the document refuse the chunk.
+TEST(ChunkScanner, NumbersPastADoublesRangeStepAside) {
+  ExpectSameAsDocument(EndpointType::kChat, R"({"":6E312})", false);
+  ExpectSameAsDocument(EndpointType::kChat, R"({"created":1E-400,"choices":[]})", true);
+}
+
 // A finish_reason is what tells a finished stream from a cut one; both paths read it.
 TEST(ChunkScanner, ReadsTheFinishReason) {
   const std::string finished = R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})";
