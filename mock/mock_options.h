@@ -37,6 +37,8 @@ struct MockOptions {
   double stall_rate = 1;  // share of streams that stall when --stall-ms is set
   std::string api_key;
   bool reject_stream_options = false;  // 400 for a body with stream_options, as some servers do
+  // Read only max_tokens, as TGI, LM Studio and older llama.cpp builds do.
+  bool ignore_max_completion_tokens = false;
   // Ground truth.
   std::string send_log;
   int64_t max_threads = 12000;  // one per open connection

@@ -127,7 +127,8 @@ void MockServer::Impl::Generate(const httplib::Request& req, httplib::Response& 
     return Fail(res, 400, "The request body is not valid JSON.", "invalid_request_error",
                 "bad_json");
   }
-  if (std::string problem = ParseAsk(body, chat, &ask); !problem.empty()) {
+  if (std::string problem = ParseAsk(body, chat, &ask, !options.ignore_max_completion_tokens);
+      !problem.empty()) {
     ++counters.bad_requests;
     return Fail(res, 400, problem, "invalid_request_error", "invalid_value");
   }

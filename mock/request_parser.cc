@@ -31,7 +31,7 @@ std::string MessageText(const Json& content) {
 
 }  // namespace
 
-std::string ParseAsk(const Json& body, bool chat, Ask* ask) {
+std::string ParseAsk(const Json& body, bool chat, Ask* ask, bool read_max_completion_tokens) {
   if (!body.is_object()) return "the body must be a JSON object";
   if (!body.contains("model") || !body["model"].is_string()) return "'model' must be a string";
   ask->model = body["model"].get<std::string>();
@@ -40,7 +40,7 @@ std::string ParseAsk(const Json& body, bool chat, Ask* ask) {
   if (const auto it = body.find("stream_options"); it != body.end() && it->is_object()) {
     ask->include_usage = BoolAt(*it, "include_usage", false);
   }
-  ask->length.max_tokens = IntAt(body, "max_completion_tokens");
+  ask->length.max_tokens = read_max_completion_tokens ? IntAt(body, "max_completion_tokens") : 0;
   if (ask->length.max_tokens <= 0) ask->length.max_tokens = IntAt(body, "max_tokens");
   ask->length.min_tokens = IntAt(body, "min_tokens");
   ask->length.ignore_eos = BoolAt(body, "ignore_eos", false);

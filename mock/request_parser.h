@@ -19,7 +19,9 @@ struct Ask {
   std::vector<std::string> prompts;
 };
 
-// "" when the body is a valid request (and *ask is filled), else what is wrong.
-std::string ParseAsk(const nlohmann::json& body, bool chat, Ask* ask);
+// "" when the body is a valid request (and *ask is filled), else what is wrong. A server that
+// does not read max_completion_tokens takes only max_tokens as the output cap.
+std::string ParseAsk(const nlohmann::json& body, bool chat, Ask* ask,
+                     bool read_max_completion_tokens = true);
 
 }  // namespace servebench::mock

@@ -51,6 +51,43 @@ base::Status CheckReady(const options::ProfilePlan& plan, const std::string& mod
   return base::Ok{};
 }
 
+// Which field caps the output. A 2-token streaming request tells whether the server honours
+// max_completion_tokens: if more streams back, or the field is refused, caps go as max_tokens
+// (TGI, LM Studio and older llama.cpp builds read only that one).
+void ChooseMaxTokensField(options::ProfilePlan& plan, std::vector<std::string>& notes) {
+  constexpr int64_t kCap = 2;
+  endpoints::BodyOptions body = plan.run.body;
+  body.streaming = true;
+  body.include_usage = true;
+  body.legacy_max_tokens = false;
+  const transport::ProbeResult r = transport::ProbeStream(
+      plan.run.url, endpoints::BuildBody(plan.run.type, body, "Say hello.", kCap),
+      plan.run.transport, 32);
+  std::string why;
+  if (r.status == 400 || r.status == 422) {
+    why = "the server refused max_completion_tokens (HTTP " + std::to_string(r.status) + ")";
+  } else if (r.status == 200) {
+    int64_t content = 0, usage = -1;
+    for (const auto& e : r.events) {
+      const endpoints::Chunk chunk = endpoints::ParseEvent(plan.run.type, e.data);
+      if (chunk.IsContent()) ++content;
+      if (chunk.usage && chunk.usage->completion_tokens >= 0)
+        usage = chunk.usage->completion_tokens;
+    }
+    const int64_t produced = usage >= 0 ? usage : content;
+    if (produced > kCap || r.events.size() >= 32) {
+      why = "the server ignored max_completion_tokens (a probe capped at " + std::to_string(kCap) +
+            " tokens got " +
+            (r.events.size() >= 32 ? std::string("more than 30 events")
+                                   : std::to_string(produced) + " tokens") +
+            ")";
+    }
+  }
+  if (why.empty()) return;
+  plan.run.body.legacy_max_tokens = true;
+  notes.push_back(why + "; output caps are sent as max_tokens");
+}
+
 // The run's log; a failed write is kept in `error` and reported with the other files.
 class Log {
  public:
@@ -150,6 +187,7 @@ base::Expected<SessionResult> RunProfileSession(
   std::vector<std::string> notes = plan->notes;
   if (auto ready = CheckReady(*plan, f.model, plan->run.transport, notes); !ready)
     return ready.error();
+  if (plan->probe_max_tokens_field) ChooseMaxTokensField(*plan, notes);
 
   std::shared_ptr<inputs::Tokenizer> tokenizer;
   if (!f.tokenizer.empty()) {
@@ -201,6 +239,10 @@ base::Expected<SessionResult> RunProfileSession(
   reporters::ProfileReport& report = result.report;
   report.title = plan->title;
   report.input_config = options::RedactedConfig(f);
+  if (plan->run.type == endpoints::EndpointType::kChat && f.osl > 0) {
+    report.input_config["max_tokens_field_used"] =
+        plan->run.body.legacy_max_tokens ? "max_tokens" : "max_completion_tokens";
+  }
   report.summary = metrics::Summarize(measuring.measured().Source(),
                                       SummaryOptionsOf(*plan, tokenizer != nullptr));
   report.summary.warnings.insert(report.summary.warnings.begin(), notes.begin(), notes.end());

@@ -249,12 +249,10 @@ bool ReadChoice(Scanner& s, EndpointType type, Chunk& chunk) {
       if (k == "reasoning_content") return StringOrEmpty(s, reasoning_content);
       if (k == "reasoning") return StringOrEmpty(s, reasoning);
       if (k == "tool_calls") {
+        // Tool calls carry their argument text in nested objects: the full parser reads them.
         chunk.tool_call = false;
         if (s.Peek() != '[') return s.Skip();
-        return s.Elements([&](size_t) {
-          chunk.tool_call = true;
-          return s.Skip();
-        });
+        return s.Elements([&](size_t) { return false; });
       }
       return s.Skip();
     });

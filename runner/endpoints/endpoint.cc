@@ -51,6 +51,13 @@ void ReadChoice(EndpointType type, const Json& choice, bool streaming, Chunk& ch
   if (chunk.reasoning.empty()) chunk.reasoning = StringAt(*it, "reasoning");
   const auto tools = it->find("tool_calls");
   chunk.tool_call = tools != it->end() && tools->is_array() && !tools->empty();
+  if (!chunk.tool_call) return;
+  for (const auto& call : *tools) {
+    if (!call.is_object()) continue;
+    const auto function = call.find("function");
+    if (function != call.end() && function->is_object())
+      chunk.tool_text += StringAt(*function, "arguments");
+  }
 }
 
 Chunk Parse(EndpointType type, std::string_view text, bool streaming) {

@@ -44,6 +44,7 @@ struct Chunk {
   std::string text;       // generated content
   std::string reasoning;  // reasoning_content / reasoning
   bool tool_call = false;
+  std::string tool_text;   // the argument fragments of tool-call deltas, counted like content
   bool embedding = false;  // an embeddings body with at least one vector
   std::optional<Usage> usage;
   std::optional<std::string> error;  // an error object inside the stream or body

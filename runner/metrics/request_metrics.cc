@@ -31,6 +31,7 @@ void Absorb(const endpoints::Chunk& chunk, int64_t ns, Content& c) {
   c.content_ns.push_back(ns);
   if (c.first_output_ns == 0 && (!chunk.text.empty() || chunk.tool_call)) c.first_output_ns = ns;
   c.text += chunk.text;
+  c.text += chunk.tool_text;
   c.reasoning += chunk.reasoning;
 }
 

@@ -147,7 +147,7 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   int64_t begin = std::numeric_limits<int64_t>::max(), end = 0;
   int64_t any_begin = std::numeric_limits<int64_t>::max(), any_end = 0;  // every record's span
   int64_t malformed = 0, short_outputs = 0, without_usage = 0, valid = 0, failed = 0, good = 0;
-  int64_t cut = 0, usage_mismatches = 0;
+  int64_t cut = 0, usage_mismatches = 0, over_cap = 0;
   double osl = 0, isl = 0;
   std::map<std::tuple<int, std::string, std::string>, int64_t> groups;
   requests(
@@ -179,6 +179,10 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
         if (r.requested_max_tokens > 0 && r.output_sequence_length &&
             *r.output_sequence_length < r.requested_max_tokens) {
           ++short_outputs;
+        }
+        if (r.requested_max_tokens > 0 && r.output_sequence_length &&
+            *r.output_sequence_length > r.requested_max_tokens) {
+          ++over_cap;
         }
       },
       false);
@@ -259,6 +263,11 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
         std::to_string(without_usage) +
         " streamed responses carried no usage; output tokens were counted by the client"
         " tokenizer where one was given");
+  }
+  if (over_cap > 0) {
+    s.warnings.push_back("the server ignored the output cap on " + std::to_string(over_cap) +
+                         " requests: OSL went past the tokens asked for (see "
+                         "--max-tokens-field)");
   }
   if (usage_mismatches > 0) {
     s.warnings.push_back(std::to_string(usage_mismatches) +

@@ -198,7 +198,11 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
             1024, int64_t{1} << 32);
   flags.Int("--max-response-bytes", &f.max_response_bytes,
             "largest response accepted (default 256 MiB)", 1024, int64_t{1} << 36);
-  flags.Bool("--use-legacy-max-tokens", &f.use_legacy_max_tokens, "chat: send max_tokens");
+  flags.String("--max-tokens-field", &f.max_tokens_field,
+               "chat: the output cap's field, auto (probe the server), max_completion_tokens or "
+               "max_tokens (default auto)");
+  flags.Bool("--use-legacy-max-tokens", &f.use_legacy_max_tokens,
+             "same as --max-tokens-field max_tokens");
   mock::RegisterMockFlags(flags, f.mock, "mock-");
 }
 
@@ -244,6 +248,12 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
         "--benchmark-duration and --request-count both say when to stop; give one of them");
   }
   if (auto headers = CheckHeaders(f); !headers) return headers.error();
+  const std::string cap_field = f.use_legacy_max_tokens ? "max_tokens" : f.max_tokens_field;
+  if (cap_field != "auto" && cap_field != "max_completion_tokens" && cap_field != "max_tokens") {
+    return base::MakeError(
+        "--max-tokens-field: expected auto, max_completion_tokens or max_tokens, got '" +
+        cap_field + "'");
+  }
   if (*source == metrics::TokenCountSource::kTokenizer && f.tokenizer.empty()) {
     return base::MakeError("--token-count-source tokenizer needs --tokenizer FILE.model");
   }
@@ -253,7 +263,9 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   run.type = *type;
   run.body.model = f.model;
   run.body.streaming = f.streaming && *type != endpoints::EndpointType::kEmbeddings;
-  run.body.legacy_max_tokens = f.use_legacy_max_tokens;
+  run.body.legacy_max_tokens = cap_field == "max_tokens";
+  plan.probe_max_tokens_field =
+      cap_field == "auto" && *type == endpoints::EndpointType::kChat && f.osl > 0;
   run.body.extra = *extra;
   run.load.concurrency = concurrency;
   run.load.request_rate = f.request_rate;

@@ -39,6 +39,7 @@ struct ProfileFlags {
   std::string artifact_dir;
   double request_timeout_seconds = 600;
   bool insecure = false, use_legacy_max_tokens = false;
+  std::string max_tokens_field = "auto";  // auto, max_completion_tokens or max_tokens
   std::string ca_cert;
   std::vector<std::string> redact_headers;  // more header names whose values are secret
   double max_error_rate = 100;              // percent: past it the run fails
@@ -55,6 +56,8 @@ struct ProfilePlan {
   metrics::TokenCountSource token_source = metrics::TokenCountSource::kAuto;
   std::vector<metrics::Slo> slos;
   bool use_mock = false;
+  // Chat with an output cap and --max-tokens-field auto: probe which field the server honours.
+  bool probe_max_tokens_field = false;
   std::string base_url;  // without the endpoint path
   std::string title, stimulus;
   std::vector<std::string> notes;  // said on the console and in the log before the run

@@ -413,4 +413,47 @@ FetchResult Fetch(const std::string& url, const TransportOptions& options, doubl
   return result;
 }
 
+namespace {
+
+struct Probe {
+  sse::Framer framer;
+  ProbeResult* result = nullptr;
+  size_t max_events = 0;
+};
+
+size_t OnProbeData(char* data, size_t size, size_t count, void* p) {
+  auto* probe = static_cast<Probe*>(p);
+  const std::string_view bytes(data, size * count);
+  if (probe->result->body.size() + bytes.size() > (size_t{1} << 20)) return 0;
+  probe->result->body.append(bytes);
+  probe->framer.Feed(bytes, base::MonotonicNs(), probe->result->events);
+  return probe->result->events.size() >= probe->max_events ? 0 : bytes.size();
+}
+
+}  // namespace
+
+ProbeResult ProbeStream(const std::string& url, const std::string& body,
+                        const TransportOptions& options, size_t max_events) {
+  EnsureCurl();
+  ProbeResult result;
+  Probe probe{sse::Framer(), &result, max_events};
+  CURL* e = curl_easy_init();
+  curl_slist* headers = MakeHeaderList(options.headers);
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  SetCommonOptions(e, options);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_s * 1000));
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &OnProbeData);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &probe);
+  const CURLcode code = curl_easy_perform(e);
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &result.status);
+  if (code != CURLE_OK && code != CURLE_WRITE_ERROR) result.error = TransportErrorMessage(code);
+  probe.framer.Finish(result.events);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(e);
+  return result;
+}
+
 }  // namespace servebench::transport

@@ -54,4 +54,16 @@ struct FetchResult {
 };
 FetchResult Fetch(const std::string& url, const TransportOptions& options, double timeout_s);
 
+// One blocking streaming POST that stops by itself after max_events SSE events (a server that
+// ignores an output cap could otherwise stream until its context is full). The events read, the
+// status, and the transport error text when there was no response.
+struct ProbeResult {
+  long status = 0;
+  std::vector<records::Event> events;
+  std::string body;  // when the answer is not an event stream (an error body)
+  std::string error;
+};
+ProbeResult ProbeStream(const std::string& url, const std::string& body,
+                        const TransportOptions& options, size_t max_events);
+
 }  // namespace servebench::transport

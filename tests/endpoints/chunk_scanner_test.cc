@@ -27,7 +27,6 @@ TEST(ChunkScanner, ReadsCommonChatChunksWithoutADocument) {
           R"("choices":[{"delta":{"reasoning_content":"think","content":null}}]})",
           R"("choices":[{"delta":{"reasoning":"r"}}]})",
           R"("choices":[{"delta":{"reasoning_content":"","reasoning":"r2"}}]})",
-          R"("choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{}"}}]}}]})",
           R"("choices":[{"delta":{"tool_calls":[]}}]})",
           R"("choices":[],"usage":{"prompt_tokens":12,"completion_tokens":50,"total_tokens":62,"completion_tokens_details":{"reasoning_tokens":7}}})",
           R"("choices":[{"delta":{"content":"x"},"finish_reason":"length"}],"usage":{"prompt_tokens":1,"completion_tokens":2}})",
@@ -50,21 +49,25 @@ TEST(ChunkScanner, ReadsCommonChatChunksWithoutADocument) {
 }
 
 TEST(ChunkScanner, StepsAsideForWhatItDoesNotReadItself) {
-  for (const std::string& data : {
-           std::string(kHead) + R"("choices":[{"delta":{"content":"é"}}]})",  // non-ASCII
-           std::string(kHead) + R"("choices":[{"delta":{"content":"\u00e9"}}]})",
-           std::string(R"({"error":{"message":"boom","type":"server_error"}})"),
-           std::string(R"({"error":"plain"})"),
-           std::string(R"({"choices":[{"delta":{"content":"x"}}],)"),  // truncated
-           std::string(R"({"choices":[{"delta":{"content":"x"}}]} trailing)"),
-           std::string(R"({"a":01})"),
-           std::string(R"({"a":1.})"),
-           std::string(R"({"a":tru})"),
-           std::string(R"({"a":[1,]})"),
-           std::string("[1,2]"),
-           std::string(""),
-           std::string(R"({"usage":{"prompt_tokens":99999999999999999999}})"),
-       }) {
+  for (
+      const std::string& data : {
+          std::string(kHead) + R"("choices":[{"delta":{"content":"é"}}]})",  // non-ASCII
+          std::string(kHead) + R"("choices":[{"delta":{"content":"\u00e9"}}]})",
+          std::string(R"({"error":{"message":"boom","type":"server_error"}})"),
+          std::string(R"({"error":"plain"})"),
+          std::string(R"({"choices":[{"delta":{"content":"x"}}],)"),  // truncated
+          std::string(R"({"choices":[{"delta":{"content":"x"}}]} trailing)"),
+          std::string(R"({"a":01})"),
+          std::string(R"({"a":1.})"),
+          std::string(R"({"a":tru})"),
+          std::string(R"({"a":[1,]})"),
+          std::string("[1,2]"),
+          std::string(""),
+          std::string(R"({"usage":{"prompt_tokens":99999999999999999999}})"),
+          // A tool call's argument text sits in nested objects: the document reads it.
+          std::string(kHead) +
+              R"("choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{}"}}]}}]})",
+      }) {
     ExpectSameAsDocument(EndpointType::kChat, data, false);
   }
 }
