@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "mock/mock_server.h"
+#include "reporters/profile_export/vllm_export.h"
 #include "runner/base/clock.h"
 #include "runner/base/output_file.h"
 #include "runner/metrics/measuring_sink.h"
@@ -266,6 +267,16 @@ base::Expected<SessionResult> RunProfileSession(
                                         reporters::ProfileJson(report).dump(2) + "\n"));
   written.Add(dir / "profile_export.csv",
               base::WriteFileAtomically(dir / "profile_export.csv", reporters::ProfileCsv(report)));
+  if (!f.export_vllm.empty()) {
+    std::vector<metrics::RequestMetrics> measured;
+    for (auto& m : measuring.Take()) {
+      if (!m.warmup) measured.push_back(std::move(m));
+    }
+    const double wall_s = static_cast<double>(outcome->end_ns - outcome->start_ns) / 1e9;
+    written.Add(f.export_vllm,
+                base::WriteFileAtomically(f.export_vllm,
+                                          reporters::VllmResult(measured, wall_s).dump(2) + "\n"));
+  }
   for (const auto& w : report.summary.warnings) log.Line("warning: " + w);
   log.Line("run finished" + std::string(outcome->was_cancelled ? " (interrupted)" : ""));
   written.Add(log.file().path(), log.file().Close());

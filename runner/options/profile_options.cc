@@ -185,6 +185,8 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.String("--goodput", &f.goodput,
                "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\"");
   flags.String("--artifact-dir", &f.artifact_dir, "where results go (default artifacts/<run>/)");
+  flags.String("--export-vllm", &f.export_vllm,
+               "also write the result JSON of `vllm bench serve` (its names and definitions)");
   flags.Double("--request-timeout-seconds", &f.request_timeout_seconds,
                "per request and for the readiness check (default 600)", 0, false, kMaxSeconds);
   flags.Bool("--insecure", &f.insecure, "do not verify TLS certificates");
@@ -362,6 +364,7 @@ Json RedactedConfig(const ProfileFlags& f) {
           {"extra_inputs", f.extra_inputs},
           {"token_count_source", f.use_server_token_count ? "server" : f.token_count_source},
           {"goodput", f.goodput},
+          {"export_vllm", f.export_vllm},
           {"request_timeout_seconds", f.request_timeout_seconds},
           {"insecure", f.insecure},
           {"ca_cert", f.ca_cert},

@@ -37,6 +37,7 @@ struct ProfileFlags {
   bool use_server_token_count = false;
   std::string goodput;
   std::string artifact_dir;
+  std::string export_vllm;  // also write vLLM's result JSON here
   double request_timeout_seconds = 600;
   bool insecure = false, use_legacy_max_tokens = false;
   std::string max_tokens_field = "auto";  // auto, max_completion_tokens or max_tokens
