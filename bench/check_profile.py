@@ -14,7 +14,9 @@ from scipy import stats
 
 run_dir = sys.argv[1]
 records = [json.loads(line) for line in open(f"{run_dir}/profile_export.jsonl")]
-measured = [r for r in records if r["metadata"]["phase"] == "profile"]
+for r in records:  # metrics are {value, unit}, as AIPerf writes them
+    r["metrics"] = {k: v["value"] for k, v in r["metrics"].items()}
+measured = [r for r in records if r["metadata"]["benchmark_phase"] == "profiling"]
 ok = [r for r in measured if r["error"] is None]
 print(f"records: {len(records)} ({len(measured)} measured, {len(ok)} valid)")
 
@@ -46,7 +48,7 @@ if len(sys.argv) > 2:
     for e in sent.values():
         late += [(t - d) / 1e6 for t, d in zip(e["events_ns"], e["due_ns"])]
     for r in ok:
-        e = sent.get(str(r["metadata"]["request_id"]))
+        e = sent.get(r["metadata"]["x_request_id"])
         if e is None:
             continue
         content = [t for t, c in zip(e["events_ns"], e["content"]) if c]

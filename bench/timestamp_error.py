@@ -18,10 +18,10 @@ for line in open(send_log):
 errors = []
 for line in open(f"{run_dir}/profile_export.jsonl"):
     record = json.loads(line)
-    if record["error"] is not None or record["metadata"]["phase"] != "profile":
+    if record["error"] is not None or record["metadata"]["benchmark_phase"] != "profiling":
         continue
-    content = sent.get(str(record["metadata"]["request_id"]))
-    metrics = record["metrics"]
+    content = sent.get(record["metadata"]["x_request_id"])
+    metrics = {k: v["value"] for k, v in record["metrics"].items()}
     if not content or "time_to_first_token" not in metrics:
         continue
     client = record["metadata"]["start_ns"] / 1e6 + metrics["time_to_first_token"] + np.concatenate(

@@ -44,38 +44,35 @@ Json StatsJson(const metrics::Stats& s, const std::string& unit) {
   return j;
 }
 
+// AIPerf's per-request record: metrics as {value, unit}, AIPerf's metadata names (session_num,
+// x_request_id, turn_index, wall-clock request_start_ns / request_end_ns, benchmark_phase,
+// was_cancelled), then servebench's own monotonic times beside them.
 std::string JsonlLine(const records::Record& r, const metrics::RequestMetrics& m) {
   Json values = Json::object();
-  auto put = [&](const char* key, const std::optional<double>& v) {
-    if (v) values[key] = Number(*v);
-  };
-  put("time_to_first_token", m.time_to_first_token);
-  put("time_to_second_token", m.time_to_second_token);
-  put("time_to_first_output_token", m.time_to_first_output_token);
-  put("request_latency", m.request_latency);
-  put("inter_token_latency", m.inter_token_latency);
-  put("output_token_throughput_per_user", m.output_token_throughput_per_user);
-  put("decode_duration", m.decode_duration);
-  put("output_sequence_length", m.output_sequence_length);
-  put("input_sequence_length", m.input_sequence_length);
-  put("reasoning_token_count", m.reasoning_token_count);
-  put("server_input_sequence_length", m.server_input_sequence_length);
-  put("usage_mismatch_pct", m.usage_mismatch_pct);
-  put("schedule_lag", m.schedule_lag);
-  put("latency_from_schedule", m.latency_from_schedule);
-  if (!m.inter_chunk_latency.empty()) {
-    Json gaps = Json::array();
-    for (double g : m.inter_chunk_latency) gaps.push_back(Number(g));
-    values["inter_chunk_latency"] = std::move(gaps);
+  for (const auto& info : metrics::MetricCatalog()) {
+    if (!info.distribution) continue;
+    if (info.key == "inter_chunk_latency") {
+      if (m.inter_chunk_latency.empty()) continue;
+      Json gaps = Json::array();
+      for (double g : m.inter_chunk_latency) gaps.push_back(Number(g));
+      values[info.key] = {{"value", std::move(gaps)}, {"unit", info.unit}};
+    } else if (const auto v = metrics::PerRequestValue(m, info.key)) {
+      values[info.key] = {{"value", Number(*v)}, {"unit", info.unit}};
+    }
   }
+  const bool cancelled = m.error && m.error->code == 499;
   const Json line = {{"metadata",
-                      {{"request_id", r.request_id},
-                       {"phase", r.warmup ? "warmup" : "profile"},
+                      {{"session_num", r.request_id},
+                       {"x_request_id", std::to_string(r.request_id)},
+                       {"turn_index", 0},
+                       {"request_start_ns", r.wall_start_ns},
+                       {"request_end_ns", r.wall_start_ns + (r.end_ns - r.start_ns)},
+                       {"benchmark_phase", r.warmup ? "warmup" : "profiling"},
+                       {"was_cancelled", cancelled},
                        {"scheduled_ns", r.scheduled_ns},
                        {"start_ns", r.start_ns},
                        {"headers_ns", r.headers_ns},
                        {"end_ns", r.end_ns},
-                       {"wall_start_ns", r.wall_start_ns},
                        {"status", r.status},
                        {"events", r.events.size()},
                        {"malformed_events", m.malformed_events}}},
@@ -91,15 +88,17 @@ Json ProfileJson(const ProfileReport& report) {
             {"end_time", report.end_time},
             {"was_cancelled", report.was_cancelled},
             {"input_config", report.input_config}};
-  Json errors = Json::array();
+  Json errors = Json::array();  // AIPerf's shape: {error_details: {code, type, message}, count}
   for (const auto& e : report.summary.errors) {
     errors.push_back(
-        {{"code", e.code}, {"type", e.type}, {"message", e.message}, {"count", e.count}});
+        {{"error_details", {{"code", e.code}, {"type", e.type}, {"message", e.message}}},
+         {"count", e.count}});
   }
   j["error_summary"] = errors;
   for (const auto& d : report.summary.distributions) j[d.key] = StatsJson(d.stats, d.unit);
+  // A run-level value as AIPerf writes it ({unit, avg}), with servebench's `value` beside it.
   for (const auto& v : report.summary.values)
-    j[v.key] = {{"unit", v.unit}, {"value", Number(v.value)}};
+    j[v.key] = {{"unit", v.unit}, {"avg", Number(v.value)}, {"value", Number(v.value)}};
   j["warnings"] = report.summary.warnings;
   j["invalid"] = report.summary.invalid;
   return j;

@@ -100,6 +100,11 @@ const std::vector<MetricInfo>& MetricCatalog() {
   return catalog;
 }
 
+std::optional<double> PerRequestValue(const RequestMetrics& r, const std::string& key) {
+  const Metric* m = FindMetric(key);
+  return m == nullptr ? std::nullopt : r.*(m->field);
+}
+
 base::Expected<std::vector<Slo>> ParseGoodput(const std::string& text) {
   std::vector<Slo> slos;
   std::istringstream words(text);

@@ -59,6 +59,9 @@ struct MetricInfo {
   bool higher_is_better = false;
 };
 const std::vector<MetricInfo>& MetricCatalog();
+// One request's value of a per-request metric of the catalog (display units), or nothing. The
+// list of chunk gaps (inter_chunk_latency) is RequestMetrics::inter_chunk_latency.
+std::optional<double> PerRequestValue(const RequestMetrics& r, const std::string& key);
 
 CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& options);
 CaseSummary Summarize(const std::vector<RequestMetrics>& requests, const SummaryOptions& options);

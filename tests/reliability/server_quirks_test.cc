@@ -101,7 +101,7 @@ TEST_F(ServerQuirks, TheOutputCapHoldsOnAServerThatIgnoresMaxCompletionTokens) {
   EXPECT_EQ(Export("ignoring")["input_config"]["max_tokens_field_used"], "max_tokens");
   const auto lines = Lines("ignoring");
   ASSERT_EQ(lines.size(), 6u);
-  for (const auto& l : lines) EXPECT_EQ(l["metrics"]["output_sequence_length"], 16) << l;
+  for (const auto& l : lines) EXPECT_EQ(l["metrics"]["output_sequence_length"]["value"], 16) << l;
 
   const Exited honouring = run("honouring", false);
   EXPECT_EQ(honouring.code, 0);
@@ -172,9 +172,10 @@ TEST_F(ServerQuirks, AToolCallOnlyStreamHasTtftItlAndOsl) {
       EXPECT_TRUE(l["error"].is_null()) << l;
       EXPECT_TRUE(l["metrics"].contains("time_to_first_token"));
       EXPECT_TRUE(l["metrics"].contains("inter_token_latency"));
-      EXPECT_EQ(l["metrics"]["output_sequence_length"].get<double>(), usage ? 3 : client_count)
+      EXPECT_EQ(l["metrics"]["output_sequence_length"]["value"].get<double>(),
+                usage ? 3 : client_count)
           << l;
-      EXPECT_EQ(l["metrics"]["inter_chunk_latency"].size(), 2u);  // three tool-call events
+      EXPECT_EQ(l["metrics"]["inter_chunk_latency"]["value"].size(), 2u);  // three tool-call events
     }
   }
 }
@@ -191,7 +192,8 @@ TEST_F(ServerQuirks, AnEmptyReplyIsEmptyResponseNotABrokenStream) {
   EXPECT_EQ(e.code, 1);  // nothing succeeded
   for (const auto& l : Lines("empty")) {
     EXPECT_EQ(l["error"]["type"], "empty_response");
-    EXPECT_EQ(l["metrics"]["server_input_sequence_length"], 7);  // the server's usage is kept
+    EXPECT_EQ(l["metrics"]["server_input_sequence_length"]["value"],
+              7);  // the server's usage is kept
   }
   EXPECT_NE(e.output.find("the server finished cleanly with no output"), std::string::npos)
       << e.output;

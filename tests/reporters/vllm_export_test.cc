@@ -63,12 +63,12 @@ TEST(VllmExport, EveryKeyMatchesARecomputationFromTheJsonl) {
     }
     ++completed;
     const Json& m = line["metrics"];
-    ttft.push_back(m["time_to_first_token"]);
-    tpot.push_back(m["inter_token_latency"]);
-    e2el.push_back(m["request_latency"]);
-    for (double g : m["inter_chunk_latency"]) itl.push_back(g);
-    osl += m["output_sequence_length"].get<double>();
-    isl += m["input_sequence_length"].get<double>();
+    ttft.push_back(m["time_to_first_token"]["value"]);
+    tpot.push_back(m["inter_token_latency"]["value"]);
+    e2el.push_back(m["request_latency"]["value"]);
+    for (double g : m["inter_chunk_latency"]["value"]) itl.push_back(g);
+    osl += m["output_sequence_length"]["value"].get<double>();
+    isl += m["input_sequence_length"]["value"].get<double>();
   }
   EXPECT_EQ(v["completed"], completed);
   EXPECT_EQ(v["failed"], failed);
