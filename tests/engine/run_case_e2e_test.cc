@@ -73,15 +73,13 @@ TEST(RunCaseE2e, ExactLengthsAndTtftMatchTheMocksSendLog) {
     EXPECT_EQ(r.inter_chunk_latency.size(), 11u);
     by_id[std::to_string(r.request_id)] = &r;
   }
-  // The client's first-content time is at or after the mock's send time, and close to it.
-  std::vector<double> delivery_ms;
+  // The client's first-content time is at or after the mock's send time (an invariant; how
+  // close it is on a quiet machine is measured by bench/check_profile.py, not asserted here).
   for (const auto& sent : testing::ReadSendLog(m.send_log)) {
     const auto* r = by_id.at(sent.request_id);
     const double sent_after_start_ms = (sent.ContentNs()[0] - r->start_ns) / 1e6;
     EXPECT_GE(*r->time_to_first_token, sent_after_start_ms);
-    delivery_ms.push_back(*r->time_to_first_token - sent_after_start_ms);
   }
-  EXPECT_LT(testing::Median(delivery_ms), 1.0);
   std::filesystem::remove(m.send_log);
 }
 

@@ -36,19 +36,19 @@ TEST(MockTiming, EventsFollowAbsoluteTargetsAndMatchWhatTheClientReceives) {
   }
   const auto log = ReadSendLog(o.send_log);
   ASSERT_EQ(log.size(), replies.size());
-  std::vector<double> ttft_ms, gap_ms, lateness_ms, delivery_ms;
+  // Invariants only: how late the events are on a loaded machine is the capacity benchmark's
+  // business (bench/capacity.sh), not a unit test's.
   for (const auto& entry : log) {
     const auto content = entry.ContentNs();
     const auto due = entry.ContentDueNs();
     ASSERT_EQ(content.size(), 20u);
-    ttft_ms.push_back((content[0] - entry.received_ns) / 1e6);
+    // Absolute schedule: the first token is due exactly TTFT after the request arrived, and the
+    // targets are exactly one ITL apart, whatever the lateness.
+    EXPECT_EQ(due[0] - entry.received_ns, 30'000'000);
     for (size_t k = 0; k < content.size(); ++k) {
       EXPECT_GE(content[k], due[k]);  // never early
-      lateness_ms.push_back((content[k] - due[k]) / 1e6);
-      // Absolute schedule: the targets are exactly one ITL apart, whatever the lateness.
       if (k > 0) {
         EXPECT_EQ(due[k] - due[k - 1], 5'000'000);
-        gap_ms.push_back((content[k] - content[k - 1]) / 1e6);
       }
     }
     const int index = std::stoi(entry.request_id.substr(1));
@@ -60,13 +60,8 @@ TEST(MockTiming, EventsFollowAbsoluteTargetsAndMatchWhatTheClientReceives) {
     ASSERT_EQ(received.size(), content.size());
     for (size_t k = 0; k < content.size(); ++k) {
       EXPECT_GE(received[k], content[k]);  // a byte arrives after it was sent
-      delivery_ms.push_back((received[k] - content[k]) / 1e6);
     }
   }
-  EXPECT_NEAR(Median(ttft_ms), 30, 3);
-  EXPECT_NEAR(Median(gap_ms), 5, 1);
-  EXPECT_LT(Median(lateness_ms), 1.0);
-  EXPECT_LT(Median(delivery_ms), 1.0);
   std::filesystem::remove(o.send_log);
 }
 

@@ -36,10 +36,4 @@ inline std::vector<LoggedRequest> ReadSendLog(const std::string& path) {
   return out;
 }
 
-inline double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 }  // namespace servebench::testing
