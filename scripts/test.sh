@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the Release build (with the benchmarks run once as a smoke test,
-# and the OpenAI SDK compatibility check), each fuzz target for 60 s, then an ASan+UBSan build
-# of the tests.
+# the OpenAI SDK compatibility check and the real llama.cpp engine tier), each fuzz target for
+# 60 s, then an ASan+UBSan build of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -13,6 +13,7 @@ clang-format --dry-run --Werror $(git ls-files '*.cc' '*.h')
 (cd build && ctest --output-on-failure -j"$jobs")
 build/servebench_bench --benchmark_min_time=0.01 >/dev/null
 bash tests/sdk/run.sh build/servebench
+bash tests/engine_tier/run.sh build/servebench build/testdata/tiny.model
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSERVEBENCH_SANITIZE=ON -DSERVEBENCH_BENCH=OFF >/dev/null

@@ -1,0 +1,89 @@
+// servebench against a real llama.cpp engine: each check runs `servebench profile` as a user
+// would and reads what it wrote. Prints one line per check and "N passed, M failed".
+//   node check.mjs SERVEBENCH BASE_URL TOKENIZER.model WORK_DIR
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [servebench, baseUrl, tokenizer, work] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let runs = 0;
+
+// Runs profile on the engine's /openai prefix; returns its exit status, output and files.
+function profile(flags) {
+  const dir = join(work, `run-${++runs}`);
+  const args = ['profile', '--model', 'tiny', '--url', `${baseUrl}/openai`, '--streaming',
+    '--tokenizer', tokenizer, '--request-timeout-seconds', '120', '--artifact-dir', dir, ...flags];
+  const r = spawnSync(servebench, args, { encoding: 'utf8', timeout: 600_000 });
+  const read = (name) => {
+    try { return readFileSync(join(dir, name), 'utf8'); } catch { return ''; }
+  };
+  const lines = read('profile_export.jsonl').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const json = read('profile_export.json');
+  return { status: r.status, output: `${r.stdout}${r.stderr}`, lines, export: json ? JSON.parse(json) : {} };
+}
+
+function check(name, ok, detail) {
+  if (ok) {
+    ++passed;
+    console.log(`ok   ${name}`);
+  } else {
+    ++failed;
+    console.log(`FAIL ${name}: ${detail}`);
+  }
+}
+
+const value = (line, metric) => line.metrics[metric]?.value;
+
+// 1. Default flags: the engine ignores max_completion_tokens; the probe finds that out.
+const capped = profile(['--osl', '12', '--isl', '24', '--request-count', '3']);
+check('the run succeeds with default flags', capped.status === 0, capped.output);
+check('the probe chose max_tokens and said so',
+  capped.output.includes('output caps are sent as max_tokens') &&
+    capped.export.input_config?.max_tokens_field_used === 'max_tokens', capped.output);
+check('the output cap held on every request',
+  capped.lines.length === 3 && capped.lines.every((l) => value(l, 'output_sequence_length') <= 12 &&
+    value(l, 'output_sequence_length') >= 1), JSON.stringify(capped.lines.map((l) => l.metrics)));
+// 2. Usage rides on the finish_reason chunk: found, so OSL is the server's count.
+check('usage was found on the finish chunk of every request',
+  !capped.output.includes('carried no usage') &&
+    capped.lines.every((l) => value(l, 'server_input_sequence_length') !== undefined), capped.output);
+// 3. ISL is the client tokenizer's count; the server's prompt_tokens adds the chat template
+// (and is 0 when its session cache reused the whole prompt).
+const serverIsl = capped.lines.map((l) => value(l, 'server_input_sequence_length'));
+check('ISL is the client tokenizer count; the server counts the template too',
+  capped.lines.every((l) => value(l, 'input_sequence_length') === 24) &&
+    serverIsl.some((n) => n > 24) && serverIsl.every((n) => n === 0 || n > 24),
+  JSON.stringify(capped.lines.map((l) => [value(l, 'input_sequence_length'), value(l, 'server_input_sequence_length')])));
+check('TTFT and ITL are measured', capped.lines.every((l) => value(l, 'time_to_first_token') > 0 &&
+  value(l, 'inter_token_latency') > 0), JSON.stringify(capped.lines.map((l) => l.metrics)));
+
+// 4. Completions stream no usage here: the client tokenizer counts, and the console says so.
+const completions = profile(['--endpoint-type', 'completions', '--osl', '6', '--isl', '16',
+  '--request-count', '2']);
+check('streaming completions succeed, counted by the client tokenizer',
+  completions.status === 0 && completions.output.includes('carried no usage') &&
+    completions.lines.every((l) => value(l, 'output_sequence_length') > 0), completions.output);
+
+// 5. A clean finish with nothing in it (a stop string matches the first token) is
+// empty_response, not a broken stream.
+const everyFirstCharacter = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+  ...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ ', '\ufffd'];
+const empty = profile(['--osl', '8', '--isl', '16', '--request-count', '2', '--extra-inputs',
+  JSON.stringify({ stop: everyFirstCharacter })]);
+check('an empty reply is empty_response',
+  empty.status === 1 && empty.lines.length === 2 &&
+    empty.lines.every((l) => l.error?.type === 'empty_response'), empty.output);
+
+// 6. Cancelled requests free the engine: the next run is served.
+const cancelled = profile(['--osl', '1500', '--isl', '16', '--request-count', '2',
+  '--request-cancellation-rate', '100', '--request-cancellation-delay', '0.5',
+  '--max-tokens-field', 'max_tokens']);
+check('cancelled requests are recorded as 499',
+  cancelled.lines.length === 2 && cancelled.lines.every((l) => l.error?.code === 499), cancelled.output);
+const after = profile(['--osl', '4', '--isl', '16', '--request-count', '2']);
+check('after cancellation the engine serves the next requests', after.status === 0, after.output);
+
+console.log(`engine tier: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
