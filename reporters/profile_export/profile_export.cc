@@ -1,5 +1,6 @@
 #include "reporters/profile_export/profile_export.h"
 
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -33,6 +34,29 @@ std::string CsvText(const std::string& text) {
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
+}
+
+// A CSV row label as AIPerf writes it: words in Title Case ("Time to First Token"), AIPerf's unit
+// spellings (sec, tokens/sec, tokens/sec/user) and no unit on counts ("Request Count").
+std::string CsvLabel(const std::string& key, const std::string& label, const std::string& unit) {
+  std::string title;
+  bool word_start = true;
+  for (size_t i = 0; i < label.size(); ++i) {
+    const bool small_word = word_start && i > 0 && label.compare(i, 3, "to ") == 0;
+    char c = label[i];
+    if (word_start && !small_word)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    title += c;
+    word_start = c == ' ';
+  }
+  if (unit == "requests" || unit.empty()) return title;
+  std::string shown = unit;
+  if (unit == "s") shown = "sec";
+  if (unit == "tokens/s") {
+    shown = key == "output_token_throughput_per_user" ? "tokens/sec/user" : "tokens/sec";
+  }
+  if (unit == "requests/s") shown = "requests/sec";
+  return title + " (" + shown + ")";
 }
 
 }  // namespace
@@ -108,7 +132,7 @@ std::string ProfileCsv(const ProfileReport& report) {
   std::string out = "Metric,avg,min,max,sum,p1,p5,p10,p25,p50,p75,p90,p95,p99,std\n";
   for (const auto& d : report.summary.distributions) {
     const auto& s = d.stats;
-    out += CsvText(d.label + " (" + d.unit + ")");
+    out += CsvText(CsvLabel(d.key, d.label, d.unit));
     for (double v : {s.avg, s.min, s.max, s.sum, s.p1, s.p5, s.p10, s.p25, s.p50, s.p75, s.p90,
                      s.p95, s.p99, s.std}) {
       out += "," + Csv(v);
@@ -117,7 +141,7 @@ std::string ProfileCsv(const ProfileReport& report) {
   }
   out += "\nMetric,Value\n";
   for (const auto& v : report.summary.values)
-    out += CsvText(v.label + " (" + v.unit + ")") + "," + Csv(v.value) + "\n";
+    out += CsvText(CsvLabel(v.key, v.label, v.unit)) + "," + Csv(v.value) + "\n";
   return out;
 }
 
