@@ -87,7 +87,7 @@ base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
 // What the server under test is (its URL, credentials, the mock's settings) is not a parameter
 // of the case: a baseline from yesterday's server is compared with today's.
 bool DescribesTheServer(const std::string& key) {
-  return key == "url" || key == "insecure" || key == "ca_cert" ||
+  return key == "url" || key == "insecure" || key == "ca_cert" || key == "wait_for_model_timeout" ||
          key == "request_timeout_seconds" || IsSecret(key) || key.rfind("mock_", 0) == 0;
 }
 

@@ -1,5 +1,7 @@
 #include "runner/cli/profile_session.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -27,10 +29,24 @@ std::string SafeName(std::string name) {
 
 // Checks the server answers before any load is sent. A model it does not list is only a
 // warning: llama.cpp, TGI and proxies serve names they do not list; the first request decides.
+// /v1/models, polled for up to wait_s seconds while the server is unreachable or answers 5xx
+// (a server still loading its model): a suite may start together with its server.
+transport::FetchResult FetchModels(const std::string& base_url,
+                                   const transport::TransportOptions& t, double wait_s) {
+  const int64_t deadline = base::MonotonicNs() + static_cast<int64_t>(wait_s * 1e9);
+  for (;;) {
+    transport::FetchResult r = transport::Fetch(base_url + "/v1/models", t, t.timeout_s);
+    const bool down = r.status == 0 || r.status >= 500;
+    if (!down || base::MonotonicNs() >= deadline) return r;
+    usleep(250'000);  // polling a server that is starting up
+  }
+}
+
 base::Status CheckReady(const options::ProfilePlan& plan, const std::string& model,
-                        const transport::TransportOptions& t, std::vector<std::string>& warnings) {
+                        const transport::TransportOptions& t, double wait_s,
+                        std::vector<std::string>& warnings) {
   const std::string shown = options::RedactUrl(plan.base_url);
-  const transport::FetchResult r = transport::Fetch(plan.base_url + "/v1/models", t, t.timeout_s);
+  const transport::FetchResult r = FetchModels(plan.base_url, t, wait_s);
   if (r.status == 0) {
     return base::MakeError("cannot reach " + shown + " (" + r.error +
                            "); is the server running? check --url");
@@ -186,7 +202,8 @@ base::Expected<SessionResult> RunProfileSession(
     plan->run.url = plan->base_url + plan->run.url;
   }
   std::vector<std::string> notes = plan->notes;
-  if (auto ready = CheckReady(*plan, f.model, plan->run.transport, notes); !ready)
+  if (auto ready = CheckReady(*plan, f.model, plan->run.transport, f.wait_for_model_timeout, notes);
+      !ready)
     return ready.error();
   if (plan->probe_max_tokens_field) ChooseMaxTokensField(*plan, notes);
 

@@ -189,6 +189,10 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                "also write the result JSON of `vllm bench serve` (its names and definitions)");
   flags.Double("--request-timeout-seconds", &f.request_timeout_seconds,
                "per request and for the readiness check (default 600)", 0, false, kMaxSeconds);
+  flags.Double("--wait-for-model-timeout", &f.wait_for_model_timeout,
+               "seconds to keep polling /v1/models while the server is unreachable or loading "
+               "(5xx), for servers started with the run (default 0)",
+               0, true, kMaxSeconds);
   flags.Bool("--insecure", &f.insecure, "do not verify TLS certificates");
   flags.String("--ca-cert", &f.ca_cert,
                "CA bundle to verify the server with (also SSL_CERT_FILE, CURL_CA_BUNDLE)");
@@ -366,6 +370,7 @@ Json RedactedConfig(const ProfileFlags& f) {
           {"goodput", f.goodput},
           {"export_vllm", f.export_vllm},
           {"request_timeout_seconds", f.request_timeout_seconds},
+          {"wait_for_model_timeout", f.wait_for_model_timeout},
           {"insecure", f.insecure},
           {"ca_cert", f.ca_cert},
           {"redact_headers", f.redact_headers},

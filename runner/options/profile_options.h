@@ -39,6 +39,7 @@ struct ProfileFlags {
   std::string artifact_dir;
   std::string export_vllm;  // also write vLLM's result JSON here
   double request_timeout_seconds = 600;
+  double wait_for_model_timeout = 0;  // seconds to poll a server that is not up yet
   bool insecure = false, use_legacy_max_tokens = false;
   std::string max_tokens_field = "auto";  // auto, max_completion_tokens or max_tokens
   std::string ca_cert;

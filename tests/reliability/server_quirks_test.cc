@@ -144,6 +144,27 @@ TEST_F(ServerQuirks, AModelTheServerDoesNotListRunsWithAWarning) {
   EXPECT_NE(e.output.find("/models/tiny.gguf"), std::string::npos);
 }
 
+// A server still loading answers 503 to /v1/models: --wait-for-model-timeout polls until it is
+// up; without it, the run goes on at once.
+TEST_F(ServerQuirks, WaitForModelPollsAServerThatIsStillLoading) {
+  for (bool wait : {true, false}) {
+    std::atomic<int> gets{0};
+    HostileServer server([&](int fd, const HostileRequest& r) {
+      if (r.method == "GET" && gets++ < 3) {
+        SendAll(fd, Head("503 Service Unavailable", {"Content-Length: 0"}));
+        return true;
+      }
+      if (r.method != "POST") return false;
+      return SendStream(fd, LlamaDelta(R"("content":"a")") + LlamaDelta("", "stop"));
+    });
+    std::vector<std::string> flags = {"--request-count", "1"};
+    if (wait) flags.insert(flags.end(), {"--wait-for-model-timeout", "30"});
+    const Exited e = Profile(server.url(), wait ? "waited" : "not-waited", flags);
+    EXPECT_EQ(e.code, 0) << e.output;
+    EXPECT_EQ(gets.load(), wait ? 4 : 1);  // polled through three 503s, or asked once
+  }
+}
+
 // Tool calls are output: they stamp TTFT, ITL and OSL. With usage on the finish chunk, OSL is
 // the server's; without usage, the client tokenizer counts the arguments' text.
 TEST_F(ServerQuirks, AToolCallOnlyStreamHasTtftItlAndOsl) {
