@@ -35,6 +35,7 @@ function check(name, ok, detail) {
 }
 
 const value = (line, metric) => line.metrics[metric]?.value;
+const fixed = (n) => (typeof n === 'number' ? n.toFixed(2) : '-');
 
 // 1. Default flags: the engine ignores max_completion_tokens; the probe finds that out.
 const capped = profile(['--osl', '12', '--isl', '24', '--request-count', '3']);
@@ -58,6 +59,12 @@ check('ISL is the client tokenizer count; the server counts the template too',
   JSON.stringify(capped.lines.map((l) => [value(l, 'input_sequence_length'), value(l, 'server_input_sequence_length')])));
 check('TTFT and ITL are measured', capped.lines.every((l) => value(l, 'time_to_first_token') > 0 &&
   value(l, 'inter_token_latency') > 0), JSON.stringify(capped.lines.map((l) => l.metrics)));
+
+const e = capped.export;
+console.log(`figures: TTFT p50 ${fixed(e.time_to_first_token?.p50)} ms, ITL p50 ` +
+  `${fixed(e.inter_token_latency?.p50)} ms, request latency p50 ${fixed(e.request_latency?.p50)} ms, ` +
+  `OSL ${capped.lines.map((l) => value(l, 'output_sequence_length')).join('/')} for a cap of 12, ` +
+  `server prompt_tokens ${serverIsl.join('/')} for ISL 24`);
 
 // 4. Completions stream no usage here: the client tokenizer counts, and the console says so.
 const completions = profile(['--endpoint-type', 'completions', '--osl', '6', '--isl', '16',
