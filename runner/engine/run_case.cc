@@ -67,7 +67,7 @@ class CaseRunner {
 
  private:
   void Phase(bool warmup, uint64_t count, int64_t duration_ns);
-  void Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id);
+  void Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id, int64_t ready_ns);
   void Finish(records::Record record, bool warmup);
 
   const CaseOptions& o_;
@@ -87,12 +87,13 @@ class CaseRunner {
       cancels_;
 };
 
-void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id) {
+void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id, int64_t ready_ns) {
   const size_t index = request_id % prompts_.size();
   records::Record seed;
   seed.request_id = request_id;
   seed.warmup = warmup;
   seed.scheduled_ns = scheduled_ns;
+  seed.ready_ns = ready_ns;
   seed.streaming = o_.body.streaming && o_.type != endpoints::EndpointType::kEmbeddings;
   seed.input_tokens = prompts_[index].input_tokens;
   seed.requested_max_tokens = prompts_[index].max_tokens;
@@ -110,7 +111,7 @@ void CaseRunner::Finish(records::Record record, bool warmup) {
   const bool asked_usage = asked_usage_.erase(record.request_id) > 0;
   if (asked_usage && !record.error && (record.status == 400 || record.status == 422)) {
     include_usage_ = false;
-    Issue(warmup, record.scheduled_ns, record.request_id);
+    Issue(warmup, record.scheduled_ns, record.request_id, record.ready_ns);
     return;
   }
   ++done_;
@@ -129,6 +130,10 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
   bool stopping = false;
   uint64_t issued = 0;
   int64_t last_progress = 0;
+  // Open loop with a cap: the next arrival found every slot busy, and when one first freed.
+  const bool capped = o_.load.request_rate > 0 && o_.load.concurrency > 0;
+  bool waiting_for_slot = false;
+  int64_t slot_freed_ns = 0;
   done_ = errors_ = 0;
   std::vector<records::Record> finished;
   for (;;) {
@@ -149,8 +154,12 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
     const bool issuing = !stopping && now < stop_issuing;
     const schedule::Progress progress{now, issued, transport_.in_flight()};
     const schedule::Due due = issuing ? schedule->Next(progress) : schedule::Due{};
+    if (capped && due.kind == schedule::Due::Kind::kWhenSlotFrees) waiting_for_slot = true;
     if (due.kind == schedule::Due::Kind::kAt && due.at_ns <= now) {
-      Issue(warmup, due.at_ns, next_id_++);
+      const int64_t ready = waiting_for_slot ? std::max(due.at_ns, slot_freed_ns) : 0;
+      waiting_for_slot = false;
+      slot_freed_ns = 0;
+      Issue(warmup, due.at_ns, next_id_++, ready);
       ++issued;
       schedule->Started({now, issued, transport_.in_flight()});
       continue;
@@ -162,7 +171,10 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
     if (due.kind == schedule::Due::Kind::kAt) deadline = std::min(deadline, due.at_ns);
     if (!cancels_.empty()) deadline = std::min(deadline, cancels_.top().first);
     transport_.Poll(deadline, finished);
-    for (auto& r : finished) Finish(std::move(r), warmup);
+    for (auto& r : finished) {
+      if (waiting_for_slot && slot_freed_ns == 0) slot_freed_ns = r.end_ns;
+      Finish(std::move(r), warmup);
+    }
     finished.clear();
     if (on_progress_ && now - last_progress >= kProgressEveryNs) {
       last_progress = now;

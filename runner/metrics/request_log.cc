@@ -1,30 +1,25 @@
 #include "runner/metrics/request_log.h"
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 
+#include "runner/metrics/catalog.h"
+
 namespace servebench::metrics {
 namespace {
 
-using Field = std::optional<double> RequestMetrics::*;
-
-// The optional values of a request, in row order.
-constexpr Field kFields[] = {&RequestMetrics::time_to_first_token,
-                             &RequestMetrics::time_to_second_token,
-                             &RequestMetrics::time_to_first_output_token,
-                             &RequestMetrics::request_latency,
-                             &RequestMetrics::inter_token_latency,
-                             &RequestMetrics::output_token_throughput_per_user,
-                             &RequestMetrics::decode_duration,
-                             &RequestMetrics::output_sequence_length,
-                             &RequestMetrics::input_sequence_length,
-                             &RequestMetrics::reasoning_token_count,
-                             &RequestMetrics::server_input_sequence_length,
-                             &RequestMetrics::usage_mismatch_pct,
-                             &RequestMetrics::schedule_lag,
-                             &RequestMetrics::latency_from_schedule};
-constexpr size_t kFieldCount = std::size(kFields);
+// A row holds every single-valued metric of the catalog, in catalog order.
+constexpr size_t kFieldCount = CountSingleValued();
+constexpr auto kFields = [] {
+  std::array<std::optional<double> RequestMetrics::*, kFieldCount> fields{};
+  size_t i = 0;
+  for (const auto& m : kPerRequestMetrics) {
+    if (m.field != nullptr) fields[i++] = m.field;
+  }
+  return fields;
+}();
 constexpr uint32_t kNoError = 0xffffffff;
 
 struct Row {

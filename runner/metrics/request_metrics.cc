@@ -1,5 +1,7 @@
 #include "runner/metrics/request_metrics.h"
 
+#include <algorithm>
+
 namespace servebench::metrics {
 namespace {
 
@@ -137,7 +139,11 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   m.end_ns = r.end_ns;
   m.wall_start_ns = r.wall_start_ns;
   m.requested_max_tokens = r.requested_max_tokens;
-  m.schedule_lag = Ms(r.start_ns - r.scheduled_ns);
+  // load.md: a capped arrival's wait for a slot is cap_wait; schedule_lag is only the client's
+  // own lateness once it could start.
+  const int64_t could_start_ns = std::max(r.scheduled_ns, r.ready_ns);
+  m.schedule_lag = Ms(r.start_ns - could_start_ns);
+  if (r.ready_ns > 0) m.cap_wait = Ms(could_start_ns - r.scheduled_ns);
   m.error = r.error;
   if (!m.error && r.status >= 400) {
     const auto [type, message] = endpoints::ErrorTypeAndMessage(r.body);

@@ -35,7 +35,8 @@ struct RequestMetrics {
   std::optional<double> time_to_first_token, time_to_second_token, time_to_first_output_token,
       request_latency, inter_token_latency, output_token_throughput_per_user, decode_duration,
       output_sequence_length, input_sequence_length, reasoning_token_count,
-      server_input_sequence_length, usage_mismatch_pct, schedule_lag, latency_from_schedule;
+      server_input_sequence_length, usage_mismatch_pct, schedule_lag, cap_wait,
+      latency_from_schedule;
   std::vector<double> inter_chunk_latency;
   bool valid() const { return !error.has_value(); }
 };

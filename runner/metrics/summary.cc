@@ -8,48 +8,13 @@
 #include <sstream>
 
 #include "runner/base/flags.h"
+#include "runner/metrics/catalog.h"
 
 namespace servebench::metrics {
 namespace {
 
-using Field = std::optional<double> RequestMetrics::*;
-
-struct Metric {
-  const char* key;
-  const char* label;
-  const char* unit;
-  Field field;  // null for inter_chunk_latency (a list)
-  bool higher_is_better;
-};
-
-// The console's order (outputs.md), then the client-health rows.
-constexpr Metric kMetrics[] = {
-    {"time_to_first_token", "Time to first token", "ms", &RequestMetrics::time_to_first_token,
-     false},
-    {"time_to_second_token", "Time to second token", "ms", &RequestMetrics::time_to_second_token,
-     false},
-    {"time_to_first_output_token", "Time to first output token", "ms",
-     &RequestMetrics::time_to_first_output_token, false},
-    {"request_latency", "Request latency", "ms", &RequestMetrics::request_latency, false},
-    {"inter_token_latency", "Inter token latency", "ms", &RequestMetrics::inter_token_latency,
-     false},
-    {"inter_chunk_latency", "Inter chunk latency", "ms", nullptr, false},
-    {"output_token_throughput_per_user", "Output token throughput per user", "tokens/s",
-     &RequestMetrics::output_token_throughput_per_user, true},
-    {"decode_duration", "Decode duration", "ms", &RequestMetrics::decode_duration, false},
-    {"output_sequence_length", "Output sequence length", "tokens",
-     &RequestMetrics::output_sequence_length, true},
-    {"input_sequence_length", "Input sequence length", "tokens",
-     &RequestMetrics::input_sequence_length, true},
-    {"reasoning_token_count", "Reasoning token count", "tokens",
-     &RequestMetrics::reasoning_token_count, true},
-    {"server_input_sequence_length", "Server input sequence length", "tokens",
-     &RequestMetrics::server_input_sequence_length, true},
-    {"usage_mismatch_pct", "Usage mismatch", "%", &RequestMetrics::usage_mismatch_pct, false},
-    {"schedule_lag", "Schedule lag", "ms", &RequestMetrics::schedule_lag, false},
-    {"latency_from_schedule", "Latency from schedule", "ms", &RequestMetrics::latency_from_schedule,
-     false},
-};
+using Metric = PerRequestMetric;
+constexpr const auto& kMetrics = kPerRequestMetrics;
 
 const Metric* FindMetric(const std::string& key) {
   for (const auto& m : kMetrics) {
@@ -93,7 +58,8 @@ const std::vector<MetricInfo>& MetricCatalog() {
                                             {"request_error_rate", "%", false, false},
                                             {"benchmark_duration", "s", false, false},
                                             {"achieved_request_rate", "requests/s", false, true},
-                                            {"target_request_rate", "requests/s", false, true}};
+                                            {"target_request_rate", "requests/s", false, true},
+                                            {"capped_arrival_share", "%", false, false}};
     out.insert(out.end(), values.begin(), values.end());
     return out;
   }();
@@ -152,7 +118,7 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   int64_t begin = std::numeric_limits<int64_t>::max(), end = 0;
   int64_t any_begin = std::numeric_limits<int64_t>::max(), any_end = 0;  // every record's span
   int64_t malformed = 0, short_outputs = 0, without_usage = 0, valid = 0, failed = 0, good = 0;
-  int64_t cut = 0, usage_mismatches = 0, over_cap = 0;
+  int64_t cut = 0, usage_mismatches = 0, over_cap = 0, capped_arrivals = 0, waited = 0;
   double osl = 0, isl = 0;
   std::map<std::tuple<int, std::string, std::string>, int64_t> groups;
   requests(
@@ -163,6 +129,10 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
         last_start = std::max(last_start, r.start_ns);
         malformed += r.malformed_events;
         any_begin = std::min(any_begin, r.start_ns);
+        if (r.cap_wait) {
+          ++capped_arrivals;
+          if (*r.cap_wait > 0) ++waited;
+        }
         any_end = std::max(any_end, r.end_ns);
         if (r.error && r.error->type == records::kGracePeriodCut) {
           ++cut;
@@ -245,6 +215,10 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   }
   if (o.target_rate > 0)
     add("target_request_rate", "Target request rate", "requests/s", o.target_rate);
+  if (capped_arrivals > 0) {
+    add("capped_arrival_share", "Arrivals that waited for a slot", "%",
+        100.0 * static_cast<double>(waited) / static_cast<double>(starts));
+  }
 
   for (const auto& [key, n] : groups) {
     s.errors.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
@@ -256,6 +230,12 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
     s.invalid = true;
     s.warnings.push_back("the client fell behind schedule: schedule lag p99 " +
                          Fixed(lag->stats.p99, 2) + " ms > 10 ms; this run is invalid");
+  }
+  if (waited > 0) {
+    s.warnings.push_back(
+        "capped: " + Fixed(100.0 * static_cast<double>(waited) / static_cast<double>(starts), 1) +
+        " % of arrivals waited for a slot of the concurrency cap (reported as cap_wait, not as "
+        "schedule lag; the achieved rate is the cap's, not the client's)");
   }
   if (short_outputs > 0) {
     s.warnings.push_back(

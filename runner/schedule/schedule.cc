@@ -27,7 +27,7 @@ class ClosedLoop : public Schedule {
 };
 
 // Open loop: arrivals of a renewal process at absolute times t0 + sum of gaps; with a cap, an
-// arrival that finds every slot busy waits, and its wait counts as schedule lag.
+// arrival that finds every slot busy waits for one (the engine reports that wait as cap_wait).
 class OpenLoop : public Schedule {
  public:
   OpenLoop(const LoadShape& shape, int64_t t0_ns)

@@ -107,6 +107,15 @@ CaseVerdict JudgeCase(const results::CaseResult& run, const results::CaseResult*
     return c;
   }
   if (!base) c.note = have_baseline ? "not in the baseline" : "no baseline";
+  for (const auto& r : run.repetitions) {
+    const auto share = r.counters.find("capped_arrival_share");
+    if (share != r.counters.end() && share->second > 0) {
+      c.note += std::string(c.note.empty() ? "" : "; ") + "capped: " +
+                std::to_string(static_cast<int>(std::lround(share->second))) +
+                " % of arrivals waited for a slot";
+      break;
+    }
+  }
   Outcome worst = gates.empty() ? Outcome::kPass : Outcome::kImproved;
   for (const auto& gate : gates) {
     c.gates.push_back(gate.kind == suite::Gate::Kind::kRelative ? JudgeRelative(gate, base, run)

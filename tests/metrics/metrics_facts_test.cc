@@ -93,6 +93,22 @@ TEST(MetricsFacts, GoodRequestCountIsInclusive) {
   EXPECT_DOUBLE_EQ(s.Value("good_request_count")->value, 2);
 }
 
+// load.md: a capped arrival scheduled at 100 found every slot busy until 150 and left at 151:
+// cap_wait 50, schedule_lag 1 (only the client's own lateness), latency_from_schedule from 100.
+TEST(MetricsFacts, CapWaitIsNotScheduleLag) {
+  records::Record r = Streamed(151, {171, 181}, 2);
+  r.scheduled_ns = 100;
+  r.ready_ns = 150;
+  const auto m = Measure(r, {});
+  EXPECT_DOUBLE_EQ(*m.cap_wait, 50 * kMs);
+  EXPECT_DOUBLE_EQ(*m.schedule_lag, 1 * kMs);
+  EXPECT_DOUBLE_EQ(*m.latency_from_schedule, 81 * kMs);
+  records::Record uncapped = Streamed(151, {171}, 1);
+  uncapped.scheduled_ns = 100;
+  EXPECT_FALSE(Measure(uncapped, {}).cap_wait.has_value());
+  EXPECT_DOUBLE_EQ(*Measure(uncapped, {}).schedule_lag, 51 * kMs);
+}
+
 TEST(MetricsFacts, PercentilesInterpolateLinearly) {
   const auto s = Summarize(std::vector<double>{4, 1, 3, 2});
   ASSERT_TRUE(s.has_value());

@@ -165,6 +165,52 @@ TEST_F(ServerQuirks, WaitForModelPollsAServerThatIsStillLoading) {
   }
 }
 
+// A rate above what a concurrency cap lets through: arrivals wait for slots (cap_wait), which is
+// neither the client's lateness nor an invalid run. Per request, the wait, the client's lag and
+// the latency add up exactly to the latency from schedule.
+TEST_F(ServerQuirks, CappedArrivalsWaitWithoutCountingAsScheduleLag) {
+  const std::vector<std::string> args = {kBinary,
+                                         "profile",
+                                         "--model",
+                                         "m",
+                                         "--url",
+                                         "mock",
+                                         "--streaming",
+                                         "--request-rate",
+                                         "40",
+                                         "--concurrency",
+                                         "1",
+                                         "--request-count",
+                                         "20",
+                                         "--osl",
+                                         "3",
+                                         "--isl",
+                                         "16",
+                                         "--mock-ttft-ms",
+                                         "40",
+                                         "--mock-itl-ms",
+                                         "2",
+                                         "--artifact-dir",
+                                         (dir_ / "capped").string()};
+  const Exited e = Reap(Spawn(args, dir_ / "capped.txt"));
+  EXPECT_EQ(e.code, 0) << e.output;
+  EXPECT_NE(e.output.find("capped: "), std::string::npos) << e.output;
+  const Json j = Export("capped");
+  EXPECT_GT(j["capped_arrival_share"]["value"].get<double>(), 0);
+  int waited = 0;
+  for (const auto& l : Lines("capped")) {
+    const Json& m = l["metrics"];
+    const double wait = m.contains("cap_wait") ? m["cap_wait"]["value"].get<double>() : 0.0;
+    waited += wait > 0;
+    EXPECT_NEAR(m["latency_from_schedule"]["value"].get<double>(),
+                wait + m["schedule_lag"]["value"].get<double>() +
+                    m["request_latency"]["value"].get<double>(),
+                1e-6)
+        << l;
+  }
+  EXPECT_GT(waited, 0);
+}
+
 // Tool calls are output: they stamp TTFT, ITL and OSL. With usage on the finish chunk, OSL is
 // the server's; without usage, the client tokenizer counts the arguments' text.
 TEST_F(ServerQuirks, AToolCallOnlyStreamHasTtftItlAndOsl) {

@@ -139,6 +139,24 @@ TEST(Verdicts, ALaggingClientIsInvalidNotFail) {
   EXPECT_EQ(JudgeOne(Ttft("a", {40, 40, 40, 40, 40}), slow).outcome, Outcome::kInvalid);
 }
 
+// load.md: under a concurrency cap, arrivals waiting for a slot are the user's choice. A rate
+// below target is then not the client's fault: the gates decide, and the note says why.
+TEST(Verdicts, ACappedRateIsJudgedOnItsGatesWithANote) {
+  CaseResult capped = Ttft("a", {40, 40, 40, 40, 40});
+  for (auto& r : capped.repetitions) {
+    r.counters["target_request_rate"] = 40;
+    r.counters["achieved_request_rate"] = 22;
+    r.counters["capped_arrival_share"] = 83;
+    r.counters["schedule_lag_p99"] = 1.2;
+  }
+  auto v = JudgeOne(Ttft("a", {40, 40, 40, 40, 40}), capped);
+  EXPECT_EQ(v.outcome, Outcome::kPass);
+  EXPECT_NE(v.cases[0].note.find("capped: 83 % of arrivals waited for a slot"), std::string::npos);
+  // The client's own lateness still makes it invalid.
+  capped.repetitions[1].counters["schedule_lag_p99"] = 12;
+  EXPECT_EQ(JudgeOne(Ttft("a", {40, 40, 40, 40, 40}), capped).outcome, Outcome::kInvalid);
+}
+
 TEST(Verdicts, DifferentParametersAreInvalid) {
   CaseResult now = Ttft("a", {40, 40, 40});
   now.fingerprint = {{"concurrency", 16}};
