@@ -110,8 +110,8 @@ CaseVerdict JudgeCase(const results::CaseResult& run, const results::CaseResult*
   for (const auto& r : run.repetitions) {
     const auto share = r.counters.find("capped_arrival_share");
     if (share != r.counters.end() && share->second > 0) {
-      c.note += std::string(c.note.empty() ? "" : "; ") + "capped: " +
-                std::to_string(static_cast<int>(std::lround(share->second))) +
+      c.note += std::string(c.note.empty() ? "" : "; ") +
+                "capped: " + std::to_string(static_cast<int>(std::lround(share->second))) +
                 " % of arrivals waited for a slot";
       break;
     }
@@ -149,10 +149,14 @@ const char* Name(Outcome o) {
   return "?";
 }
 
+// A real regression is the news: FAIL (1) outranks INVALID (3), so a suite with FAILs and an
+// invalid case still exits 1 (issue 14); INVALID alone is 3.
 int SuiteVerdict::ExitCode(bool strict) const {
+  const auto any = [&](Outcome o) {
+    return std::any_of(cases.begin(), cases.end(), [o](const auto& c) { return c.outcome == o; });
+  };
+  if (any(Outcome::kFail) || (strict && any(Outcome::kInconclusive))) return 1;
   if (outcome == Outcome::kInvalid) return 3;
-  if (outcome == Outcome::kFail) return 1;
-  if (outcome == Outcome::kInconclusive && strict) return 1;
   return 0;
 }
 

@@ -39,7 +39,7 @@ struct SuiteVerdict {
   // process's exit status (which then is 128 + the signal).
   bool interrupted = false;
   int exit_code = 0;
-  // 0 pass, 1 FAIL (and INCONCLUSIVE with strict), 3 INVALID.
+  // 0 pass, 1 FAIL (and INCONCLUSIVE with strict), 3 INVALID; FAIL outranks INVALID.
   int ExitCode(bool strict) const;
 };
 

@@ -182,7 +182,9 @@ TEST(Verdicts, TheWorstCaseDecidesTheSuite) {
   EXPECT_EQ(v.cases[0].outcome, Outcome::kFail);
   EXPECT_EQ(v.cases[1].outcome, Outcome::kInvalid);
   EXPECT_EQ(v.outcome, Outcome::kInvalid);
-  EXPECT_EQ(v.ExitCode(false), 3);
+  EXPECT_EQ(v.ExitCode(false), 1);  // a real FAIL outranks an invalid case in the exit status
+  const auto invalid_only = Judge(&base, {Ttft("a", {40, 40, 40, 40, 40}), now[1]}, kTtftGate);
+  EXPECT_EQ(invalid_only.ExitCode(false), 3);
 }
 
 TEST(Verdicts, GatesOnUnknownMetricsAreRefusedWithTheirPlace) {
