@@ -33,7 +33,7 @@ struct Event {
 struct Record {
   uint64_t request_id = 0;
   bool warmup = false;
-  int64_t scheduled_ns = 0;   // when the schedule meant the request to start
+  int64_t scheduled_ns = 0;  // when the schedule meant the request to start
   // Open loop with a concurrency cap: when a slot freed for an arrival that found every slot
   // busy (its wait is the user's choice, not the client's lateness); 0 when it did not wait.
   int64_t ready_ns = 0;
