@@ -73,13 +73,15 @@ base::Status CheckReady(const options::ProfilePlan& plan, const std::string& mod
 // (TGI, LM Studio and older llama.cpp builds read only that one).
 void ChooseMaxTokensField(options::ProfilePlan& plan, std::vector<std::string>& notes) {
   constexpr int64_t kCap = 2;
+  // A server that honours the cap sends about six events (role, two tokens, finish, usage, DONE).
+  constexpr size_t kMostEvents = 32;
   endpoints::BodyOptions body = plan.run.body;
   body.streaming = true;
   body.include_usage = true;
   body.legacy_max_tokens = false;
   const transport::ProbeResult r = transport::ProbeStream(
       plan.run.url, endpoints::BuildBody(plan.run.type, body, "Say hello.", kCap),
-      plan.run.transport, 32);
+      plan.run.transport, kMostEvents);
   std::string why;
   if (r.status == 400 || r.status == 422) {
     why = "the server refused max_completion_tokens (HTTP " + std::to_string(r.status) + ")";
@@ -92,11 +94,12 @@ void ChooseMaxTokensField(options::ProfilePlan& plan, std::vector<std::string>& 
         usage = chunk.usage->completion_tokens;
     }
     const int64_t produced = usage >= 0 ? usage : content;
-    if (produced > kCap || r.events.size() >= 32) {
+    const bool endless = r.events.size() >= kMostEvents;
+    if (produced > kCap || endless) {
       why = "the server ignored max_completion_tokens (a probe capped at " + std::to_string(kCap) +
             " tokens got " +
-            (r.events.size() >= 32 ? std::string("more than 30 events")
-                                   : std::to_string(produced) + " tokens") +
+            (endless ? std::to_string(kMostEvents) + " events and more"
+                     : std::to_string(produced) + " tokens") +
             ")";
     }
   }

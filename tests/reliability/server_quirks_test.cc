@@ -74,24 +74,12 @@ bool SendStream(int fd, const std::string& events) {
 }
 
 TEST_F(ServerQuirks, TheOutputCapHoldsOnAServerThatIgnoresMaxCompletionTokens) {
-  const std::vector<std::string> flags = {"--url",           "mock",
-                                          "--osl",           "16",
-                                          "--request-count", "6",
-                                          "--concurrency",   "3",
-                                          "--extra-inputs",  "ignore_eos:true",
-                                          "--mock-ttft-ms",  "1",
-                                          "--mock-itl-ms",   "1"};
   auto run = [&](const std::string& name, bool ignoring) {
-    std::vector<std::string> args = {kBinary,
-                                     "profile",
-                                     "--model",
-                                     "m",
-                                     "--streaming",
-                                     "--artifact-dir",
-                                     (dir_ / name).string()};
-    args.insert(args.end(), flags.begin(), flags.end());
-    if (ignoring) args.push_back("--mock-ignore-max-completion-tokens");
-    return Reap(Spawn(args, dir_ / (name + ".txt")));
+    std::vector<std::string> flags = {"--osl",          "16", "--request-count", "6",
+                                      "--concurrency",  "3",  "--extra-inputs",  "ignore_eos:true",
+                                      "--mock-ttft-ms", "1",  "--mock-itl-ms",   "1"};
+    if (ignoring) flags.push_back("--mock-ignore-max-completion-tokens");
+    return Profile("mock", name, flags);
   };
   const Exited ignoring = run("ignoring", true);
   EXPECT_EQ(ignoring.code, 0) << ignoring.output;
@@ -169,30 +157,9 @@ TEST_F(ServerQuirks, WaitForModelPollsAServerThatIsStillLoading) {
 // neither the client's lateness nor an invalid run. Per request, the wait, the client's lag and
 // the latency add up exactly to the latency from schedule.
 TEST_F(ServerQuirks, CappedArrivalsWaitWithoutCountingAsScheduleLag) {
-  const std::vector<std::string> args = {kBinary,
-                                         "profile",
-                                         "--model",
-                                         "m",
-                                         "--url",
-                                         "mock",
-                                         "--streaming",
-                                         "--request-rate",
-                                         "40",
-                                         "--concurrency",
-                                         "1",
-                                         "--request-count",
-                                         "20",
-                                         "--osl",
-                                         "3",
-                                         "--isl",
-                                         "16",
-                                         "--mock-ttft-ms",
-                                         "40",
-                                         "--mock-itl-ms",
-                                         "2",
-                                         "--artifact-dir",
-                                         (dir_ / "capped").string()};
-  const Exited e = Reap(Spawn(args, dir_ / "capped.txt"));
+  const Exited e = Profile("mock", "capped",
+                           {"--request-rate", "40", "--concurrency", "1", "--request-count", "20",
+                            "--osl", "3", "--mock-ttft-ms", "40", "--mock-itl-ms", "2"});
   EXPECT_EQ(e.code, 0) << e.output;
   EXPECT_NE(e.output.find("capped: "), std::string::npos) << e.output;
   const Json j = Export("capped");
