@@ -1,9 +1,9 @@
 // Micro-benchmarks of the mock's per-event work: building one streamed chunk, framing it.
 #include <benchmark/benchmark.h>
 
+#include "mock/http_reply.h"
 #include "mock/openai_shapes.h"
 #include "mock/request_plan.h"
-#include "mock/stream_writer.h"
 
 namespace {
 

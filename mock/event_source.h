@@ -1,5 +1,5 @@
-// What a stream sends, piece by piece, each with the time it is due. The stream writer (one
-// event loop for every stream) and the thread-per-connection fallback both drive it.
+// What a stream sends, piece by piece, each with the time it is due; the server's event loop
+// writes each piece when it is due.
 #pragma once
 
 #include <cstdint>

@@ -39,7 +39,7 @@ void RegisterMockFlags(base::FlagSet& flags, MockOptions& o, const std::string& 
   flags.Bool(p + "reject-stream-options", &o.reject_stream_options,
              "answer 400 to a request with stream_options, as some servers do");
   flags.String(p + "send-log", &o.send_log, "write the send time of every event to FILE (JSONL)");
-  flags.Int(p + "max-threads", &o.max_threads, "connection threads at most (default 12000)");
+  flags.Int(p + "max-threads", &o.max_threads, "open connections at most (default 12000)");
 }
 
 base::Status ValidateMockOptions(const MockOptions& o) {
@@ -66,7 +66,8 @@ base::Status ValidateMockOptions(const MockOptions& o) {
   if (o.default_max_tokens < 1) return base::MakeError("mock: --default-max-tokens must be >= 1");
   if (o.reasoning_tokens < 0) return base::MakeError("mock: --reasoning-tokens must be >= 0");
   if (o.port < 0 || o.port > 65535) return base::MakeError("mock: --port must be 0..65535");
-  if (o.max_threads < 16) return base::MakeError("mock: --max-threads must be >= 16");
+  if (o.max_threads < 16)
+    return base::MakeError("mock: --max-threads (open connections) must be >= 16");
   return base::Ok{};
 }
 

@@ -41,7 +41,7 @@ struct MockOptions {
   bool ignore_max_completion_tokens = false;
   // Ground truth.
   std::string send_log;
-  int64_t max_threads = 12000;  // one per open connection
+  int64_t max_threads = 12000;  // open connections at most (the flag keeps its old name)
 };
 
 // Binds every mock flag to options; prefix is "" for `servebench mock`, "mock-" for `profile`.

@@ -1,6 +1,7 @@
 // The built-in OpenAI-compatible mock server: GET /v1/models, POST /v1/chat/completions,
 // /v1/completions and /v1/embeddings, with controllable timing and seeded faults.
-// Runs on a background thread: in-process behind `url: mock`, or under `servebench mock`.
+// One event loop owns every connection (mock/server_loop.h); in-process behind `url: mock`, or
+// under `servebench mock`.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,9 @@ struct MockStats {
   int64_t stalls = 0;
   int64_t streams_active = 0;
   int64_t streams_peak = 0;
+  int64_t connections_accepted = 0;
+  int64_t loop_streams = 0;    // streams written by the server's event loop (all of them)
+  int64_t server_threads = 0;  // the event loop's and its workers'
 };
 
 class MockServer {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the Release build (with the benchmarks run once as a smoke test,
 # the OpenAI SDK compatibility check and the real llama.cpp engine tier), each fuzz target for
-# 60 s, then an ASan+UBSan build of the tests.
+# 60 s, then an ASan+UBSan build of the tests, and the mock's HTTP tests with the sanitizer
+# runtimes linked statically.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -19,3 +20,8 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSERVEBENCH_SANITIZE=ON -DSERVEBENCH_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs")
+
+cmake -S . -B build-static-asan -DCMAKE_BUILD_TYPE=Debug -DSERVEBENCH_SANITIZE=ON -DSERVEBENCH_STATIC_ASAN=ON \
+  -DSERVEBENCH_BENCH=OFF >/dev/null
+cmake --build build-static-asan -j"$jobs" --target servebench_mock_http_tests
+build-static-asan/servebench_mock_http_tests
