@@ -31,8 +31,8 @@ struct Reply {
 struct Pending {
   Reply reply;
   std::function<Reply(int64_t admitted_ns)> admit;
-  // With `admit`: the reply is a stream, so its head goes out at once, as inference servers
-  // answer a queued streaming request.
+  // With `admit`: the reply is a stream whose head (status, type, headers) is `reply`'s; a
+  // queued stream gets its head at once, as inference servers answer a queued request.
   bool streams = false;
 };
 

@@ -310,19 +310,18 @@ void ServerLoop::Impl::OnDone(Done& d) {
   }
   if (!d.pending.admit) return StartReply(*c, std::move(d.pending.reply));
   c->pending = std::move(d.pending);
+  c->state = State::kWaitingSlot;
+  // Admitted at once when a slot is free: decoding starts when the request arrived.
+  if (options.decode_slots <= 0 || (slots_used < options.decode_slots && waiting.empty())) {
+    return Admit(*c, c->received_ns);
+  }
   if (c->pending.streams) {
     const Reply& head = c->pending.reply;
     c->out += ResponseHead(head.status, head.content_type, head.headers, -1, c->close_after);
     c->head_sent = true;
     if (!Flush(*c)) return Close(*c);
   }
-  c->state = State::kWaitingSlot;
   waiting.push_back(c->id);
-  // Admitted at once when a slot is free: decoding starts when the request arrived.
-  if (options.decode_slots <= 0 || (slots_used < options.decode_slots && waiting.size() == 1)) {
-    waiting.pop_back();
-    Admit(*c, c->received_ns);
-  }
 }
 
 void ServerLoop::Impl::Admit(Connection& c, int64_t admitted_ns) {
@@ -331,6 +330,11 @@ void ServerLoop::Impl::Admit(Connection& c, int64_t admitted_ns) {
     c.holds_slot = true;
   }
   Reply reply = c.pending.admit(admitted_ns);
+  if (c.pending.streams) {  // the head was decided with the request
+    reply.status = c.pending.reply.status;
+    reply.content_type = std::move(c.pending.reply.content_type);
+    reply.headers = std::move(c.pending.reply.headers);
+  }
   c.pending = Pending{};
   StartReply(c, std::move(reply));
 }
@@ -353,6 +357,7 @@ void ServerLoop::Impl::StartReply(Connection& c, Reply reply) {
     }
     c.state = State::kStreaming;
     ++streams;
+    if (!Flush(c)) return Close(c);  // the head goes out before the first token is due
     c.has_piece = c.reply.stream->Next(c.piece);
     return Advance(c);
   }

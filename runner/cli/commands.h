@@ -22,5 +22,6 @@ int ProfileCommand(const Args& args);
 int RunCommand(const Args& args);
 int ListCommand(const Args& args);
 int CompareCommand(const Args& args);
+int AnalyzeCommand(const Args& args);
 
 }  // namespace servebench::cli

@@ -8,10 +8,12 @@
 #include <mutex>
 
 #include "mock/mock_server.h"
+#include "reporters/profile_export/run_report.h"
 #include "reporters/profile_export/vllm_export.h"
 #include "runner/base/clock.h"
 #include "runner/base/output_file.h"
 #include "runner/metrics/measuring_sink.h"
+#include "runner/records/records_file.h"
 #include "runner/transport/curl_multi_transport.h"
 
 namespace servebench::cli {
@@ -133,33 +135,57 @@ base::Status WriteInputs(const options::ProfilePlan& plan,
   return base::WriteFileAtomically(file, Json{{"payloads", payloads}}.dump(2) + "\n");
 }
 
-// Notes which files were written completely and which failed.
-class Written {
- public:
-  explicit Written(SessionResult& result) : result_(result) {}
-  void Add(const fs::path& file, const base::Status& status) {
-    if (status) {
-      result_.files.push_back(file.string());
-    } else {
-      result_.write_errors.push_back(status.error().message);
-    }
+const char* SourceName(metrics::TokenCountSource source) {
+  switch (source) {
+    case metrics::TokenCountSource::kServer:
+      return "server";
+    case metrics::TokenCountSource::kTokenizer:
+      return "tokenizer";
+    default:
+      return "auto";
   }
+}
 
- private:
-  SessionResult& result_;
-};
-
-metrics::SummaryOptions SummaryOptionsOf(const options::ProfilePlan& plan, bool tokenizer) {
-  metrics::SummaryOptions o;
-  o.streaming = plan.run.body.streaming;
-  o.open_loop = plan.run.load.request_rate > 0;
-  o.target_rate = plan.run.load.request_rate;
-  o.tokenizer = tokenizer;
-  o.slos = plan.slos;
-  return o;
+// What the report and a later `analyze` need to know of the run, as it starts.
+reporters::RunInfo StartInfo(const options::ProfileFlags& f, const options::ProfilePlan& plan,
+                             const std::string& command, std::vector<std::string> notes) {
+  reporters::RunInfo info;
+  info.title = plan.title;
+  info.command = command;
+  info.input_config = options::RedactedConfig(f);
+  if (plan.run.type == endpoints::EndpointType::kChat && f.osl > 0) {
+    info.input_config["max_tokens_field_used"] =
+        plan.run.body.legacy_max_tokens ? "max_tokens" : "max_completion_tokens";
+  }
+  info.endpoint_type = endpoints::Name(plan.run.type);
+  info.token_count_source = SourceName(plan.token_source);
+  info.tokenizer = f.tokenizer;
+  info.goodput = f.goodput;
+  info.streaming = plan.run.body.streaming;
+  info.open_loop = plan.run.load.request_rate > 0;
+  info.target_rate = plan.run.load.request_rate;
+  info.notes = std::move(notes);
+  info.start_wall_ns = base::WallNs();
+  return info;
 }
 
 }  // namespace
+
+void Written::Add(const fs::path& file, const base::Status& status) {
+  if (status) {
+    files.push_back(file.string());
+  } else {
+    errors.push_back(status.error().message);
+  }
+}
+
+void WriteReport(const fs::path& dir, const reporters::ProfileReport& report, Written& written) {
+  written.Add(dir / "profile_export.json",
+              base::WriteFileAtomically(dir / "profile_export.json",
+                                        reporters::ProfileJson(report).dump(2) + "\n"));
+  written.Add(dir / "profile_export.csv",
+              base::WriteFileAtomically(dir / "profile_export.csv", reporters::ProfileCsv(report)));
+}
 
 base::Expected<fs::path> FreshDirectory(const fs::path& wanted, const std::string& flag) {
   std::error_code error;
@@ -174,15 +200,6 @@ base::Expected<fs::path> FreshDirectory(const fs::path& wanted, const std::strin
                            error.message() + "); give a folder you can write to");
   }
   return dir;
-}
-
-std::string Rfc3339(int64_t wall_ns) {
-  const time_t seconds = static_cast<time_t>(wall_ns / 1'000'000'000);
-  tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
 }
 
 base::Expected<SessionResult> RunProfileSession(
@@ -230,7 +247,7 @@ base::Expected<SessionResult> RunProfileSession(
   const fs::path& dir = result.dir;
   std::error_code made;
   fs::create_directories(dir / "logs", made);
-  Written written(result);
+  Written written{result.files, result.write_errors};
   Log log(dir / "logs" / "servebench.log");
   log.Line("command: " + command);
   log.Line("target: " + options::RedactUrl(plan->run.url) +
@@ -247,8 +264,12 @@ base::Expected<SessionResult> RunProfileSession(
       [&jsonl](const records::Record& r, const metrics::RequestMetrics& m) {
         jsonl.Write(reporters::JsonlLine(r, m));  // unbuffered: a crash loses nothing finished
       });
-  records::AsyncSink sink(measuring);
-  const int64_t wall_start = base::WallNs();
+  reporters::RunInfo info = StartInfo(f, *plan, command, notes);
+  records::RecordsWriter records(dir / records::kRecordsFileName,
+                                 {base::MonotonicNs(), info.start_wall_ns},
+                                 reporters::StartJson(info));
+  records::TeeSink both(records, measuring);
+  records::AsyncSink sink(both);
   log.Line("run started: " + plan->title);
   auto outcome = engine::RunCase(plan->run, *prompts, sink, interrupts, on_progress);
   sink.Close();
@@ -256,37 +277,17 @@ base::Expected<SessionResult> RunProfileSession(
   if (!outcome) return outcome.error();
   if (mock) mock->Stop();
   result.outcome = *outcome;
+  info.end_wall_ns = base::WallNs();
+  info.was_cancelled = outcome->was_cancelled;
+  info.dropped = outcome->dropped;
+  info.include_usage_dropped = outcome->include_usage_dropped;
+  written.Add(records.path(), records.Finish(reporters::EndJson(info)));
 
-  reporters::ProfileReport& report = result.report;
-  report.title = plan->title;
-  report.input_config = options::RedactedConfig(f);
-  if (plan->run.type == endpoints::EndpointType::kChat && f.osl > 0) {
-    report.input_config["max_tokens_field_used"] =
-        plan->run.body.legacy_max_tokens ? "max_tokens" : "max_completion_tokens";
-  }
-  report.summary = metrics::Summarize(measuring.measured().Source(),
-                                      SummaryOptionsOf(*plan, tokenizer != nullptr));
-  report.summary.warnings.insert(report.summary.warnings.begin(), notes.begin(), notes.end());
-  if (outcome->include_usage_dropped) {
-    report.summary.warnings.push_back(
-        "the server rejected stream_options; usage was not requested after the first refusal");
-  }
-  if (outcome->dropped > 0) {
-    report.summary.warnings.push_back(
-        std::to_string(outcome->dropped) +
-        " requests were still running after the grace period: cut, recorded with error type "
-        "grace_period, and left out of the metrics");
-  }
-  report.start_time = Rfc3339(wall_start);
-  report.end_time = Rfc3339(base::WallNs());
-  report.was_cancelled = outcome->was_cancelled;
-  report.command = command;
-  if (const auto* d = report.summary.Value("benchmark_duration")) report.duration_s = d->value;
-  written.Add(dir / "profile_export.json",
-              base::WriteFileAtomically(dir / "profile_export.json",
-                                        reporters::ProfileJson(report).dump(2) + "\n"));
-  written.Add(dir / "profile_export.csv",
-              base::WriteFileAtomically(dir / "profile_export.csv", reporters::ProfileCsv(report)));
+  auto summarized = reporters::MakeReport(info, measuring.measured().Source());
+  if (!summarized) return summarized.error();
+  result.report = std::move(*summarized);
+  const reporters::ProfileReport& report = result.report;
+  WriteReport(dir, report, written);
   if (!f.export_vllm.empty()) {
     std::vector<metrics::RequestMetrics> measured;
     for (auto& m : measuring.Take()) {

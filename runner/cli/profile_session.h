@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "reporters/profile_export/profile_export.h"
+#include "reporters/profile_export/run_report.h"
 #include "runner/base/expected.h"
 #include "runner/engine/run_case.h"
 #include "runner/options/profile_options.h"
@@ -32,7 +33,17 @@ base::Expected<SessionResult> RunProfileSession(
     const std::filesystem::path& wanted_dir, const std::atomic<int>& interrupts,
     const std::function<void(const engine::Progress&)>& on_progress);
 
-std::string Rfc3339(int64_t wall_ns);
+using reporters::Rfc3339;
+
+// Notes which files were written completely and which failed ("PATH: reason").
+struct Written {
+  std::vector<std::string>& files;
+  std::vector<std::string>& errors;
+  void Add(const std::filesystem::path& file, const base::Status& status);
+};
+// profile_export.json and profile_export.csv of a report, into dir.
+void WriteReport(const std::filesystem::path& dir, const reporters::ProfileReport& report,
+                 Written& written);
 // A new directory for a run's results: the one wanted, or a numbered sibling when it exists, so
 // an earlier run is never overwritten. `flag` names where the path came from, for the error.
 base::Expected<std::filesystem::path> FreshDirectory(const std::filesystem::path& wanted,

@@ -1,4 +1,4 @@
-// Where finished records go: the JSONL writer, the metrics, or a thread in front of them.
+// Where finished records go: the records file, the metrics, or a thread in front of them.
 #pragma once
 
 #include <sys/resource.h>
@@ -18,6 +18,24 @@ class RecordSink {
   virtual ~RecordSink() = default;
   virtual void Add(Record record) = 0;
   virtual void Close() {}
+};
+
+// Passes each record to several sinks in turn (the records file, then the metrics).
+class TeeSink : public RecordSink {
+ public:
+  TeeSink(RecordSink& first, RecordSink& second) : first_(first), second_(second) {}
+  void Add(Record record) override {
+    first_.Add(record);
+    second_.Add(std::move(record));
+  }
+  void Close() override {
+    first_.Close();
+    second_.Close();
+  }
+
+ private:
+  RecordSink& first_;
+  RecordSink& second_;
 };
 
 // Hands records to another sink on its own thread, so parsing, tokenizing and writing never

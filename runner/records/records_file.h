@@ -1,0 +1,63 @@
+// The records file (records.jsonl in a run's artifact folder): what happened, request by
+// request, so a run can be analysed again (another goodput, another token-count source) and
+// runs from several client machines merged. Versioned JSONL, written as each request finishes:
+//   line 1  {"servebench_records": 1, "clock": {"monotonic_ns", "wall_ns"}, "run": {...}}
+//   then    one record per line (times in ns; event times relative to the request's start)
+//   last    {"end": {...}} when the run ended in order (a crash leaves it out)
+// "run" and "end" belong to the caller; this layer only carries them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "runner/base/expected.h"
+#include "runner/base/output_file.h"
+#include "runner/records/record.h"
+#include "runner/records/record_sink.h"
+
+namespace servebench::records {
+
+inline constexpr int kRecordsVersion = 1;
+inline constexpr const char* kRecordsFileName = "records.jsonl";
+
+// CLOCK_MONOTONIC and CLOCK_REALTIME read together: how one machine's monotonic times map to
+// the calendar, so files from several machines can be put on one time line.
+struct ClockPair {
+  int64_t monotonic_ns = 0;
+  int64_t wall_ns = 0;
+};
+
+nlohmann::json RecordJson(const Record& record);
+base::Expected<Record> RecordOf(const nlohmann::json& line);
+
+// Appends records as they come (unbuffered: a crash loses no finished request).
+class RecordsWriter : public RecordSink {
+ public:
+  RecordsWriter(const std::filesystem::path& path, const ClockPair& clock,
+                const nlohmann::json& run);
+  void Add(Record record) override;
+  // Writes the end line and closes; the first write error, if any.
+  base::Status Finish(const nlohmann::json& end);
+  const std::filesystem::path& path() const { return file_.path(); }
+
+ private:
+  base::AppendFile file_;
+};
+
+struct RecordsFile {
+  ClockPair clock;
+  nlohmann::json run;
+  nlohmann::json end;  // null when the file has no end line
+};
+
+// The header line alone (clock and "run"), to set up the analysis before the records come.
+base::Expected<RecordsFile> ReadRecordsHeader(const std::filesystem::path& path);
+// Reads a records file, handing each record to on_record in file order. A bad line is an error
+// naming the file and line.
+base::Expected<RecordsFile> ReadRecords(const std::filesystem::path& path,
+                                        const std::function<void(Record)>& on_record);
+
+}  // namespace servebench::records

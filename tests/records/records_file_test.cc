@@ -1,0 +1,175 @@
+// The records file: records round-trip exactly; `analyze` on a run's records reproduces the
+// run's own files byte for byte; halves of a run merged equal the whole; a new goodput or
+// token-count source is a new analysis of the same records.
+#include "runner/records/records_file.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/support/run_command.h"
+
+namespace servebench::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using records::Record;
+
+Record StreamedRecord() {
+  Record r;
+  r.request_id = 7;
+  r.warmup = true;
+  r.scheduled_ns = 1000;
+  r.ready_ns = 1500;
+  r.start_ns = 2000;
+  r.headers_ns = 2500;
+  r.end_ns = 9000;
+  r.wall_start_ns = 1'700'000'000'000'000'000;
+  r.status = 200;
+  r.content_type = "text/event-stream";
+  r.streaming = true;
+  r.input_tokens = 12;
+  r.requested_max_tokens = 20;
+  r.events = {{3000, R"({"choices":[{"delta":{"content":"a\n\"b\""}}]})", false},
+              {4000, "oops", true},
+              {5000, "[DONE]", false}};
+  r.body = R"({"error":{"message":"late"}})";  // a stream can also carry a whole error body
+  r.error = records::RecordError{499, "cancelled", "cancelled after 1 s"};
+  return r;
+}
+
+TEST(RecordsFile, RecordsRoundTripExactly) {
+  const Record streamed = StreamedRecord();
+  EXPECT_EQ(*records::RecordOf(records::RecordJson(streamed)), streamed);
+  Record whole;
+  whole.request_id = 1;
+  whole.start_ns = 5;
+  whole.end_ns = 6;
+  whole.status = 200;
+  whole.body = R"({"choices":[{"message":{"content":"hi"}}]})";
+  whole.location = "http://elsewhere/";
+  EXPECT_EQ(*records::RecordOf(records::RecordJson(whole)), whole);
+  EXPECT_FALSE(records::RecordOf(nlohmann::json{{"start_ns", 1}}));  // no id
+}
+
+TEST(RecordsFile, WrittenFilesReadBackWithTheirHeaderAndEnd) {
+  const fs::path dir = FreshTempDir("records");
+  {
+    records::RecordsWriter w(dir / "r.jsonl", {111, 222}, {{"title", "t"}});
+    w.Add(StreamedRecord());
+    w.Add(StreamedRecord());
+    ASSERT_TRUE(w.Finish({{"done", true}}));
+  }
+  std::vector<Record> read;
+  auto file = records::ReadRecords(dir / "r.jsonl", [&](Record r) { read.push_back(r); });
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(file->clock.monotonic_ns, 111);
+  EXPECT_EQ(file->clock.wall_ns, 222);
+  EXPECT_EQ(file->run["title"], "t");
+  EXPECT_EQ(file->end["done"], true);
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[1], StreamedRecord());
+  fs::remove_all(dir);
+}
+
+TEST(RecordsFile, ACutLastLineIsToleratedAndBadLinesAreNamed) {
+  const fs::path dir = FreshTempDir("records");
+  const std::string header =
+      R"({"servebench_records":1,"clock":{"monotonic_ns":1,"wall_ns":2},"run":{}})";
+  const std::string line = records::RecordJson(StreamedRecord()).dump();
+  std::ofstream(dir / "cut.jsonl") << header << "\n" << line << "\n" << line.substr(0, 40);
+  int count = 0;
+  auto cut = records::ReadRecords(dir / "cut.jsonl", [&](Record) { ++count; });
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(count, 1);  // the killed run's partial line is left out, the rest kept
+  EXPECT_TRUE(cut->end.is_null());
+
+  std::ofstream(dir / "bad.jsonl") << header << "\n" << line.substr(0, 40) << "\n" << line << "\n";
+  auto bad = records::ReadRecords(dir / "bad.jsonl", [](Record) {});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message.rfind((dir / "bad.jsonl").string() + ":2: ", 0), 0u);
+
+  std::ofstream(dir / "v9.jsonl") << R"({"servebench_records":9,"clock":{},"run":{}})"
+                                  << "\n";
+  auto v9 = records::ReadRecords(dir / "v9.jsonl", [](Record) {});
+  ASSERT_FALSE(v9);
+  EXPECT_NE(v9.error().message.find("records version 9"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+class AnalyzeE2e : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = FreshTempDir("analyze"); }
+  void TearDown() override { fs::remove_all(dir_); }
+  CommandResult Servebench(const std::string& args) {
+    return RunCommand(std::string(SERVEBENCH_BINARY) + " " + args);
+  }
+  // A streaming run on the built-in mock, counted with the test tokenizer, with an SLO.
+  fs::path Profile() {
+    const fs::path run = dir_ / "run";
+    const CommandResult r = Servebench(
+        "profile --model m --streaming --concurrency 6 --request-count 40 --warmup-request-count 4"
+        " --isl 40 --osl 12 --mock-ttft-ms 20 --mock-itl-ms 2 --mock-error-rate 0.1"
+        " --goodput time_to_first_token:25 --tokenizer " SERVEBENCH_TEST_TOKENIZER
+        " --artifact-dir " +
+        run.string());
+    EXPECT_EQ(r.status, 0) << r.output;
+    return run;
+  }
+  fs::path dir_;
+};
+
+TEST_F(AnalyzeE2e, ARunsRecordsGiveItsFilesByteForByte) {
+  const fs::path run = Profile();
+  const CommandResult r = Servebench("analyze " + (run / "records.jsonl").string() +
+                                     " --artifact-dir " + (dir_ / "again").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const char* name : {"profile_export.json", "profile_export.csv", "profile_export.jsonl"}) {
+    EXPECT_EQ(ReadFile(dir_ / "again" / name), ReadFile(run / name)) << name;
+  }
+  EXPECT_NE(ReadFile(run / "profile_export.json").find("\"goodput\""), std::string::npos);
+}
+
+TEST_F(AnalyzeE2e, TwoHalvesMergedEqualTheWholeRun) {
+  const fs::path run = Profile();
+  std::ifstream in(run / "records.jsonl");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 1u + 44 + 1);  // header, 4 warmup + 40 records, end
+  std::ofstream first(dir_ / "a.jsonl"), second(dir_ / "b.jsonl");
+  first << lines[0] << "\n";
+  second << lines[0] << "\n";
+  for (size_t i = 1; i < lines.size(); ++i) (i <= 22 ? first : second) << lines[i] << "\n";
+  first.close();
+  second.close();
+  const CommandResult r =
+      Servebench("analyze " + (dir_ / "a.jsonl").string() + " " + (dir_ / "b.jsonl").string() +
+                 " --artifact-dir " + (dir_ / "merged").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(ReadFile(dir_ / "merged" / "profile_export.json"),
+            ReadFile(run / "profile_export.json"));
+  EXPECT_EQ(ReadFile(dir_ / "merged" / "profile_export.jsonl"),
+            ReadFile(run / "profile_export.jsonl"));
+}
+
+TEST_F(AnalyzeE2e, AnotherGoodputIsANewAnalysisOfTheSameRecords) {
+  const fs::path run = Profile();
+  const auto original = nlohmann::json::parse(ReadFile(run / "profile_export.json"));
+  const CommandResult r = Servebench("analyze " + (run / "records.jsonl").string() +
+                                     " --goodput time_to_first_token:0.001 --artifact-dir " +
+                                     (dir_ / "strict").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto strict = nlohmann::json::parse(ReadFile(dir_ / "strict" / "profile_export.json"));
+  EXPECT_GT(original["goodput"]["value"].get<double>(), 0);
+  EXPECT_EQ(strict["goodput"]["value"].get<double>(), 0);  // no request meets 1 µs
+  EXPECT_EQ(strict["time_to_first_token"], original["time_to_first_token"]);
+  const CommandResult bad = Servebench("analyze " + (run / "profile_export.jsonl").string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.output.find("no servebench_records header"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace servebench::testing
