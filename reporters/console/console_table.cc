@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "runner/metrics/catalog.h"
+
 namespace servebench::reporters {
 namespace {
 
@@ -21,16 +23,6 @@ std::string Pad(const std::string& s, size_t width, bool left) {
   return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
 }
 
-// The per-request rows shown, in order; the rest stay in the files.
-constexpr const char* kShown[] = {
-    "time_to_first_token",    "time_to_second_token",  "request_latency",
-    "inter_token_latency",    "inter_chunk_latency",   "output_token_throughput_per_user",
-    "output_sequence_length", "input_sequence_length", "schedule_lag"};
-constexpr const char* kShownValues[] = {
-    "output_token_throughput", "request_throughput", "goodput",
-    "good_request_count",      "request_count",      "error_request_count",
-    "achieved_request_rate"};
-
 }  // namespace
 
 std::string ConsoleTable(const ProfileReport& r, const std::vector<std::string>& files) {
@@ -40,8 +32,9 @@ std::string ConsoleTable(const ProfileReport& r, const std::vector<std::string>&
   for (const char* h : {"avg", "min", "max", "p99", "p90", "p50", "std"})
     out += Pad(h, kColumn, false);
   out += "\n";
-  for (const char* key : kShown) {
-    const auto* d = r.summary.Distribution(key);
+  // The catalog's console rows, in its order; the rest stay in the files.
+  for (const auto& m : metrics::kMetrics) {
+    const auto* d = m.console ? r.summary.Distribution(m.key) : nullptr;
     if (d == nullptr) continue;
     const auto& s = d->stats;
     out += Pad(d->label + " (" + d->unit + ")", kLabel, true);
@@ -49,8 +42,8 @@ std::string ConsoleTable(const ProfileReport& r, const std::vector<std::string>&
       out += Pad(Grouped(v), kColumn, false);
     out += "\n";
   }
-  for (const char* key : kShownValues) {
-    const auto* v = r.summary.Value(key);
+  for (const auto& m : metrics::kMetrics) {
+    const auto* v = m.console ? r.summary.Value(m.key) : nullptr;
     if (v == nullptr) continue;
     const bool whole = v->unit == "requests";
     out += Pad(v->label + " (" + v->unit + ")", kLabel, true) +

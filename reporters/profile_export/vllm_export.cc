@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "runner/metrics/catalog.h"
 #include "runner/metrics/distribution.h"
 
 namespace servebench::reporters {
@@ -23,10 +24,30 @@ void PutStats(Json& out, const char* name, const std::vector<double>& values_ms)
 
 double Finite(double v) { return std::isfinite(v) ? v : 0.0; }
 
+// The time metrics vLLM summarises (mean_<name>_ms, ...): the catalog's rows with a vLLM name
+// in ms, over the valid requests (a list metric pools every request's values).
+void PutTimeStats(Json& out, const std::vector<metrics::RequestMetrics>& requests) {
+  for (const auto& m : metrics::kMetrics) {
+    if (m.kind != metrics::MetricKind::kPerRequest || *m.vllm == '\0' ||
+        std::string_view(m.unit) != "ms")
+      continue;
+    std::vector<double> values;
+    for (const auto& r : requests) {
+      if (!r.valid()) continue;
+      if (m.field == nullptr) {
+        values.insert(values.end(), r.inter_chunk_latency.begin(), r.inter_chunk_latency.end());
+      } else if (const auto& v = r.*(m.field)) {
+        values.push_back(*v);
+      }
+    }
+    PutStats(out, m.vllm, values);
+  }
+}
+
 }  // namespace
 
 Json VllmResult(const std::vector<metrics::RequestMetrics>& requests, double duration_s) {
-  std::vector<double> ttft, tpot, itl, e2el, ttfts_s;
+  std::vector<double> ttfts_s;
   Json input_lens = Json::array(), output_lens = Json::array(), itls = Json::array(),
        errors = Json::array();
   int64_t completed = 0, failed = 0;
@@ -44,17 +65,9 @@ Json VllmResult(const std::vector<metrics::RequestMetrics>& requests, double dur
     total_output += r.output_sequence_length.value_or(0);
     output_lens.push_back(r.output_sequence_length.value_or(0));
     errors.push_back("");
-    if (r.time_to_first_token) {
-      ttft.push_back(*r.time_to_first_token);
-      ttfts_s.push_back(*r.time_to_first_token / 1000);
-    }
-    if (r.inter_token_latency) tpot.push_back(*r.inter_token_latency);
-    if (r.request_latency) e2el.push_back(*r.request_latency);
+    if (r.time_to_first_token) ttfts_s.push_back(*r.time_to_first_token / 1000);
     Json gaps = Json::array();
-    for (double g : r.inter_chunk_latency) {
-      itl.push_back(g);
-      gaps.push_back(g / 1000);
-    }
+    for (double g : r.inter_chunk_latency) gaps.push_back(g / 1000);
     itls.push_back(std::move(gaps));
   }
   const double d = duration_s > 0 ? duration_s : 0;
@@ -71,10 +84,7 @@ Json VllmResult(const std::vector<metrics::RequestMetrics>& requests, double dur
               {"ttfts", ttfts_s},
               {"itls", itls},
               {"errors", errors}};
-  PutStats(out, "ttft", ttft);
-  PutStats(out, "tpot", tpot);
-  PutStats(out, "itl", itl);
-  PutStats(out, "e2el", e2el);
+  PutTimeStats(out, requests);
   return out;
 }
 

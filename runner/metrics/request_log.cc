@@ -15,7 +15,7 @@ constexpr size_t kFieldCount = CountSingleValued();
 constexpr auto kFields = [] {
   std::array<std::optional<double> RequestMetrics::*, kFieldCount> fields{};
   size_t i = 0;
-  for (const auto& m : kPerRequestMetrics) {
+  for (const auto& m : kMetrics) {
     if (m.field != nullptr) fields[i++] = m.field;
   }
   return fields;

@@ -13,14 +13,12 @@
 namespace servebench::metrics {
 namespace {
 
-using Metric = PerRequestMetric;
-constexpr const auto& kMetrics = kPerRequestMetrics;
+using Metric = MetricDef;
 
+// A per-request metric with one value per request (what an SLO can be set on).
 const Metric* FindMetric(const std::string& key) {
-  for (const auto& m : kMetrics) {
-    if (key == m.key && m.field != nullptr) return &m;
-  }
-  return nullptr;
+  const Metric* m = FindMetricDef(key);
+  return m != nullptr && m->field != nullptr ? m : nullptr;
 }
 
 bool MeetsEvery(const RequestMetrics& r, const std::vector<Slo>& slos) {
@@ -45,22 +43,9 @@ std::string Fixed(double v, int digits) {
 const std::vector<MetricInfo>& MetricCatalog() {
   static const std::vector<MetricInfo> catalog = [] {
     std::vector<MetricInfo> out;
-    for (const auto& m : kMetrics) out.push_back({m.key, m.unit, true, m.higher_is_better});
-    const std::vector<MetricInfo> values = {{"output_token_throughput", "tokens/s", false, true},
-                                            {"input_token_throughput", "tokens/s", false, true},
-                                            {"total_token_throughput", "tokens/s", false, true},
-                                            {"request_throughput", "requests/s", false, true},
-                                            {"good_request_count", "requests", false, true},
-                                            {"goodput", "requests/s", false, true},
-                                            {"request_count", "requests", false, true},
-                                            {"error_request_count", "requests", false, false},
-                                            {"grace_period_cut_count", "requests", false, false},
-                                            {"request_error_rate", "%", false, false},
-                                            {"benchmark_duration", "s", false, false},
-                                            {"achieved_request_rate", "requests/s", false, true},
-                                            {"target_request_rate", "requests/s", false, true},
-                                            {"capped_arrival_share", "%", false, false}};
-    out.insert(out.end(), values.begin(), values.end());
+    for (const auto& m : kMetrics) {
+      out.push_back({m.key, m.unit, m.kind == MetricKind::kPerRequest, m.higher_is_better});
+    }
     return out;
   }();
   return catalog;
@@ -162,6 +147,7 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
       },
       false);
   for (const auto& m : kMetrics) {
+    if (m.kind != MetricKind::kPerRequest) continue;
     std::vector<double> values;
     requests(
         [&](const RequestMetrics& r) {
@@ -185,39 +171,41 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
                             1e9;
   const double errors = static_cast<double>(failed);
   const double count = static_cast<double>(valid);
-  auto add = [&](const char* key, const char* label, const char* unit, double value) {
-    s.values.push_back({key, label, unit, value});
-  };
+  std::map<std::string_view, double> run;  // the run's values, written out in catalog order
+  auto add = [&](const char* key, double value) { run[key] = value; };
   if (duration_s > 0) {
-    add("output_token_throughput", "Output token throughput", "tokens/s", osl / duration_s);
-    add("input_token_throughput", "Input token throughput", "tokens/s", isl / duration_s);
-    add("total_token_throughput", "Total token throughput", "tokens/s", (isl + osl) / duration_s);
-    add("request_throughput", "Request throughput", "requests/s", count / duration_s);
+    add("output_token_throughput", osl / duration_s);
+    add("input_token_throughput", isl / duration_s);
+    add("total_token_throughput", (isl + osl) / duration_s);
+    add("request_throughput", count / duration_s);
   }
   if (!o.slos.empty()) {
-    add("good_request_count", "Good request count", "requests", static_cast<double>(good));
-    if (duration_s > 0) add("goodput", "Goodput", "requests/s", good / duration_s);
+    add("good_request_count", static_cast<double>(good));
+    if (duration_s > 0) add("goodput", good / duration_s);
   }
-  add("request_count", "Request count", "requests", count);
-  add("error_request_count", "Error request count", "requests", errors);
+  add("request_count", count);
+  add("error_request_count", errors);
   if (cut > 0) {
-    add("grace_period_cut_count", "Cut by the grace period", "requests", static_cast<double>(cut));
+    add("grace_period_cut_count", static_cast<double>(cut));
   }
   if (count + errors > 0) {
-    add("request_error_rate", "Request error rate", "%", 100.0 * errors / (count + errors));
+    add("request_error_rate", 100.0 * errors / (count + errors));
   }
-  if (duration_s > 0) add("benchmark_duration", "Benchmark duration", "s", duration_s);
+  if (duration_s > 0) add("benchmark_duration", duration_s);
   // Compared with a target rate, so only in open loop: a closed loop starts its first
   // requests together, and starts over their own span would read as a burst rate.
   if (o.target_rate > 0 && last_start > first_start) {
-    add("achieved_request_rate", "Achieved request rate", "requests/s",
+    add("achieved_request_rate",
         static_cast<double>(starts) / (static_cast<double>(last_start - first_start) / 1e9));
   }
-  if (o.target_rate > 0)
-    add("target_request_rate", "Target request rate", "requests/s", o.target_rate);
+  if (o.target_rate > 0) add("target_request_rate", o.target_rate);
   if (capped_arrivals > 0) {
-    add("capped_arrival_share", "Arrivals that waited for a slot", "%",
-        100.0 * static_cast<double>(waited) / static_cast<double>(starts));
+    add("capped_arrival_share", 100.0 * static_cast<double>(waited) / static_cast<double>(starts));
+  }
+
+  for (const auto& m : kMetrics) {
+    if (auto it = run.find(m.key); m.kind == MetricKind::kRunValue && it != run.end())
+      s.values.push_back({m.key, m.label, m.unit, it->second});
   }
 
   for (const auto& [key, n] : groups) {
