@@ -29,4 +29,17 @@ inline void SleepUntilNs(int64_t due_ns) {
   }
 }
 
+// The engine's view of time, so its schedule, cancellation, grace period and Ctrl-C handling
+// can run on a fake clock in tests (tests/support/fakes.h) with exact expectations.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual int64_t Now() const = 0;  // CLOCK_MONOTONIC ns, or a fake's
+};
+
+class SystemClock : public Clock {
+ public:
+  int64_t Now() const override { return MonotonicNs(); }
+};
+
 }  // namespace servebench::base

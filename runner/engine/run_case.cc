@@ -44,23 +44,25 @@ class CaseRunner {
  public:
   CaseRunner(const CaseOptions& o, const std::vector<inputs::Prompt>& prompts,
              records::RecordSink& sink, const std::atomic<int>& interrupts,
-             const std::function<void(const Progress&)>& on_progress)
+             const std::function<void(const Progress&)>& on_progress,
+             transport::Transport& transport, const base::Clock& clock)
       : o_(o),
         prompts_(prompts),
         bodies_(o, prompts),
         sink_(sink),
         interrupts_(interrupts),
         on_progress_(on_progress),
-        transport_(o.transport) {
+        transport_(transport),
+        clock_(clock) {
     include_usage_ = o.body.streaming && o.body.include_usage;
   }
 
   CaseOutcome Run() {
     if (o_.warmup_count > 0) Phase(true, o_.warmup_count, 0);
-    outcome_.start_ns = base::MonotonicNs();
+    outcome_.start_ns = clock_.Now();
     if (interrupts_.load() == 0)
       Phase(false, o_.duration_s > 0 ? 0 : o_.request_count, Ns(o_.duration_s));
-    outcome_.end_ns = base::MonotonicNs();
+    outcome_.end_ns = clock_.Now();
     outcome_.include_usage_dropped = o_.body.streaming && o_.body.include_usage && !include_usage_;
     return outcome_;
   }
@@ -76,7 +78,8 @@ class CaseRunner {
   records::RecordSink& sink_;
   const std::atomic<int>& interrupts_;
   const std::function<void(const Progress&)>& on_progress_;
-  transport::CurlMultiTransport transport_;
+  transport::Transport& transport_;
+  const base::Clock& clock_;
   CaseOutcome outcome_;
   bool include_usage_ = true;
   std::unordered_set<uint64_t> asked_usage_;  // in flight with stream_options
@@ -101,7 +104,7 @@ void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id, i
   transport_.Start(std::move(seed), o_.url, bodies_.Get(index, include_usage_));
   if (o_.cancellation_rate_pct > 0 &&
       base::UnitOf(o_.seed, request_id, 0xca9ce1) * 100 < o_.cancellation_rate_pct) {
-    cancels_.push({base::MonotonicNs() + Ns(o_.cancellation_delay_s), request_id});
+    cancels_.push({clock_.Now() + Ns(o_.cancellation_delay_s), request_id});
   }
 }
 
@@ -120,7 +123,7 @@ void CaseRunner::Finish(records::Record record, bool warmup) {
 }
 
 void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
-  const int64_t t0 = base::MonotonicNs() + 1'000'000;
+  const int64_t t0 = clock_.Now() + 1'000'000;
   schedule::LoadShape shape = o_.load;
   shape.total = count;
   shape.seed = o_.seed + (warmup ? 1 : 0);
@@ -137,7 +140,7 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
   done_ = errors_ = 0;
   std::vector<records::Record> finished;
   for (;;) {
-    int64_t now = base::MonotonicNs();
+    int64_t now = clock_.Now();
     if (!stopping && interrupts_.load() > 0) {
       stopping = true;
       outcome_.was_cancelled = true;
@@ -199,7 +202,7 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
     outcome_.issued = issued;
     outcome_.dropped = left;
   }
-  if (on_progress_) on_progress_({done_, count, errors_, base::MonotonicNs() - t0, warmup});
+  if (on_progress_) on_progress_({done_, count, errors_, clock_.Now() - t0, warmup});
 }
 
 }  // namespace
@@ -208,8 +211,18 @@ base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
                                     const std::vector<inputs::Prompt>& prompts,
                                     records::RecordSink& sink, const std::atomic<int>& interrupts,
                                     const std::function<void(const Progress&)>& on_progress) {
+  transport::CurlMultiTransport transport(options.transport);
+  const base::SystemClock clock;
+  return RunCase(options, prompts, sink, interrupts, on_progress, transport, clock);
+}
+
+base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
+                                    const std::vector<inputs::Prompt>& prompts,
+                                    records::RecordSink& sink, const std::atomic<int>& interrupts,
+                                    const std::function<void(const Progress&)>& on_progress,
+                                    transport::Transport& transport, const base::Clock& clock) {
   if (prompts.empty()) return base::MakeError("no prompts to send");
-  CaseRunner runner(options, prompts, sink, interrupts, on_progress);
+  CaseRunner runner(options, prompts, sink, interrupts, on_progress, transport, clock);
   return runner.Run();
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/clock.h"
 #include "runner/base/expected.h"
 #include "runner/endpoints/endpoint.h"
 #include "runner/inputs/prompts.h"
@@ -47,9 +48,16 @@ struct Progress {
 };
 
 // interrupts counts Ctrl-C presses: the first stops issuing and waits up to the grace period.
+// Runs over curl-multi on the system clock.
 base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
                                     const std::vector<inputs::Prompt>& prompts,
                                     records::RecordSink& sink, const std::atomic<int>& interrupts,
                                     const std::function<void(const Progress&)>& on_progress = {});
+// The same over any transport and clock (the two must agree on time).
+base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
+                                    const std::vector<inputs::Prompt>& prompts,
+                                    records::RecordSink& sink, const std::atomic<int>& interrupts,
+                                    const std::function<void(const Progress&)>& on_progress,
+                                    transport::Transport& transport, const base::Clock& clock);
 
 }  // namespace servebench::engine

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runner/records/record.h"
+#include "runner/transport/transport.h"
 
 namespace servebench::transport {
 
@@ -24,21 +25,20 @@ struct TransportOptions {
   size_t max_response_bytes = size_t{256} << 20;  // one response, all events together
 };
 
-class CurlMultiTransport {
+class CurlMultiTransport : public Transport {
  public:
   explicit CurlMultiTransport(TransportOptions options);
-  ~CurlMultiTransport();
+  ~CurlMultiTransport() override;
   CurlMultiTransport(const CurlMultiTransport&) = delete;
   CurlMultiTransport& operator=(const CurlMultiTransport&) = delete;
 
-  // Starts a POST now. `seed` carries request_id, scheduled_ns, warmup and streaming; start_ns
-  // is stamped here, immediately before the request is handed to libcurl.
-  void Start(records::Record seed, const std::string& url, std::shared_ptr<const std::string> body);
-  // Ends a request now with this error (499 "cancelled" for a deliberate cancellation).
-  void Cancel(uint64_t request_id, records::RecordError error);
+  // start_ns is stamped immediately before the request is handed to libcurl.
+  void Start(records::Record seed, const std::string& url,
+             std::shared_ptr<const std::string> body) override;
+  void Cancel(uint64_t request_id, records::RecordError error) override;
   // Runs the event loop until deadline_ns or until at least one request has finished.
-  void Poll(int64_t deadline_ns, std::vector<records::Record>& finished);
-  size_t in_flight() const;
+  void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) override;
+  size_t in_flight() const override;
 
  private:
   struct Impl;

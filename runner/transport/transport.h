@@ -1,0 +1,30 @@
+// What the engine needs of an HTTP client: start a request, cancel one, and wait for finished
+// ones until a deadline. curl-multi is the real one (curl_multi_transport.h); tests drive the
+// engine with a scripted fake on a fake clock (tests/support/fakes.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runner/records/record.h"
+
+namespace servebench::transport {
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Starts a POST now. `seed` carries request_id, scheduled_ns, ready_ns, warmup, streaming,
+  // input_tokens and requested_max_tokens; the transport stamps start_ns as it hands it on.
+  virtual void Start(records::Record seed, const std::string& url,
+                     std::shared_ptr<const std::string> body) = 0;
+  // Ends a request now with this error (499 "cancelled" for a deliberate cancellation); an id
+  // not in flight is ignored.
+  virtual void Cancel(uint64_t request_id, records::RecordError error) = 0;
+  // Waits until deadline_ns or until at least one request has finished; appends the finished.
+  virtual void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) = 0;
+  virtual size_t in_flight() const = 0;
+};
+
+}  // namespace servebench::transport

@@ -1,0 +1,111 @@
+// Fakes for the engine's seams: a clock that moves only when told, a scripted transport that
+// finishes each request at the time its script says (moving the fake clock to it), and a sink
+// that keeps records. With them, schedule, cancellation, grace period, warmup and Ctrl-C run in
+// fake milliseconds with exact expectations.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runner/base/clock.h"
+#include "runner/records/record_sink.h"
+#include "runner/transport/transport.h"
+
+namespace servebench::testing {
+
+class FakeClock : public base::Clock {
+ public:
+  explicit FakeClock(int64_t start_ns = 1'000'000'000) : now_(start_ns) {}
+  int64_t Now() const override { return now_; }
+  void Set(int64_t ns) { now_ = std::max(now_, ns); }
+
+ private:
+  int64_t now_;
+};
+
+inline constexpr int64_t kMs = 1'000'000;
+
+// What the scripted server does with one request.
+struct FakeReply {
+  int64_t duration_ns = 10 * kMs;  // from start to the last byte
+  int status = 200;
+  std::optional<records::RecordError> error;
+};
+
+class FakeTransport : public transport::Transport {
+ public:
+  using Script = std::function<FakeReply(const records::Record& started)>;
+  FakeTransport(FakeClock& clock, Script script) : clock_(clock), script_(std::move(script)) {}
+
+  // Runs `action` when the fake clock reaches at_ns (the transport wakes the engine then).
+  void At(int64_t at_ns, std::function<void()> action) { hooks_.emplace(at_ns, std::move(action)); }
+
+  void Start(records::Record seed, const std::string&,
+             std::shared_ptr<const std::string> body) override {
+    seed.start_ns = clock_.Now();
+    const FakeReply reply = script_(seed);
+    seed.headers_ns = seed.start_ns;
+    seed.end_ns = seed.start_ns + reply.duration_ns;
+    seed.status = reply.status;
+    seed.error = reply.error;
+    started.push_back(seed);
+    bodies.push_back(*body);
+    in_flight_[seed.request_id] = std::move(seed);
+  }
+  void Cancel(uint64_t request_id, records::RecordError error) override {
+    auto it = in_flight_.find(request_id);
+    if (it == in_flight_.end()) return;
+    it->second.end_ns = clock_.Now();
+    it->second.error = std::move(error);
+  }
+  void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) override {
+    int64_t wake = deadline_ns;
+    for (const auto& [id, r] : in_flight_) wake = std::min(wake, r.end_ns);
+    if (!hooks_.empty()) wake = std::min(wake, hooks_.begin()->first);
+    clock_.Set(wake);
+    while (!hooks_.empty() && hooks_.begin()->first <= clock_.Now()) {
+      auto action = std::move(hooks_.begin()->second);
+      hooks_.erase(hooks_.begin());
+      action();
+    }
+    for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+      if (it->second.end_ns <= clock_.Now()) {
+        finished.push_back(std::move(it->second));
+        it = in_flight_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  size_t in_flight() const override { return in_flight_.size(); }
+
+  std::vector<records::Record> started;  // every request as it started
+  std::vector<std::string> bodies;
+
+ private:
+  FakeClock& clock_;
+  Script script_;
+  std::map<uint64_t, records::Record> in_flight_;
+  std::multimap<int64_t, std::function<void()>> hooks_;
+};
+
+class VectorSink : public records::RecordSink {
+ public:
+  void Add(records::Record record) override {
+    std::lock_guard lock(mutex_);
+    records.push_back(std::move(record));
+  }
+  std::vector<records::Record> records;
+
+ private:
+  std::mutex mutex_;
+};
+
+}  // namespace servebench::testing
