@@ -153,7 +153,7 @@ reporters::RunInfo StartInfo(const options::ProfileFlags& f, const options::Prof
   info.title = plan.title;
   info.command = command;
   info.input_config = options::RedactedConfig(f);
-  if (plan.run.type == endpoints::EndpointType::kChat && f.osl > 0) {
+  if (endpoints::HasTwoCapFields(plan.run.type) && f.osl > 0) {
     info.input_config["max_tokens_field_used"] =
         plan.run.body.legacy_max_tokens ? "max_tokens" : "max_completion_tokens";
   }

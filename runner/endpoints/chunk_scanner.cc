@@ -228,7 +228,7 @@ bool ReadUsage(Scanner& s, std::optional<Usage>& usage) {
   return ok;
 }
 
-bool ReadChoice(Scanner& s, EndpointType type, Chunk& chunk) {
+bool ReadChoice(Scanner& s, ChoiceShape shape, Chunk& chunk) {
   std::string reasoning_content, reasoning, finish_reason;
   const bool ok = s.Members([&](const std::string& key) {
     if (key == "finish_reason") {
@@ -236,8 +236,7 @@ bool ReadChoice(Scanner& s, EndpointType type, Chunk& chunk) {
       chunk.finished = !finish_reason.empty();
       return true;
     }
-    if (type == EndpointType::kCompletions)
-      return key == "text" ? StringOrEmpty(s, chunk.text) : s.Skip();
+    if (shape == ChoiceShape::kText) return key == "text" ? StringOrEmpty(s, chunk.text) : s.Skip();
     if (key != "delta") return s.Skip();
     chunk.text.clear();
     reasoning_content.clear();
@@ -263,8 +262,7 @@ bool ReadChoice(Scanner& s, EndpointType type, Chunk& chunk) {
 
 }  // namespace
 
-std::optional<Chunk> ScanChunk(EndpointType type, std::string_view data) {
-  if (type == EndpointType::kEmbeddings) return std::nullopt;
+std::optional<Chunk> ScanChunk(ChoiceShape shape, std::string_view data) {
   Scanner s(data);
   Chunk chunk;
   bool understood = true;
@@ -282,7 +280,7 @@ std::optional<Chunk> ScanChunk(EndpointType type, std::string_view data) {
     if (s.Peek() != '[') return s.Skip();
     return s.Elements([&](size_t index) {
       if (index > 0 || s.Peek() != '{') return s.Skip();
-      return ReadChoice(s, type, chunk);
+      return ReadChoice(s, shape, chunk);
     });
   });
   if (!ok || !understood || !s.AtEnd()) return std::nullopt;

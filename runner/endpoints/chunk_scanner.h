@@ -12,6 +12,10 @@
 
 namespace servebench::endpoints {
 
-std::optional<Chunk> ScanChunk(EndpointType type, std::string_view data);
+// Where a choice keeps its text: a chat delta (content, reasoning, tool calls) or a completion's
+// "text".
+enum class ChoiceShape { kDelta, kText };
+
+std::optional<Chunk> ScanChunk(ChoiceShape shape, std::string_view data);
 
 }  // namespace servebench::endpoints

@@ -1,16 +1,11 @@
 #include "runner/endpoints/endpoint.h"
 
-#include "runner/endpoints/chunk_scanner.h"
+#include "runner/endpoints/dialect.h"
 
 namespace servebench::endpoints {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string StringAt(const Json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::optional<Usage> UsageOf(const Json& j) {
   const auto it = j.find("usage");
@@ -37,29 +32,6 @@ std::string ErrorText(const Json& error) {
   return error.dump();
 }
 
-// Reads the generated text of one choice (a delta when streaming, a message when not).
-void ReadChoice(EndpointType type, const Json& choice, bool streaming, Chunk& chunk) {
-  chunk.finished = !StringAt(choice, "finish_reason").empty();
-  if (type == EndpointType::kCompletions) {
-    chunk.text = StringAt(choice, "text");
-    return;
-  }
-  const auto it = choice.find(streaming ? "delta" : "message");
-  if (it == choice.end() || !it->is_object()) return;
-  chunk.text = StringAt(*it, "content");
-  chunk.reasoning = StringAt(*it, "reasoning_content");
-  if (chunk.reasoning.empty()) chunk.reasoning = StringAt(*it, "reasoning");
-  const auto tools = it->find("tool_calls");
-  chunk.tool_call = tools != it->end() && tools->is_array() && !tools->empty();
-  if (!chunk.tool_call) return;
-  for (const auto& call : *tools) {
-    if (!call.is_object()) continue;
-    const auto function = call.find("function");
-    if (function != call.end() && function->is_object())
-      chunk.tool_text += StringAt(*function, "arguments");
-  }
-}
-
 Chunk Parse(EndpointType type, std::string_view text, bool streaming) {
   Chunk chunk;
   const Json j = Json::parse(text, nullptr, false);
@@ -72,72 +44,40 @@ Chunk Parse(EndpointType type, std::string_view text, bool streaming) {
     return chunk;
   }
   chunk.usage = UsageOf(j);
-  if (type == EndpointType::kEmbeddings) {
-    const auto data = j.find("data");
-    chunk.embedding = data != j.end() && data->is_array() && !data->empty();
-    return chunk;
-  }
-  const auto choices = j.find("choices");
-  if (choices != j.end() && choices->is_array() && !choices->empty() && (*choices)[0].is_object()) {
-    ReadChoice(type, (*choices)[0], streaming, chunk);
-  }
+  DialectOf(type).ReadReply(j, streaming, chunk);
   return chunk;
 }
 
 }  // namespace
 
+std::string StringAt(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 base::Expected<EndpointType> ParseEndpointType(const std::string& name) {
-  if (name == "chat") return EndpointType::kChat;
-  if (name == "completions") return EndpointType::kCompletions;
-  if (name == "embeddings") return EndpointType::kEmbeddings;
-  return base::MakeError("--endpoint-type: expected chat, completions or embeddings, got '" + name +
-                         "'");
-}
-
-const char* Name(EndpointType type) {
-  switch (type) {
-    case EndpointType::kChat:
-      return "chat";
-    case EndpointType::kCompletions:
-      return "completions";
-    case EndpointType::kEmbeddings:
-      return "embeddings";
+  std::string names;
+  for (uint8_t id = 0; id < DialectCount(); ++id) {
+    if (DialectOf({id}).name() == name) return EndpointType{id};
+    names += (id == 0                            ? ""
+              : size_t{id} + 1 == DialectCount() ? " or "
+                                                 : ", ") +
+             std::string(DialectOf({id}).name());
   }
-  return "?";
+  return base::MakeError("--endpoint-type: expected " + names + ", got '" + name + "'");
 }
 
-const char* DefaultPath(EndpointType type) {
-  switch (type) {
-    case EndpointType::kChat:
-      return "/v1/chat/completions";
-    case EndpointType::kCompletions:
-      return "/v1/completions";
-    case EndpointType::kEmbeddings:
-      return "/v1/embeddings";
-  }
-  return "/";
-}
-
-bool ProducesTokens(EndpointType type) { return type != EndpointType::kEmbeddings; }
+std::string Name(EndpointType type) { return std::string(DialectOf(type).name()); }
+std::string DefaultPath(EndpointType type) { return std::string(DialectOf(type).default_path()); }
+bool ProducesTokens(EndpointType type) { return DialectOf(type).produces_tokens(); }
+bool HasTwoCapFields(EndpointType type) { return DialectOf(type).has_two_cap_fields(); }
 
 std::string BuildBody(EndpointType type, const BodyOptions& o, const std::string& prompt,
                       int64_t max_tokens) {
+  const Dialect& dialect = DialectOf(type);
   Json body = {{"model", o.model}};
-  switch (type) {
-    case EndpointType::kChat:
-      body["messages"] = Json::array({{{"role", "user"}, {"content", prompt}}});
-      if (max_tokens > 0)
-        body[o.legacy_max_tokens ? "max_tokens" : "max_completion_tokens"] = max_tokens;
-      break;
-    case EndpointType::kCompletions:
-      body["prompt"] = prompt;
-      if (max_tokens > 0) body["max_tokens"] = max_tokens;
-      break;
-    case EndpointType::kEmbeddings:
-      body["input"] = Json::array({prompt});
-      break;
-  }
-  if (type != EndpointType::kEmbeddings) {
+  dialect.AddRequest(body, o, prompt, max_tokens);
+  if (dialect.produces_tokens()) {
     body["stream"] = o.streaming;
     if (o.streaming && o.include_usage) body["stream_options"] = {{"include_usage", true}};
   }
@@ -152,7 +92,7 @@ Chunk ParseEvent(EndpointType type, std::string_view data) {
     done.done = true;
     return done;
   }
-  if (auto fast = ScanChunk(type, data)) return *fast;
+  if (auto fast = DialectOf(type).ScanEvent(data)) return *fast;
   return Parse(type, data, true);
 }
 

@@ -13,12 +13,24 @@
 
 namespace servebench::endpoints {
 
-enum class EndpointType { kChat, kCompletions, kEmbeddings };
+// Which API dialect (dialect.h) a run speaks: its place in the registry (dialects.cc). The
+// built-in ones have names here; a new dialect is found by name with ParseEndpointType.
+struct EndpointType {
+  uint8_t id = 0;
+  static const EndpointType kChat, kCompletions, kEmbeddings;
+  bool operator==(const EndpointType&) const = default;
+};
+inline constexpr EndpointType EndpointType::kChat{0};
+inline constexpr EndpointType EndpointType::kCompletions{1};
+inline constexpr EndpointType EndpointType::kEmbeddings{2};
 
 base::Expected<EndpointType> ParseEndpointType(const std::string& name);
-const char* Name(EndpointType type);
-const char* DefaultPath(EndpointType type);
+std::string Name(EndpointType type);
+std::string DefaultPath(EndpointType type);
 bool ProducesTokens(EndpointType type);
+// Chat's output cap has two spellings (max_completion_tokens, max_tokens): servebench probes
+// which one a server honours.
+bool HasTwoCapFields(EndpointType type);
 
 struct BodyOptions {
   std::string model;

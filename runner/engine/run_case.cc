@@ -97,7 +97,7 @@ void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id, i
   seed.warmup = warmup;
   seed.scheduled_ns = scheduled_ns;
   seed.ready_ns = ready_ns;
-  seed.streaming = o_.body.streaming && o_.type != endpoints::EndpointType::kEmbeddings;
+  seed.streaming = o_.body.streaming && endpoints::ProducesTokens(o_.type);
   seed.input_tokens = prompts_[index].input_tokens;
   seed.requested_max_tokens = prompts_[index].max_tokens;
   if (include_usage_) asked_usage_.insert(request_id);

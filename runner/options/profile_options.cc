@@ -268,10 +268,10 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   engine::CaseOptions& run = plan.run;
   run.type = *type;
   run.body.model = f.model;
-  run.body.streaming = f.streaming && *type != endpoints::EndpointType::kEmbeddings;
+  run.body.streaming = f.streaming && endpoints::ProducesTokens(*type);
   run.body.legacy_max_tokens = cap_field == "max_tokens";
   plan.probe_max_tokens_field =
-      cap_field == "auto" && *type == endpoints::EndpointType::kChat && f.osl > 0;
+      cap_field == "auto" && endpoints::HasTwoCapFields(*type) && f.osl > 0;
   run.body.extra = *extra;
   run.load.concurrency = concurrency;
   run.load.request_rate = f.request_rate;

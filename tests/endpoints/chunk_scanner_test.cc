@@ -6,13 +6,15 @@
 
 #include <random>
 
+#include "runner/endpoints/dialect.h"
+
 namespace servebench::endpoints {
 namespace {
 
 void ExpectSameAsDocument(EndpointType type, const std::string& data, bool fast_expected) {
   const Chunk reference = ParseEventDocument(type, data);
   EXPECT_EQ(ParseEvent(type, data), reference) << data;
-  EXPECT_EQ(ScanChunk(type, data).has_value(), fast_expected) << data;
+  EXPECT_EQ(DialectOf(type).ScanEvent(data).has_value(), fast_expected) << data;
 }
 
 const char* kHead =

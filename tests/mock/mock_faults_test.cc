@@ -1,9 +1,13 @@
 // Every fault flag produces exactly its seeded effect: request i is faulted exactly when
 // DecideFaults(seed, i) says so, and the mock's counters agree with what the client saw.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "mock/request_plan.h"
 #include "tests/support/mock_fixture.h"
+#include "tests/support/send_log_reader.h"
 
 namespace servebench::testing {
 namespace {
@@ -104,25 +108,40 @@ TEST(MockFaults, MalformedSendsOneInvalidEventAndFinishesTheStream) {
   EXPECT_EQ(mock.server().Stats().malformed, Expected(o, &mock::Faults::malformed));
 }
 
+// Judged on the mock's own schedule (its send log's due times), which load cannot move, and on
+// the invariant that no event reaches the client before it was due.
 TEST(MockFaults, StallPausesTheSeededStreamsMidway) {
   auto o = Faulty(15);
   o.stall_ms = 40;
   o.stall_rate = 0.5;
-  RunningMock mock(o);
-  const auto replies = SendAll(mock);
+  o.send_log =
+      (std::filesystem::temp_directory_path() / ("stall-" + std::to_string(::getpid()) + ".jsonl"))
+          .string();
+  std::vector<HttpReply> replies;
+  int64_t stalls = 0;
+  {
+    RunningMock mock(o);
+    replies = SendAll(mock);
+    stalls = mock.server().Stats().stalls;
+  }
+  const auto log = ReadSendLog(o.send_log);
+  std::filesystem::remove(o.send_log);
+  ASSERT_EQ(log.size(), static_cast<size_t>(kRequests));
   for (int i = 0; i < kRequests; ++i) {
     const auto events = ReadSse(replies[i]);
+    ASSERT_EQ(events.size(), log[i].due_ns.size()) << i;
     int64_t widest = 0;
-    for (size_t k = 1; k < events.size(); ++k) {
-      widest = std::max(widest, events[k].first_byte_ns - events[k - 1].first_byte_ns);
+    for (size_t k = 0; k < events.size(); ++k) {
+      EXPECT_GE(events[k].first_byte_ns, log[i].due_ns[k]) << i << " " << k;
+      if (k > 0) widest = std::max(widest, log[i].due_ns[k] - log[i].due_ns[k - 1]);
     }
     if (mock::DecideFaults(o, i).stall) {
-      EXPECT_GE(widest, 30'000'000) << i;
+      EXPECT_GE(widest, 40'000'000) << i;
     } else {
-      EXPECT_LT(widest, 30'000'000) << i;  // the two sides of a 40 ms stall
+      EXPECT_LT(widest, 40'000'000) << i;
     }
   }
-  EXPECT_EQ(mock.server().Stats().stalls, Expected(o, &mock::Faults::stall));
+  EXPECT_EQ(stalls, Expected(o, &mock::Faults::stall));
 }
 
 TEST(MockFaults, ApiKeyIsRequiredWhenSet) {

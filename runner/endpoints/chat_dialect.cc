@@ -1,0 +1,59 @@
+// POST /v1/chat/completions: messages in, deltas (content, reasoning, tool calls) out.
+#include "runner/endpoints/chunk_scanner.h"
+#include "runner/endpoints/dialect.h"
+
+namespace servebench::endpoints {
+namespace {
+
+using Json = nlohmann::json;
+
+class Chat : public Dialect {
+ public:
+  std::string_view name() const override { return "chat"; }
+  std::string_view default_path() const override { return "/v1/chat/completions"; }
+  bool has_two_cap_fields() const override { return true; }
+
+  void AddRequest(Json& body, const BodyOptions& o, const std::string& prompt,
+                  int64_t max_tokens) const override {
+    body["messages"] = Json::array({{{"role", "user"}, {"content", prompt}}});
+    if (max_tokens > 0)
+      body[o.legacy_max_tokens ? "max_tokens" : "max_completion_tokens"] = max_tokens;
+  }
+
+  // The first choice: a delta when streaming, a message when not.
+  void ReadReply(const Json& document, bool streaming, Chunk& chunk) const override {
+    const auto choices = document.find("choices");
+    if (choices == document.end() || !choices->is_array() || choices->empty() ||
+        !(*choices)[0].is_object())
+      return;
+    const Json& choice = (*choices)[0];
+    chunk.finished = !StringAt(choice, "finish_reason").empty();
+    const auto it = choice.find(streaming ? "delta" : "message");
+    if (it == choice.end() || !it->is_object()) return;
+    chunk.text = StringAt(*it, "content");
+    chunk.reasoning = StringAt(*it, "reasoning_content");
+    if (chunk.reasoning.empty()) chunk.reasoning = StringAt(*it, "reasoning");
+    const auto tools = it->find("tool_calls");
+    chunk.tool_call = tools != it->end() && tools->is_array() && !tools->empty();
+    if (!chunk.tool_call) return;
+    for (const auto& call : *tools) {
+      if (!call.is_object()) continue;
+      const auto function = call.find("function");
+      if (function != call.end() && function->is_object())
+        chunk.tool_text += StringAt(*function, "arguments");
+    }
+  }
+
+  std::optional<Chunk> ScanEvent(std::string_view data) const override {
+    return ScanChunk(ChoiceShape::kDelta, data);
+  }
+};
+
+const Chat kChat;
+
+}  // namespace
+
+extern const Dialect& kChatDialect;
+const Dialect& kChatDialect = kChat;
+
+}  // namespace servebench::endpoints

@@ -1,0 +1,42 @@
+// POST /v1/completions: a prompt in, choices[0].text out.
+#include "runner/endpoints/chunk_scanner.h"
+#include "runner/endpoints/dialect.h"
+
+namespace servebench::endpoints {
+namespace {
+
+using Json = nlohmann::json;
+
+class Completions : public Dialect {
+ public:
+  std::string_view name() const override { return "completions"; }
+  std::string_view default_path() const override { return "/v1/completions"; }
+
+  void AddRequest(Json& body, const BodyOptions&, const std::string& prompt,
+                  int64_t max_tokens) const override {
+    body["prompt"] = prompt;
+    if (max_tokens > 0) body["max_tokens"] = max_tokens;
+  }
+
+  void ReadReply(const Json& document, bool, Chunk& chunk) const override {
+    const auto choices = document.find("choices");
+    if (choices == document.end() || !choices->is_array() || choices->empty() ||
+        !(*choices)[0].is_object())
+      return;
+    chunk.finished = !StringAt((*choices)[0], "finish_reason").empty();
+    chunk.text = StringAt((*choices)[0], "text");
+  }
+
+  std::optional<Chunk> ScanEvent(std::string_view data) const override {
+    return ScanChunk(ChoiceShape::kText, data);
+  }
+};
+
+const Completions kCompletions;
+
+}  // namespace
+
+extern const Dialect& kCompletionsDialect;
+const Dialect& kCompletionsDialect = kCompletions;
+
+}  // namespace servebench::endpoints

@@ -1,0 +1,41 @@
+// One API dialect behind one interface: its name and path, the request-specific fields of its
+// body, and how a reply document (a streamed event or a whole body) becomes a Chunk once the
+// shared parts (an error object, usage) are read. A new dialect is one file defining one of
+// these, plus its line in the registry (dialects.cc).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runner/endpoints/endpoint.h"
+
+namespace servebench::endpoints {
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string_view name() const = 0;  // as --endpoint-type spells it
+  virtual std::string_view default_path() const = 0;
+  // False for APIs without generated tokens (embeddings): no streaming, no OSL.
+  virtual bool produces_tokens() const { return true; }
+  virtual bool has_two_cap_fields() const { return false; }
+  // Adds the prompt and the output cap (max_tokens <= 0: none) to a body holding "model".
+  virtual void AddRequest(nlohmann::json& body, const BodyOptions& options,
+                          const std::string& prompt, int64_t max_tokens) const = 0;
+  // Reads what a reply document carries beyond error and usage.
+  virtual void ReadReply(const nlohmann::json& document, bool streaming, Chunk& chunk) const = 0;
+  // A one-pass reading of the dialect's common event shapes; nothing: use the full parse.
+  virtual std::optional<Chunk> ScanEvent(std::string_view) const { return std::nullopt; }
+};
+
+// Every dialect, at its EndpointType id (dialects.cc).
+const Dialect& DialectOf(EndpointType type);
+size_t DialectCount();
+
+// A string member of a JSON object, or "".
+std::string StringAt(const nlohmann::json& object, const char* key);
+
+}  // namespace servebench::endpoints
