@@ -22,11 +22,9 @@ class Chat : public Dialect {
 
   // The first choice: a delta when streaming, a message when not.
   void ReadReply(const Json& document, bool streaming, Chunk& chunk) const override {
-    const auto choices = document.find("choices");
-    if (choices == document.end() || !choices->is_array() || choices->empty() ||
-        !(*choices)[0].is_object())
-      return;
-    const Json& choice = (*choices)[0];
+    const Json* first = FirstChoice(document);
+    if (first == nullptr) return;
+    const Json& choice = *first;
     chunk.finished = !StringAt(choice, "finish_reason").empty();
     const auto it = choice.find(streaming ? "delta" : "message");
     if (it == choice.end() || !it->is_object()) return;

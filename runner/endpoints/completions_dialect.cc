@@ -19,12 +19,10 @@ class Completions : public Dialect {
   }
 
   void ReadReply(const Json& document, bool, Chunk& chunk) const override {
-    const auto choices = document.find("choices");
-    if (choices == document.end() || !choices->is_array() || choices->empty() ||
-        !(*choices)[0].is_object())
-      return;
-    chunk.finished = !StringAt((*choices)[0], "finish_reason").empty();
-    chunk.text = StringAt((*choices)[0], "text");
+    const Json* choice = FirstChoice(document);
+    if (choice == nullptr) return;
+    chunk.finished = !StringAt(*choice, "finish_reason").empty();
+    chunk.text = StringAt(*choice, "text");
   }
 
   std::optional<Chunk> ScanEvent(std::string_view data) const override {

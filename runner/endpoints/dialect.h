@@ -37,5 +37,7 @@ size_t DialectCount();
 
 // A string member of a JSON object, or "".
 std::string StringAt(const nlohmann::json& object, const char* key);
+// choices[0] of an OpenAI reply when it is an object, else null.
+const nlohmann::json* FirstChoice(const nlohmann::json& document);
 
 }  // namespace servebench::endpoints

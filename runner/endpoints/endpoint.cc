@@ -55,6 +55,12 @@ std::string StringAt(const Json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+const Json* FirstChoice(const Json& document) {
+  const auto choices = document.find("choices");
+  if (choices == document.end() || !choices->is_array() || choices->empty()) return nullptr;
+  return (*choices)[0].is_object() ? &(*choices)[0] : nullptr;
+}
+
 base::Expected<EndpointType> ParseEndpointType(const std::string& name) {
   std::string names;
   for (uint8_t id = 0; id < DialectCount(); ++id) {

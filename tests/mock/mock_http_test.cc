@@ -21,19 +21,6 @@
 namespace servebench::testing {
 namespace {
 
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Reads until the server closes the connection (or 20 s pass, a failure).
 std::string ReadToClose(int fd) {
   std::string all;
@@ -91,7 +78,7 @@ TEST(MockHttp, EveryStreamIsWrittenByTheEventLoopWithoutAThreadPerConnection) {
   constexpr int kStreams = 300;
   std::vector<int> sockets;
   for (int i = 0; i < kStreams; ++i) {
-    sockets.push_back(Connect(mock.port()));
+    sockets.push_back(ConnectLoopback(mock.port()));
     ASSERT_GE(sockets.back(), 0);
     ASSERT_TRUE(SendAll(sockets.back(), StreamRequest()));
   }
@@ -140,7 +127,7 @@ TEST(MockHttp, KeepAliveServesManyRequestsOnOneConnectionToAnIndependentClient) 
 
 TEST(MockHttp, PipelinedRequestsGetOneAnswerAndAClose) {
   RunningMock mock(mock::MockOptions{});
-  const int fd = Connect(mock.port());
+  const int fd = ConnectLoopback(mock.port());
   const std::string get = "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n";
   ASSERT_TRUE(SendAll(fd, get + get + get));
   const std::string reply = ReadToClose(fd);
@@ -169,7 +156,7 @@ class EchoLoop {
 };
 
 std::string Exchange(int port, const std::string& request) {
-  const int fd = Connect(port);
+  const int fd = ConnectLoopback(port);
   SendAll(fd, request);
   std::string reply = ReadToClose(fd);
   close(fd);
@@ -195,7 +182,7 @@ TEST(MockHttp, HeadsAndBodiesOverTheLimitsAreRefusedWithTheirStatus) {
 
 TEST(MockHttp, ABodyInPiecesAndExpectContinueAreServed) {
   EchoLoop echo(mock::LoopOptions{});
-  const int fd = Connect(echo.port());
+  const int fd = ConnectLoopback(echo.port());
   ASSERT_TRUE(
       SendAll(fd, "POST /p HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n"));
   EXPECT_EQ(ReadUntil(fd, "\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
@@ -216,7 +203,7 @@ TEST(MockHttp, AnIdleConnectionIsClosedAfterTheKeepAliveTimeout) {
   mock::LoopOptions o;
   o.idle_timeout_ns = 50'000'000;
   EchoLoop echo(o);
-  const int fd = Connect(echo.port());
+  const int fd = ConnectLoopback(echo.port());
   EXPECT_EQ(ReadToClose(fd), "");  // closed by the server, with nothing sent
   close(fd);
   EXPECT_EQ(echo.loop().Stats().connections_accepted, 1);

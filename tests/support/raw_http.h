@@ -17,6 +17,9 @@ struct HttpReply {
   std::string Header(const std::string& name) const;
 };
 
+// A blocking TCP connection to 127.0.0.1:port, or -1.
+int ConnectLoopback(int port);
+
 HttpReply HttpPost(int port, const std::string& path, const std::string& body,
                    const std::vector<std::string>& headers = {});
 HttpReply HttpGet(int port, const std::string& path);
