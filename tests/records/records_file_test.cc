@@ -133,6 +133,25 @@ TEST_F(AnalyzeE2e, ARunsRecordsGiveItsFilesByteForByte) {
   EXPECT_NE(ReadFile(run / "profile_export.json").find("\"goodput\""), std::string::npos);
 }
 
+TEST_F(AnalyzeE2e, AQuickstartCaseGivesItsProfileExportByteForByte) {
+  const CommandResult run =
+      Servebench("run " SERVEBENCH_SOURCE_DIR "/suites/quickstart.yaml --repetitions 1 --out " +
+                 (dir_ / "suite").string());
+  ASSERT_EQ(run.status, 0) << run.output;
+  int cases = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "suite")) {
+    if (entry.path().filename() != "records.jsonl") continue;
+    const fs::path again = dir_ / ("again-" + std::to_string(++cases));
+    const CommandResult r =
+        Servebench("analyze " + entry.path().string() + " --artifact-dir " + again.string());
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(ReadFile(again / "profile_export.json"),
+              ReadFile(entry.path().parent_path() / "profile_export.json"))
+        << entry.path();
+  }
+  EXPECT_GE(cases, 2);
+}
+
 TEST_F(AnalyzeE2e, TwoHalvesMergedEqualTheWholeRun) {
   const fs::path run = Profile();
   std::ifstream in(run / "records.jsonl");
