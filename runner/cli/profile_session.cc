@@ -265,9 +265,10 @@ base::Expected<SessionResult> RunProfileSession(
         jsonl.Write(reporters::JsonlLine(r, m));  // unbuffered: a crash loses nothing finished
       });
   reporters::RunInfo info = StartInfo(f, *plan, command, notes);
-  records::RecordsWriter records(dir / records::kRecordsFileName,
-                                 {base::MonotonicNs(), info.start_wall_ns},
-                                 reporters::StartJson(info));
+  const bool zstd = f.records_compression == "zstd";
+  records::RecordsWriter records(
+      dir / (zstd ? records::kCompressedRecordsFileName : records::kRecordsFileName),
+      {base::MonotonicNs(), info.start_wall_ns}, reporters::StartJson(info), zstd);
   records::TeeSink both(records, measuring);
   records::AsyncSink sink(both);
   log.Line("run started: " + plan->title);

@@ -185,6 +185,8 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.String("--goodput", &f.goodput,
                "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\"");
   flags.String("--artifact-dir", &f.artifact_dir, "where results go (default artifacts/<run>/)");
+  flags.String("--records-compression", &f.records_compression,
+               "none (records.jsonl) or zstd (records.jsonl.zst, about 15x smaller)");
   flags.String("--export-vllm", &f.export_vllm,
                "also write the result JSON of `vllm bench serve` (its names and definitions)");
   flags.Double("--request-timeout-seconds", &f.request_timeout_seconds,
@@ -254,6 +256,10 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
         "--benchmark-duration and --request-count both say when to stop; give one of them");
   }
   if (auto headers = CheckHeaders(f); !headers) return headers.error();
+  if (f.records_compression != "none" && f.records_compression != "zstd") {
+    return base::MakeError("--records-compression: expected none or zstd, got '" +
+                           f.records_compression + "'");
+  }
   const std::string cap_field = f.use_legacy_max_tokens ? "max_tokens" : f.max_tokens_field;
   if (cap_field != "auto" && cap_field != "max_completion_tokens" && cap_field != "max_tokens") {
     return base::MakeError(
@@ -369,6 +375,7 @@ Json RedactedConfig(const ProfileFlags& f) {
           {"token_count_source", f.use_server_token_count ? "server" : f.token_count_source},
           {"goodput", f.goodput},
           {"export_vllm", f.export_vllm},
+          {"records_compression", f.records_compression},
           {"request_timeout_seconds", f.request_timeout_seconds},
           {"wait_for_model_timeout", f.wait_for_model_timeout},
           {"insecure", f.insecure},

@@ -37,7 +37,8 @@ struct ProfileFlags {
   bool use_server_token_count = false;
   std::string goodput;
   std::string artifact_dir;
-  std::string export_vllm;  // also write vLLM's result JSON here
+  std::string export_vllm;                   // also write vLLM's result JSON here
+  std::string records_compression = "none";  // records.jsonl as is, or zstd (records.jsonl.zst)
   double request_timeout_seconds = 600;
   double wait_for_model_timeout = 0;  // seconds to poll a server that is not up yet
   bool insecure = false, use_legacy_max_tokens = false;

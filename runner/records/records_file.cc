@@ -1,6 +1,10 @@
 #include "runner/records/records_file.h"
 
+#include <zstd.h>
+
+#include <cstring>
 #include <fstream>
+#include <vector>
 
 namespace servebench::records {
 namespace {
@@ -84,20 +88,48 @@ base::Expected<Record> RecordOf(const Json& j) {
   }
 }
 
+struct RecordsWriter::Compressor {
+  Compressor() : context(ZSTD_createCCtx()) {}
+  ~Compressor() { ZSTD_freeCCtx(context); }
+  ZSTD_CCtx* context;
+  std::string out;
+};
+
 RecordsWriter::RecordsWriter(const std::filesystem::path& path, const ClockPair& clock,
-                             const Json& run)
-    : file_(path) {
-  file_.Write(
-      Json{{"servebench_records", kRecordsVersion}, {"clock", ClockJson(clock)}, {"run", run}}
-          .dump() +
-      "\n");
+                             const Json& run, bool zstd)
+    : file_(path), compressor_(zstd ? std::make_unique<Compressor>() : nullptr) {
+  WriteLine(Json{{"servebench_records", kRecordsVersion}, {"clock", ClockJson(clock)}, {"run", run}}
+                .dump(),
+            false);
 }
 
-void RecordsWriter::Add(Record record) { file_.Write(RecordJson(record).dump() + "\n"); }
+RecordsWriter::~RecordsWriter() = default;
+
+void RecordsWriter::Add(Record record) { WriteLine(RecordJson(record).dump(), false); }
 
 base::Status RecordsWriter::Finish(const Json& end) {
-  file_.Write(Json{{"end", end}}.dump() + "\n");
+  WriteLine(Json{{"end", end}}.dump(), true);
   return file_.Close();
+}
+
+// Writes one line now. Compressed, it is flushed to a zstd block boundary (the stream keeps its
+// history, so later lines still compress against earlier ones), and the last one ends the frame.
+void RecordsWriter::WriteLine(const std::string& line, bool last) {
+  const std::string text = line + "\n";
+  if (!compressor_) {
+    file_.Write(text);
+    return;
+  }
+  Compressor& c = *compressor_;
+  c.out.resize(ZSTD_CStreamOutSize());
+  ZSTD_inBuffer in{text.data(), text.size(), 0};
+  size_t left = 0;
+  do {
+    ZSTD_outBuffer out{c.out.data(), c.out.size(), 0};
+    left = ZSTD_compressStream2(c.context, &out, &in, last ? ZSTD_e_end : ZSTD_e_flush);
+    if (ZSTD_isError(left)) return;  // only on misuse; the file then ends here
+    file_.Write(std::string_view(c.out.data(), out.pos));
+  } while (left != 0);
 }
 
 namespace {
@@ -130,30 +162,101 @@ base::Expected<RecordsFile> ParseHeader(const std::filesystem::path& path,
   return file;
 }
 
+// Lines of a records file, plain or zstd (told by the frame's magic number). Of a cut
+// compressed file, every line that was flushed is read.
+class LineReader {
+ public:
+  explicit LineReader(const std::filesystem::path& path) : in_(path, std::ios::binary) {
+    char magic[4] = {};
+    in_.read(magic, 4);
+    const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+    zstd_ = in_.gcount() == 4 && std::memcmp(magic, zstd_magic, 4) == 0;
+    in_.clear();
+    in_.seekg(0);
+    if (zstd_) context_ = ZSTD_createDCtx();
+  }
+  ~LineReader() { ZSTD_freeDCtx(context_); }
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+  bool ok() const { return static_cast<bool>(in_); }
+
+  // The next line without its newline; false at the end. *last: no more lines follow.
+  bool Next(std::string& line, bool* last) {
+    if (!zstd_) {
+      if (!std::getline(in_, line)) return false;
+      *last = in_.peek() == EOF;
+      return true;
+    }
+    while (true) {
+      if (const size_t end = text_.find('\n', taken_); end != std::string::npos) {
+        line = text_.substr(taken_, end - taken_);
+        taken_ = end + 1;
+        *last = false;
+        return true;
+      }
+      if (!Inflate()) break;
+    }
+    if (taken_ >= text_.size()) return false;
+    line = text_.substr(taken_);  // a cut last line
+    taken_ = text_.size();
+    *last = true;
+    return true;
+  }
+
+ private:
+  // Decompresses the next piece of the file onto text_; false at its end or a broken frame.
+  bool Inflate() {
+    text_.erase(0, taken_);
+    taken_ = 0;
+    if (input_.pos == input_.size) {
+      in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+      if (in_.gcount() <= 0) return false;
+      input_ = {buffer_.data(), static_cast<size_t>(in_.gcount()), 0};
+    }
+    std::string out(ZSTD_DStreamOutSize(), '\0');
+    ZSTD_outBuffer output{out.data(), out.size(), 0};
+    if (ZSTD_isError(ZSTD_decompressStream(context_, &output, &input_))) return false;
+    text_.append(out.data(), output.pos);
+    return true;
+  }
+
+  std::ifstream in_;
+  bool zstd_ = false;
+  ZSTD_DCtx* context_ = nullptr;
+  std::vector<char> buffer_ = std::vector<char>(size_t{1} << 16);
+  ZSTD_inBuffer input_{nullptr, 0, 0};
+  std::string text_;
+  size_t taken_ = 0;
+};
+
 }  // namespace
 
 base::Expected<RecordsFile> ReadRecordsHeader(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return base::MakeError(path.string() + ": cannot open; give a records.jsonl file");
+  LineReader lines(path);
+  if (!lines.ok())
+    return base::MakeError(path.string() + ": cannot open; give a records.jsonl file");
   std::string first;
-  std::getline(in, first);
+  bool last = false;
+  lines.Next(first, &last);
   return ParseHeader(path, first);
 }
 
 base::Expected<RecordsFile> ReadRecords(const std::filesystem::path& path,
                                         const std::function<void(Record)>& on_record) {
-  std::ifstream in(path);
-  if (!in) return base::MakeError(path.string() + ": cannot open; give a records.jsonl file");
+  LineReader lines(path);
+  if (!lines.ok())
+    return base::MakeError(path.string() + ": cannot open; give a records.jsonl file");
   std::string text;
-  std::getline(in, text);
+  bool last = false;
+  lines.Next(text, &last);
   auto file = ParseHeader(path, text);
   if (!file) return file.error();
-  for (size_t n = 2; std::getline(in, text); ++n) {
+  for (size_t n = 2; lines.Next(text, &last); ++n) {
     if (text.empty()) continue;
     const Json line = Json::parse(text, nullptr, false);
     if (!line.is_object()) {
       // A run killed mid-write leaves a partial last line: what came before still counts.
-      if (in.peek() == EOF) break;
+      if (last) break;
       return base::MakeError(Where(path, n) +
                              "not a JSON object; is this a servebench records file?");
     }

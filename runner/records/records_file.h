@@ -4,12 +4,15 @@
 //   line 1  {"servebench_records": 1, "clock": {"monotonic_ns", "wall_ns"}, "run": {...}}
 //   then    one record per line (times in ns; event times relative to the request's start)
 //   last    {"end": {...}} when the run ended in order (a crash leaves it out)
-// "run" and "end" belong to the caller; this layer only carries them.
+// "run" and "end" belong to the caller; this layer only carries them. Optionally the same lines
+// as one zstd stream (records.jsonl.zst, about 15 times smaller), flushed after every record so
+// a crash still leaves every finished request readable.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -22,6 +25,7 @@ namespace servebench::records {
 
 inline constexpr int kRecordsVersion = 1;
 inline constexpr const char* kRecordsFileName = "records.jsonl";
+inline constexpr const char* kCompressedRecordsFileName = "records.jsonl.zst";
 
 // CLOCK_MONOTONIC and CLOCK_REALTIME read together: how one machine's monotonic times map to
 // the calendar, so files from several machines can be put on one time line.
@@ -36,15 +40,21 @@ base::Expected<Record> RecordOf(const nlohmann::json& line);
 // Appends records as they come (unbuffered: a crash loses no finished request).
 class RecordsWriter : public RecordSink {
  public:
+  // zstd: write the lines as one zstd stream.
   RecordsWriter(const std::filesystem::path& path, const ClockPair& clock,
-                const nlohmann::json& run);
+                const nlohmann::json& run, bool zstd = false);
+  ~RecordsWriter() override;
   void Add(Record record) override;
   // Writes the end line and closes; the first write error, if any.
   base::Status Finish(const nlohmann::json& end);
   const std::filesystem::path& path() const { return file_.path(); }
 
  private:
+  void WriteLine(const std::string& line, bool last);
+
   base::AppendFile file_;
+  struct Compressor;
+  std::unique_ptr<Compressor> compressor_;  // null: plain JSONL
 };
 
 struct RecordsFile {
@@ -53,6 +63,7 @@ struct RecordsFile {
   nlohmann::json end;  // null when the file has no end line
 };
 
+// Plain or zstd-compressed (told by the file's first bytes), the same either way.
 // The header line alone (clock and "run"), to set up the analysis before the records come.
 base::Expected<RecordsFile> ReadRecordsHeader(const std::filesystem::path& path);
 // Reads a records file, handing each record to on_record in file order. A bad line is an error

@@ -75,6 +75,40 @@ TEST(RecordsFile, WrittenFilesReadBackWithTheirHeaderAndEnd) {
   fs::remove_all(dir);
 }
 
+TEST(RecordsFile, ZstdFilesReadBackTheSameAndACutOneKeepsEveryFlushedRecord) {
+  const fs::path dir = FreshTempDir("records");
+  for (bool zstd : {false, true}) {
+    records::RecordsWriter w(dir / (zstd ? "r.jsonl.zst" : "r.jsonl"), {1, 2}, {{"title", "t"}},
+                             zstd);
+    for (int i = 0; i < 50; ++i) w.Add(StreamedRecord());
+    ASSERT_TRUE(w.Finish({{"done", true}}));
+  }
+  const std::string plain = ReadFile(dir / "r.jsonl");
+  const std::string packed = ReadFile(dir / "r.jsonl.zst");
+  EXPECT_LT(packed.size() * 5, plain.size());  // records repeat themselves: zstd folds them
+  std::vector<Record> read;
+  auto file = records::ReadRecords(dir / "r.jsonl.zst", [&](Record r) { read.push_back(r); });
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(read.size(), 50u);
+  EXPECT_EQ(read.back(), StreamedRecord());
+  EXPECT_EQ(file->end["done"], true);
+  // A run killed while writing: the file stops mid-stream, without the end of its frame.
+  {
+    records::RecordsWriter w(dir / "cut.jsonl.zst", {1, 2}, {{"title", "t"}}, true);
+    for (int i = 0; i < 20; ++i) w.Add(StreamedRecord());
+    ASSERT_TRUE(w.Finish({{"done", true}}));
+  }
+  const std::string whole = ReadFile(dir / "cut.jsonl.zst");
+  std::ofstream(dir / "cut.jsonl.zst", std::ios::binary | std::ios::trunc)
+      << whole.substr(0, whole.size() - 20);
+  int count = 0;
+  auto cut = records::ReadRecords(dir / "cut.jsonl.zst", [&](Record) { ++count; });
+  ASSERT_TRUE(cut) << cut.error().message;
+  EXPECT_EQ(count, 20);  // every record was flushed; only the end line is lost
+  EXPECT_TRUE(cut->end.is_null());
+  fs::remove_all(dir);
+}
+
 TEST(RecordsFile, ACutLastLineIsToleratedAndBadLinesAreNamed) {
   const fs::path dir = FreshTempDir("records");
   const std::string header =
@@ -150,6 +184,23 @@ TEST_F(AnalyzeE2e, AQuickstartCaseGivesItsProfileExportByteForByte) {
         << entry.path();
   }
   EXPECT_GE(cases, 2);
+}
+
+TEST_F(AnalyzeE2e, ZstdRecordsGiveTheSameFiles) {
+  const fs::path packed = dir_ / "zstd";
+  const CommandResult run = Servebench(
+      "profile --model m --streaming --concurrency 2 --request-count 10 --isl 40 --osl 12"
+      " --records-compression zstd --artifact-dir " +
+      packed.string());
+  ASSERT_EQ(run.status, 0) << run.output;
+  ASSERT_TRUE(fs::exists(packed / "records.jsonl.zst"));
+  EXPECT_FALSE(fs::exists(packed / "records.jsonl"));
+  const CommandResult again = Servebench("analyze " + (packed / "records.jsonl.zst").string() +
+                                         " --artifact-dir " + (dir_ / "again").string());
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_EQ(ReadFile(dir_ / "again" / "profile_export.json"),
+            ReadFile(packed / "profile_export.json"));
+  EXPECT_EQ(Servebench("profile --model m --records-compression gzip").status, 2);
 }
 
 TEST_F(AnalyzeE2e, TwoHalvesMergedEqualTheWholeRun) {
