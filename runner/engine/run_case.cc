@@ -94,6 +94,7 @@ void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id, i
   const size_t index = request_id % prompts_.size();
   records::Record seed;
   seed.request_id = request_id;
+  seed.model = o_.body.model;
   seed.warmup = warmup;
   seed.scheduled_ns = scheduled_ns;
   seed.ready_ns = ready_ns;

@@ -32,6 +32,7 @@ struct Event {
 
 struct Record {
   uint64_t request_id = 0;
+  std::string model;  // the model the request asked for
   bool warmup = false;
   int64_t scheduled_ns = 0;  // when the schedule meant the request to start
   // Open loop with a concurrency cap: when a slot freed for an arrival that found every slot

@@ -36,6 +36,7 @@ Json RecordJson(const Record& r) {
             {"streaming", r.streaming},
             {"input_tokens", r.input_tokens},
             {"requested_max_tokens", r.requested_max_tokens}};
+  if (!r.model.empty()) j["model"] = r.model;
   if (!r.content_type.empty()) j["content_type"] = r.content_type;
   if (!r.location.empty()) j["location"] = r.location;
   if (!r.body.empty()) j["body"] = r.body;  // a whole reply, or the error body of a stream
@@ -69,6 +70,7 @@ base::Expected<Record> RecordOf(const Json& j) {
     Read(j, "streaming", &r.streaming);
     Read(j, "input_tokens", &r.input_tokens);
     Read(j, "requested_max_tokens", &r.requested_max_tokens);
+    Read(j, "model", &r.model);
     Read(j, "content_type", &r.content_type);
     Read(j, "location", &r.location);
     Read(j, "body", &r.body);

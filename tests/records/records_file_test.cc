@@ -21,6 +21,7 @@ using records::Record;
 Record StreamedRecord() {
   Record r;
   r.request_id = 7;
+  r.model = "m";
   r.warmup = true;
   r.scheduled_ns = 1000;
   r.ready_ns = 1500;
