@@ -186,7 +186,7 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\"");
   flags.String("--artifact-dir", &f.artifact_dir, "where results go (default artifacts/<run>/)");
   flags.String("--records-compression", &f.records_compression,
-               "none (records.jsonl) or zstd (records.jsonl.zst, about 15x smaller)");
+               "none (records.jsonl) or zstd (records.jsonl.zst, about 13x smaller)");
   flags.String("--export-vllm", &f.export_vllm,
                "also write the result JSON of `vllm bench serve` (its names and definitions)");
   flags.Double("--request-timeout-seconds", &f.request_timeout_seconds,

@@ -5,7 +5,7 @@
 //   then    one record per line (times in ns; event times relative to the request's start)
 //   last    {"end": {...}} when the run ended in order (a crash leaves it out)
 // "run" and "end" belong to the caller; this layer only carries them. Optionally the same lines
-// as one zstd stream (records.jsonl.zst, about 15 times smaller), flushed after every record so
+// as one zstd stream (records.jsonl.zst, about 13 times smaller), flushed after every record so
 // a crash still leaves every finished request readable.
 #pragma once
 
