@@ -172,7 +172,9 @@ TEST_F(AnalyzeE2e, AQuickstartCaseGivesItsProfileExportByteForByte) {
   const CommandResult run =
       Servebench("run " SERVEBENCH_SOURCE_DIR "/suites/quickstart.yaml --repetitions 1 --out " +
                  (dir_ / "suite").string());
-  ASSERT_EQ(run.status, 0) << run.output;
+  // Its verdicts against the shipped baseline depend on the machine (a sanitized build is
+  // slower and may FAIL, exit 1); only its records and exports matter here.
+  ASSERT_TRUE(run.status == 0 || run.status == 1) << run.output;
   int cases = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir_ / "suite")) {
     if (entry.path().filename() != "records.jsonl") continue;
