@@ -112,7 +112,7 @@ Reply Embed(MockState& state, const HttpRequest& request, int64_t received_ns) {
              request_id = request.Header("x-request-id")](bool whole, int64_t sent_ns) {
     if (!whole) return;
     state.send_log.Write(
-        {index, request_id, "embeddings", 200, received_ns, {sent_ns}, {due_ns}, {1}});
+        {index, request_id, "embeddings", 200, received_ns, {sent_ns}, {due_ns}, {1}, "", -1, ""});
     ++state.counters.ok;
   };
   return r;

@@ -1,5 +1,6 @@
 #include "mock/generation.h"
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -20,8 +21,20 @@ struct Accepted {
   Faults faults;
   int64_t received_ns = 0;
   int64_t prompt_tokens = 0;
+  int64_t cached_tokens = -1;  // -1: no prefix cache
   std::string request_id;
+  SendLogEntry log;  // what the send log keeps of the request itself
 };
+
+// The prompt's tokens found in the prefix cache (the messages' tokens in order).
+int64_t CachedTokens(MockState& state, const Ask& ask) {
+  std::vector<uint64_t> tokens;
+  for (const auto& p : ask.prompts) {
+    const auto ids = state.token_counter->Ids(p);
+    tokens.insert(tokens.end(), ids.begin(), ids.end());
+  }
+  return state.prefix_cache->Admit(tokens);
+}
 
 // Tokens of the request's output: reasoning first, then content.
 int64_t OutputTokensOf(const MockOptions& o, const Ask& ask, uint64_t index) {
@@ -32,17 +45,19 @@ int64_t OutputTokensOf(const MockOptions& o, const Ask& ask, uint64_t index) {
 
 Pending Stream(MockState& state, const Accepted& a) {
   const MockOptions& o = state.options;
-  const StreamAsk stream{a.index,
-                         a.ask.chat,
-                         a.ask.include_usage,
-                         a.ask.model,
-                         a.request_id,
-                         a.received_ns,
-                         a.prompt_tokens,
-                         a.ask.chat ? o.reasoning_tokens : 0,
-                         OutputTokensOf(o, a.ask, a.index),
-                         TokenCap(o, a.ask.length),
-                         a.faults};
+  StreamAsk stream{a.index,
+                   a.ask.chat,
+                   a.ask.include_usage,
+                   a.ask.model,
+                   a.request_id,
+                   a.received_ns,
+                   a.prompt_tokens,
+                   a.cached_tokens,
+                   a.ask.chat ? o.reasoning_tokens : 0,
+                   OutputTokensOf(o, a.ask, a.index),
+                   TokenCap(o, a.ask.length),
+                   a.faults,
+                   a.log};
   Pending p;
   p.streams = true;
   p.reply.content_type = "text/event-stream";
@@ -70,13 +85,15 @@ Reply Whole(MockState& state, const Accepted& a, int64_t admitted_ns) {
   const int64_t reasoning_tokens = ask.chat ? o.reasoning_tokens : 0;
   const int64_t content_tokens = OutputTokensOf(o, ask, a.index);
   base::Rng rng(base::HashOf(o.seed, a.index, 0x717e));
-  int64_t due_ns = FirstTokenDueNs(o, rng, admitted_ns, a.prompt_tokens);
+  int64_t due_ns =
+      FirstTokenDueNs(o, rng, admitted_ns, a.prompt_tokens - std::max<int64_t>(0, a.cached_tokens));
   const int64_t chunks = ChunksOf(o, reasoning_tokens) + ChunksOf(o, content_tokens);
   for (int64_t chunk = 1; chunk < chunks; ++chunk) due_ns += GapNs(o, rng);
   const std::string reasoning = TokensText(a.index, 0, reasoning_tokens);
   const std::string content =
       TokensText(a.index, reasoning_tokens, reasoning_tokens + content_tokens);
-  const Usage usage{a.prompt_tokens, reasoning_tokens + content_tokens, reasoning_tokens};
+  const Usage usage{a.prompt_tokens, reasoning_tokens + content_tokens, reasoning_tokens,
+                    a.cached_tokens};
   Json message = {{"role", "assistant"}, {"content", content}};
   if (!reasoning.empty()) message["reasoning_content"] = reasoning;
   const char* reason = FinishReason(content_tokens, TokenCap(o, ask.length));
@@ -98,14 +115,16 @@ Reply Whole(MockState& state, const Accepted& a, int64_t admitted_ns) {
   r.due_ns = due_ns;
   r.ended = [&state, a, due_ns](bool whole, int64_t sent_ns) {
     if (!whole) return;
-    state.send_log.Write({a.index,
-                          a.request_id,
-                          a.ask.chat ? "chat" : "completions",
-                          200,
-                          a.received_ns,
-                          {sent_ns},
-                          {due_ns},
-                          {1}});
+    SendLogEntry entry = a.log;
+    entry.index = a.index;
+    entry.request_id = a.request_id;
+    entry.endpoint = a.ask.chat ? "chat" : "completions";
+    entry.status = 200;
+    entry.received_ns = a.received_ns;
+    entry.events_ns = {sent_ns};
+    entry.due_ns = {due_ns};
+    entry.content_events = {1};
+    state.send_log.Write(entry);
     ++state.counters.ok;
   };
   return r;
@@ -157,7 +176,13 @@ Pending Generate(MockState& state, const HttpRequest& request, int64_t received_
     return Now(std::move(r));
   }
   for (const auto& p : a.ask.prompts) a.prompt_tokens += state.token_counter->Count(p);
+  if (state.prefix_cache) a.cached_tokens = CachedTokens(state, a.ask);
   a.request_id = request.Header("x-request-id");
+  if (state.send_log.enabled()) {
+    a.log.correlation_id = request.Header("x-correlation-id");
+    a.log.cached_tokens = a.cached_tokens;
+    if (state.options.send_log_bodies) a.log.body = request.body;
+  }
   if (a.ask.stream) return Stream(state, a);
   Pending p;
   p.admit = [&state, a](int64_t admitted_ns) { return Whole(state, a, admitted_ns); };

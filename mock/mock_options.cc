@@ -14,6 +14,12 @@ void RegisterMockFlags(base::FlagSet& flags, MockOptions& o, const std::string& 
   flags.Double(p + "itl-jitter-cv", &o.itl_jitter_cv, "lognormal jitter of each gap (CV)");
   flags.Double(p + "prefill-us-per-token", &o.prefill_us_per_token, "prefill cost per token");
   flags.Int(p + "max-batch", &o.max_batch, "streams decoding at once; others queue (0 = no limit)");
+  flags.Int(p + "prefix-cache-tokens", &o.prefix_cache_tokens,
+            "remember prompt prefixes up to this many tokens (LRU): prefill only the uncached "
+            "part, report usage.prompt_tokens_details.cached_tokens (default 0: off)",
+            0, int64_t{1} << 40);
+  flags.Int(p + "prefix-cache-block", &o.prefix_cache_block,
+            "tokens per prefix-cache block (default 16)", 1, 1 << 20);
   flags.String(p + "tokenizer", &o.tokenizer, "sentencepiece .model to count prompt tokens");
   flags.Int(p + "default-max-tokens", &o.default_max_tokens, "output cap when none is asked");
   flags.Int(p + "reasoning-tokens", &o.reasoning_tokens, "reasoning tokens before the content");
@@ -39,6 +45,7 @@ void RegisterMockFlags(base::FlagSet& flags, MockOptions& o, const std::string& 
   flags.Bool(p + "reject-stream-options", &o.reject_stream_options,
              "answer 400 to a request with stream_options, as some servers do");
   flags.String(p + "send-log", &o.send_log, "write the send time of every event to FILE (JSONL)");
+  flags.Bool(p + "send-log-bodies", &o.send_log_bodies, "the send log also keeps request bodies");
   flags.Int(p + "max-threads", &o.max_threads, "open connections at most (default 12000)");
 }
 

@@ -21,7 +21,9 @@ struct MockOptions {
   double ttft_jitter_cv = 0;
   double itl_jitter_cv = 0;
   double prefill_us_per_token = 0;
-  int64_t max_batch = 0;  // 0 = unlimited concurrent decodes
+  int64_t max_batch = 0;            // 0 = unlimited concurrent decodes
+  int64_t prefix_cache_tokens = 0;  // prefix cache capacity (prefix_cache.h); 0 = off
+  int64_t prefix_cache_block = 16;  // tokens per cached block (vLLM's default block size)
   // Tokens.
   std::string tokenizer;  // sentencepiece .model; without it, prompt tokens are estimated
   int64_t default_max_tokens = 64;
@@ -41,7 +43,8 @@ struct MockOptions {
   bool ignore_max_completion_tokens = false;
   // Ground truth.
   std::string send_log;
-  int64_t max_threads = 12000;  // open connections at most (the flag keeps its old name)
+  bool send_log_bodies = false;  // the send log also keeps each request's body
+  int64_t max_threads = 12000;   // open connections at most (the flag keeps its old name)
 };
 
 // Binds every mock flag to options; prefix is "" for `servebench mock`, "mock-" for `profile`.

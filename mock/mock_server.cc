@@ -96,6 +96,10 @@ base::Expected<int> MockServer::Start() {
   auto counter = PromptTokens::Load(s.options.tokenizer);
   if (!counter) return counter.error();
   s.token_counter = std::move(*counter);
+  if (s.options.prefix_cache_tokens > 0) {
+    s.prefix_cache =
+        std::make_unique<PrefixCache>(s.options.prefix_cache_tokens, s.options.prefix_cache_block);
+  }
   if (!s.send_log.Open(s.options.send_log)) {
     return base::MakeError("mock: --send-log " + s.options.send_log + ": cannot open for writing");
   }

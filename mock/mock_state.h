@@ -11,6 +11,7 @@
 #include "mock/http_reply.h"
 #include "mock/http_request.h"
 #include "mock/mock_options.h"
+#include "mock/prefix_cache.h"
 #include "mock/prompt_tokens.h"
 #include "mock/send_log.h"
 
@@ -25,6 +26,7 @@ struct MockState {
   explicit MockState(MockOptions o) : options(std::move(o)) {}
   MockOptions options;
   std::unique_ptr<PromptTokens> token_counter;
+  std::unique_ptr<PrefixCache> prefix_cache;  // null: off
   SendLog send_log;
   Counters counters;
 

@@ -57,6 +57,7 @@ std::string UsageJson(const Usage& u) {
   nlohmann::json j = {{"prompt_tokens", u.prompt_tokens},
                       {"completion_tokens", u.completion_tokens},
                       {"total_tokens", u.prompt_tokens + u.completion_tokens}};
+  if (u.cached_tokens >= 0) j["prompt_tokens_details"] = {{"cached_tokens", u.cached_tokens}};
   if (u.reasoning_tokens > 0) {
     j["completion_tokens_details"] = {{"reasoning_tokens", u.reasoning_tokens}};
   }

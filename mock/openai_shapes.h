@@ -12,6 +12,7 @@ struct Usage {
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;  // includes reasoning tokens, as OpenAI counts them
   int64_t reasoning_tokens = 0;
+  int64_t cached_tokens = -1;  // prompt tokens found in the prefix cache; -1: no cache
 };
 
 class ChunkShapes {

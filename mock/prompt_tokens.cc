@@ -2,6 +2,7 @@
 
 #include <sentencepiece_processor.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace servebench::mock {
@@ -24,6 +25,24 @@ int64_t PromptTokens::Count(std::string_view text) const {
   std::vector<int> ids;
   processor_->Encode(text, &ids).IgnoreError();
   return static_cast<int64_t>(ids.size());
+}
+
+std::vector<uint64_t> PromptTokens::Ids(std::string_view text) const {
+  std::vector<uint64_t> out;
+  if (processor_ == nullptr) {
+    for (size_t at = 0; at < text.size(); at += 4) {
+      uint64_t piece = 0;
+      for (size_t k = at; k < std::min(at + 4, text.size()); ++k) {
+        piece = piece << 8 | static_cast<unsigned char>(text[k]);
+      }
+      out.push_back(piece);
+    }
+    return out;
+  }
+  std::vector<int> ids;
+  processor_->Encode(text, &ids).IgnoreError();
+  out.assign(ids.begin(), ids.end());
+  return out;
 }
 
 }  // namespace servebench::mock

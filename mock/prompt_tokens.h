@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runner/base/expected.h"
 
@@ -20,6 +21,9 @@ class PromptTokens {
   static base::Expected<std::unique_ptr<PromptTokens>> Load(const std::string& model_path);
   ~PromptTokens();
   int64_t Count(std::string_view text) const;
+  // The text's tokens as numbers: the tokenizer's ids, or a hash of each four-byte piece (the
+  // estimate's tokens). Count(text) == Ids(text).size().
+  std::vector<uint64_t> Ids(std::string_view text) const;
 
  private:
   std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;  // null: estimate

@@ -16,7 +16,11 @@ void SendLog::Write(const SendLogEntry& e) {
       {"index", e.index},   {"request_id", e.request_id},   {"endpoint", e.endpoint},
       {"status", e.status}, {"received_ns", e.received_ns}, {"events_ns", e.events_ns},
       {"due_ns", e.due_ns}, {"content", e.content_events}};
-  const std::string text = line.dump() + "\n";
+  if (!e.correlation_id.empty()) line["correlation_id"] = e.correlation_id;
+  if (e.cached_tokens >= 0) line["cached_tokens"] = e.cached_tokens;
+  if (!e.body.empty()) line["body"] = e.body;
+  const std::string text =
+      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::lock_guard lock(mutex_);
   std::fwrite(text.data(), 1, text.size(), file_);
   std::fflush(file_);

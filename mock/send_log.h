@@ -20,6 +20,9 @@ struct SendLogEntry {
   std::vector<int64_t> events_ns;
   std::vector<int64_t> due_ns;          // per event: when the schedule meant it to leave
   std::vector<uint8_t> content_events;  // per event: 1 when it carried generated text
+  std::string correlation_id;           // X-Correlation-ID, when sent
+  int64_t cached_tokens = -1;           // prompt tokens found in the prefix cache; -1: no cache
+  std::string body;                     // the request body, with --send-log-bodies
 };
 
 class SendLog {

@@ -14,19 +14,19 @@ StreamEvents::StreamEvents(const MockOptions& options, StreamAsk ask, int64_t ad
               ask_.chat ? "chat.completion.chunk" : "text_completion", ask_.model,
               std::time(nullptr)),
       rng_(base::HashOf(options.seed, ask_.index, 0x717e)) {
-  log_ = {ask_.index,
-          ask_.request_id,
-          ask_.chat ? "chat" : "completions",
-          200,
-          ask_.received_ns,
-          {},
-          {},
-          {}};
-  due_ns_ = FirstTokenDueNs(options_, rng_, admitted_ns, ask_.prompt_tokens);
+  log_ = ask_.log;
+  log_.index = ask_.index;
+  log_.request_id = ask_.request_id;
+  log_.endpoint = ask_.chat ? "chat" : "completions";
+  log_.status = 200;
+  log_.received_ns = ask_.received_ns;
+  due_ns_ = FirstTokenDueNs(options_, rng_, admitted_ns,
+                            ask_.prompt_tokens - std::max<int64_t>(0, ask_.cached_tokens));
 }
 
 Usage StreamEvents::usage() const {
-  return {ask_.prompt_tokens, ask_.reasoning_tokens + ask_.content_tokens, ask_.reasoning_tokens};
+  return {ask_.prompt_tokens, ask_.reasoning_tokens + ask_.content_tokens, ask_.reasoning_tokens,
+          ask_.cached_tokens};
 }
 
 int64_t StreamEvents::chunks() const {

@@ -26,10 +26,12 @@ struct StreamAsk {
   std::string request_id;
   int64_t received_ns = 0;
   int64_t prompt_tokens = 0;
+  int64_t cached_tokens = -1;  // in the prefix cache; -1: no cache
   int64_t reasoning_tokens = 0;
   int64_t content_tokens = 0;
   int64_t max_tokens = 0;  // the cap the request asked for (or the mock's default)
   Faults faults;
+  SendLogEntry log;  // the send log's fields known on arrival (ids, body)
 };
 
 struct FaultCounters {

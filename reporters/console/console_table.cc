@@ -49,6 +49,15 @@ std::string ConsoleTable(const ProfileReport& r, const std::vector<std::string>&
     out += Pad(v->label + " (" + v->unit + ")", kLabel, true) +
            Pad(whole ? Grouped(v->value, 0) : Grouped(v->value), kColumn, false) + "\n";
   }
+  if (!r.summary.ttft_by_turn.empty()) {
+    out += "\nTime to first token by turn (ms):\n";
+    for (const auto& t : r.summary.ttft_by_turn) {
+      const auto& s = t.time_to_first_token;
+      out += "  turn " + std::to_string(t.turn + 1) + ": avg " + Grouped(s.avg) + "  p50 " +
+             Grouped(s.p50) + "  p99 " + Grouped(s.p99) + "  (" + std::to_string(s.count) +
+             " requests)\n";
+    }
+  }
   if (!r.summary.errors.empty()) {
     out += "\nErrors:\n";
     for (const auto& e : r.summary.errors) {

@@ -123,6 +123,15 @@ Json ProfileJson(const ProfileReport& report) {
   // A run-level value as AIPerf writes it ({unit, avg}), with servebench's `value` beside it.
   for (const auto& v : report.summary.values)
     j[v.key] = {{"unit", v.unit}, {"avg", Number(v.value)}, {"value", Number(v.value)}};
+  if (!report.summary.ttft_by_turn.empty()) {
+    Json turns = Json::array();
+    for (const auto& t : report.summary.ttft_by_turn) {
+      Json row = StatsJson(t.time_to_first_token, "ms");
+      row["turn"] = t.turn;
+      turns.push_back(std::move(row));
+    }
+    j["time_to_first_token_by_turn"] = std::move(turns);
+  }
   j["warnings"] = report.summary.warnings;
   j["invalid"] = report.summary.invalid;
   return j;

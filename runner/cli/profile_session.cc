@@ -13,6 +13,7 @@
 #include "runner/base/clock.h"
 #include "runner/base/output_file.h"
 #include "runner/metrics/measuring_sink.h"
+#include "runner/options/workload_plan.h"
 #include "runner/records/records_file.h"
 #include "runner/transport/curl_multi_transport.h"
 
@@ -125,12 +126,13 @@ class Log {
   base::AppendFile file_;
 };
 
-base::Status WriteInputs(const options::ProfilePlan& plan,
-                         const std::vector<inputs::Prompt>& prompts, const fs::path& file) {
+// The first turn of every conversation, as sent (later turns carry live replies).
+base::Status WriteInputs(const options::ProfilePlan& plan, const inputs::Workload& workload,
+                         const fs::path& file) {
   Json payloads = Json::array();
-  for (const auto& p : prompts) {
+  for (const auto& c : workload.conversations) {
     payloads.push_back(
-        Json::parse(endpoints::BuildBody(plan.run.type, plan.run.body, p.text, p.max_tokens)));
+        Json::parse(engine::TurnBody(plan.run, c, {}, 0, plan.run.body.include_usage)));
   }
   return base::WriteFileAtomically(file, Json{{"payloads", payloads}}.dump(2) + "\n");
 }
@@ -208,6 +210,15 @@ base::Expected<SessionResult> RunProfileSession(
     const std::function<void(const engine::Progress&)>& on_progress) {
   auto plan = options::ResolveProfile(f);
   if (!plan) return plan.error();
+  // Every input is read and checked before the server is touched.
+  std::shared_ptr<inputs::Tokenizer> tokenizer;
+  if (!f.tokenizer.empty()) {
+    auto loaded = inputs::Tokenizer::Load(f.tokenizer);
+    if (!loaded) return loaded.error();
+    tokenizer = *loaded;
+  }
+  auto workload = options::MakeWorkload(f, *plan, tokenizer.get());
+  if (!workload) return workload.error();
 
   std::unique_ptr<mock::MockServer> mock;
   if (plan->use_mock) {
@@ -226,15 +237,6 @@ base::Expected<SessionResult> RunProfileSession(
       !ready)
     return ready.error();
   if (plan->probe_max_tokens_field) ChooseMaxTokensField(*plan, notes);
-
-  std::shared_ptr<inputs::Tokenizer> tokenizer;
-  if (!f.tokenizer.empty()) {
-    auto loaded = inputs::Tokenizer::Load(f.tokenizer);
-    if (!loaded) return loaded.error();
-    tokenizer = *loaded;
-  }
-  auto prompts = inputs::MakePrompts(plan->prompts, tokenizer.get());
-  if (!prompts) return prompts.error();
 
   SessionResult result;
   auto dir_made = FreshDirectory(
@@ -256,7 +258,7 @@ base::Expected<SessionResult> RunProfileSession(
     std::fprintf(stderr, "note: %s\n", note.c_str());
     log.Line("note: " + note);
   }
-  written.Add(dir / "inputs.json", WriteInputs(*plan, *prompts, dir / "inputs.json"));
+  written.Add(dir / "inputs.json", WriteInputs(*plan, *workload, dir / "inputs.json"));
 
   base::AppendFile jsonl(dir / "profile_export.jsonl");
   metrics::MeasuringSink measuring(
@@ -272,7 +274,7 @@ base::Expected<SessionResult> RunProfileSession(
   records::TeeSink both(records, measuring);
   records::AsyncSink sink(both);
   log.Line("run started: " + plan->title);
-  auto outcome = engine::RunCase(plan->run, *prompts, sink, interrupts, on_progress);
+  auto outcome = engine::RunCase(plan->run, *workload, sink, interrupts, on_progress);
   sink.Close();
   written.Add(jsonl.path(), jsonl.Close());
   if (!outcome) return outcome.error();

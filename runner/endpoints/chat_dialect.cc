@@ -13,9 +13,17 @@ class Chat : public Dialect {
   std::string_view default_path() const override { return "/v1/chat/completions"; }
   bool has_two_cap_fields() const override { return true; }
 
-  void AddRequest(Json& body, const BodyOptions& o, const std::string& prompt,
+  // A message of several texts carries them as text parts.
+  void AddRequest(Json& body, const BodyOptions& o, const std::vector<Message>& messages,
                   int64_t max_tokens) const override {
-    body["messages"] = Json::array({{{"role", "user"}, {"content", prompt}}});
+    Json& list = body["messages"] = Json::array();
+    for (const auto& m : messages) {
+      Json content = m.texts.size() == 1 ? Json(m.texts.front()) : Json::array();
+      if (m.texts.size() != 1) {
+        for (const auto& t : m.texts) content.push_back({{"type", "text"}, {"text", t}});
+      }
+      list.push_back({{"role", m.role}, {"content", std::move(content)}});
+    }
     if (max_tokens > 0)
       body[o.legacy_max_tokens ? "max_tokens" : "max_completion_tokens"] = max_tokens;
   }

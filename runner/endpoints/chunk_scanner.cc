@@ -222,6 +222,13 @@ bool ReadUsage(Scanner& s, std::optional<Usage>& usage) {
         return k == "reasoning_tokens" ? whole(u.reasoning_tokens) : s.Skip();
       });
     }
+    if (key == "prompt_tokens_details") {
+      u.cached_tokens = -1;
+      if (s.Peek() != '{') return s.Skip();
+      return s.Members([&](const std::string& k) {
+        return k == "cached_tokens" ? whole(u.cached_tokens) : s.Skip();
+      });
+    }
     return s.Skip();
   });
   if (ok && any) usage = u;

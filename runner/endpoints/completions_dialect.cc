@@ -12,9 +12,9 @@ class Completions : public Dialect {
   std::string_view name() const override { return "completions"; }
   std::string_view default_path() const override { return "/v1/completions"; }
 
-  void AddRequest(Json& body, const BodyOptions&, const std::string& prompt,
+  void AddRequest(Json& body, const BodyOptions&, const std::vector<Message>& messages,
                   int64_t max_tokens) const override {
-    body["prompt"] = prompt;
+    body["prompt"] = JoinedTexts(messages);
     if (max_tokens > 0) body["max_tokens"] = max_tokens;
   }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runner/endpoints/endpoint.h"
 
@@ -22,9 +23,10 @@ class Dialect {
   // False for APIs without generated tokens (embeddings): no streaming, no OSL.
   virtual bool produces_tokens() const { return true; }
   virtual bool has_two_cap_fields() const { return false; }
-  // Adds the prompt and the output cap (max_tokens <= 0: none) to a body holding "model".
+  // Adds the messages (or their joined text) and the output cap (max_tokens <= 0: none) to a body
+  // holding "model".
   virtual void AddRequest(nlohmann::json& body, const BodyOptions& options,
-                          const std::string& prompt, int64_t max_tokens) const = 0;
+                          const std::vector<Message>& messages, int64_t max_tokens) const = 0;
   // Reads what a reply document carries beyond error and usage.
   virtual void ReadReply(const nlohmann::json& document, bool streaming, Chunk& chunk) const = 0;
   // A one-pass reading of the dialect's common event shapes; nothing: use the full parse.

@@ -12,9 +12,13 @@ class Embeddings : public Dialect {
   std::string_view default_path() const override { return "/v1/embeddings"; }
   bool produces_tokens() const override { return false; }
 
-  void AddRequest(Json& body, const BodyOptions&, const std::string& prompt,
+  // Every text is one input (texts make a batch).
+  void AddRequest(Json& body, const BodyOptions&, const std::vector<Message>& messages,
                   int64_t) const override {
-    body["input"] = Json::array({prompt});
+    Json& input = body["input"] = Json::array();
+    for (const auto& m : messages) {
+      for (const auto& t : m.texts) input.push_back(t);
+    }
   }
 
   void ReadReply(const Json& document, bool, Chunk& chunk) const override {

@@ -20,6 +20,9 @@ std::optional<Usage> UsageOf(const Json& j) {
   if (const auto d = it->find("completion_tokens_details"); d != it->end() && d->is_object()) {
     u.reasoning_tokens = number(*d, "reasoning_tokens");
   }
+  if (const auto d = it->find("prompt_tokens_details"); d != it->end() && d->is_object()) {
+    u.cached_tokens = number(*d, "cached_tokens");
+  }
   return u;
 }
 
@@ -80,9 +83,22 @@ bool HasTwoCapFields(EndpointType type) { return DialectOf(type).has_two_cap_fie
 
 std::string BuildBody(EndpointType type, const BodyOptions& o, const std::string& prompt,
                       int64_t max_tokens) {
+  return BuildBody(type, o, std::vector<Message>{{"user", {prompt}}}, max_tokens);
+}
+
+std::string JoinedTexts(const std::vector<Message>& messages) {
+  std::string joined;
+  for (const auto& m : messages) {
+    for (const auto& t : m.texts) joined += (joined.empty() ? "" : "\n\n") + t;
+  }
+  return joined;
+}
+
+std::string BuildBody(EndpointType type, const BodyOptions& o, const std::vector<Message>& messages,
+                      int64_t max_tokens) {
   const Dialect& dialect = DialectOf(type);
   Json body = {{"model", o.model}};
-  dialect.AddRequest(body, o, prompt, max_tokens);
+  dialect.AddRequest(body, o, messages, max_tokens);
   if (dialect.produces_tokens()) {
     body["stream"] = o.streaming;
     if (o.streaming && o.include_usage) body["stream_options"] = {{"include_usage", true}};

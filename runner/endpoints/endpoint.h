@@ -40,14 +40,27 @@ struct BodyOptions {
   nlohmann::json extra = nlohmann::json::object();  // merged into the top level
 };
 
+// One message of a conversation: its role and its text parts (one in the common case).
+struct Message {
+  std::string role;
+  std::vector<std::string> texts;
+};
+
 // max_tokens <= 0 leaves the output length to the server.
 std::string BuildBody(EndpointType type, const BodyOptions& options, const std::string& prompt,
                       int64_t max_tokens);
+// The same for a conversation (a system message, earlier turns and replies, the new turn); a
+// dialect without messages joins the texts.
+std::string BuildBody(EndpointType type, const BodyOptions& options,
+                      const std::vector<Message>& messages, int64_t max_tokens);
+// Every text of the messages, joined by a blank line: the prompt of a dialect without messages.
+std::string JoinedTexts(const std::vector<Message>& messages);
 
 struct Usage {
   int64_t prompt_tokens = -1;  // -1: not reported
   int64_t completion_tokens = -1;
   int64_t reasoning_tokens = -1;
+  int64_t cached_tokens = -1;  // prompt_tokens_details.cached_tokens: prefix-cache hits
   bool operator==(const Usage&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <queue>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "runner/base/clock.h"
@@ -17,38 +18,56 @@ constexpr int64_t kProgressEveryNs = 250'000'000;
 
 int64_t Ns(double seconds) { return static_cast<int64_t>(seconds * 1e9); }
 
-// The request bodies, built before t0: one per prompt, with and without stream_options.
+// The first turn's body of every conversation, built before t0, with and without
+// stream_options. Later turns carry live replies and are built when they leave.
 class Bodies {
  public:
-  Bodies(const CaseOptions& o, const std::vector<inputs::Prompt>& prompts) {
-    endpoints::BodyOptions body = o.body;
+  Bodies(const CaseOptions& o, const inputs::Workload& w) {
     for (bool usage : {true, false}) {
-      body.include_usage = usage && o.body.include_usage;
       auto& list = usage ? with_usage_ : without_usage_;
-      for (const auto& p : prompts) {
+      for (const auto& c : w.conversations) {
         list.push_back(std::make_shared<const std::string>(
-            endpoints::BuildBody(o.type, body, p.text, p.max_tokens)));
+            TurnBody(o, c, {}, 0, usage && o.body.include_usage)));
       }
     }
   }
-  std::shared_ptr<const std::string> Get(size_t index, bool usage) const {
-    const auto& list = usage ? with_usage_ : without_usage_;
-    return list[index % list.size()];
+  std::shared_ptr<const std::string> First(size_t conversation, bool usage) const {
+    return (usage ? with_usage_ : without_usage_)[conversation];
   }
 
  private:
   std::vector<std::shared_ptr<const std::string>> with_usage_, without_usage_;
 };
 
+// The generated text of a finished request: what the next turn of its conversation carries.
+std::string ReplyText(endpoints::EndpointType type, const records::Record& r) {
+  if (!r.streaming) return endpoints::ParseBody(type, r.body).text;
+  std::string text;
+  for (const auto& e : r.events) {
+    if (!e.is_error) text += endpoints::ParseEvent(type, e.data).text;
+  }
+  return text;
+}
+
+// A conversation in flight: its request running, or its next turn waiting for its delay.
+struct Session {
+  size_t conversation = 0;
+  size_t turn = 0;  // the turn running or due next
+  std::string id;
+  std::vector<std::string> replies;
+};
+
 class CaseRunner {
  public:
-  CaseRunner(const CaseOptions& o, const std::vector<inputs::Prompt>& prompts,
-             records::RecordSink& sink, const std::atomic<int>& interrupts,
+  CaseRunner(const CaseOptions& o, const inputs::Workload& workload, records::RecordSink& sink,
+             const std::atomic<int>& interrupts,
              const std::function<void(const Progress&)>& on_progress,
              transport::Transport& transport, const base::Clock& clock)
       : o_(o),
-        prompts_(prompts),
-        bodies_(o, prompts),
+        w_(workload),
+        multi_turn_(workload.multi_turn()),
+        bodies_(o, workload),
+        uses_(workload.conversations.size(), 0),
         sink_(sink),
         interrupts_(interrupts),
         on_progress_(on_progress),
@@ -69,12 +88,17 @@ class CaseRunner {
 
  private:
   void Phase(bool warmup, uint64_t count, int64_t duration_ns);
-  void Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id, int64_t ready_ns);
-  void Finish(records::Record record, bool warmup);
+  void StartSession(bool warmup, int64_t scheduled_ns, int64_t ready_ns);
+  void Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t ready_ns, uint64_t request_id);
+  void Finish(records::Record record, bool warmup, bool issuing);
+  void EndSession(size_t slot);
+  void EndWaitingSessions();
 
   const CaseOptions& o_;
-  const std::vector<inputs::Prompt>& prompts_;
+  const inputs::Workload& w_;
+  const bool multi_turn_;
   Bodies bodies_;
+  std::vector<uint32_t> uses_;  // sessions run so far of each conversation
   records::RecordSink& sink_;
   const std::atomic<int>& interrupts_;
   const std::function<void(const Progress&)>& on_progress_;
@@ -84,47 +108,122 @@ class CaseRunner {
   bool include_usage_ = true;
   std::unordered_set<uint64_t> asked_usage_;  // in flight with stream_options
   uint64_t next_id_ = 0;
-  uint64_t done_ = 0, errors_ = 0;
-  std::priority_queue<std::pair<int64_t, uint64_t>, std::vector<std::pair<int64_t, uint64_t>>,
-                      std::greater<>>
-      cancels_;
+  uint64_t sessions_started_ = 0;
+  uint64_t done_ = 0, errors_ = 0, sent_ = 0;
+  int64_t t0_ = 0;
+  std::vector<Session> sessions_;
+  std::vector<size_t> free_slots_;
+  size_t active_ = 0;                             // sessions in flight
+  std::unordered_map<uint64_t, size_t> slot_of_;  // request id -> its session
+  using Timer = std::pair<int64_t, uint64_t>;     // (when, request or session slot)
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> cancels_, next_turns_;
 };
 
-void CaseRunner::Issue(bool warmup, int64_t scheduled_ns, uint64_t request_id, int64_t ready_ns) {
-  const size_t index = request_id % prompts_.size();
+void CaseRunner::StartSession(bool warmup, int64_t scheduled_ns, int64_t ready_ns) {
+  const uint64_t n = sessions_started_++;
+  // A trace leaves in its own order; otherwise the sampling strategy picks.
+  const size_t conversation =
+      o_.load.fixed_offsets_ns.empty() ? w_.Pick(n) : static_cast<size_t>(n);
+  size_t slot = sessions_.size();
+  if (free_slots_.empty()) {
+    sessions_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Session& s = sessions_[slot];
+  s.conversation = conversation;
+  s.turn = 0;
+  s.replies.clear();
+  s.id.clear();
+  if (multi_turn_) {
+    const uint32_t use = uses_[conversation]++;
+    s.id = w_.conversations[conversation].session_id + (use ? "." + std::to_string(use) : "");
+  }
+  ++active_;
+  Send(warmup, slot, scheduled_ns, ready_ns, next_id_++);
+}
+
+void CaseRunner::Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t ready_ns,
+                      uint64_t request_id) {
+  const Session& s = sessions_[slot];
+  const inputs::Conversation& c = w_.conversations[s.conversation];
+  const inputs::Turn& turn = c.turns[s.turn];
   records::Record seed;
   seed.request_id = request_id;
-  seed.model = o_.body.model;
+  seed.model = c.model.empty() ? o_.body.model : c.model;
+  seed.session_id = s.id;
+  seed.turn = static_cast<int>(s.turn);
   seed.warmup = warmup;
   seed.scheduled_ns = scheduled_ns;
   seed.ready_ns = ready_ns;
   seed.streaming = o_.body.streaming && endpoints::ProducesTokens(o_.type);
-  seed.input_tokens = prompts_[index].input_tokens;
-  seed.requested_max_tokens = prompts_[index].max_tokens;
+  seed.input_tokens = turn.input_tokens;
+  seed.requested_max_tokens = turn.max_tokens;
   if (include_usage_) asked_usage_.insert(request_id);
-  transport_.Start(std::move(seed), o_.url, bodies_.Get(index, include_usage_));
+  slot_of_[request_id] = slot;
+  auto body =
+      s.turn == 0
+          ? bodies_.First(s.conversation, include_usage_)
+          : std::make_shared<const std::string>(TurnBody(o_, c, s.replies, s.turn, include_usage_));
+  transport_.Start(std::move(seed), o_.url, std::move(body));
+  ++sent_;
   if (o_.cancellation_rate_pct > 0 &&
       base::UnitOf(o_.seed, request_id, 0xca9ce1) * 100 < o_.cancellation_rate_pct) {
     cancels_.push({clock_.Now() + Ns(o_.cancellation_delay_s), request_id});
   }
 }
 
-void CaseRunner::Finish(records::Record record, bool warmup) {
+void CaseRunner::EndSession(size_t slot) {
+  free_slots_.push_back(slot);
+  --active_;
+}
+
+// Sessions waiting for their next turn when issuing stops end there.
+void CaseRunner::EndWaitingSessions() {
+  while (!next_turns_.empty()) {
+    EndSession(next_turns_.top().second);
+    next_turns_.pop();
+  }
+}
+
+void CaseRunner::Finish(records::Record record, bool warmup, bool issuing) {
+  const auto found = slot_of_.find(record.request_id);
+  const size_t slot = found->second;
+  slot_of_.erase(found);
   // A server that rejects stream_options: from the first refusal on, requests go without it,
   // and each request refused for carrying it is sent once more without it.
   const bool asked_usage = asked_usage_.erase(record.request_id) > 0;
   if (asked_usage && !record.error && (record.status == 400 || record.status == 422)) {
     include_usage_ = false;
-    Issue(warmup, record.scheduled_ns, record.request_id, record.ready_ns);
+    Send(warmup, slot, record.scheduled_ns, record.ready_ns, record.request_id);
+    --sent_;  // the same request, sent again
     return;
   }
   ++done_;
-  if (record.error || record.status >= 400) ++errors_;
+  const bool failed = record.error || record.status >= 400;
+  if (failed) ++errors_;
+  // The next turn leaves after this one ended and its delay passed (and not before its trace
+  // time). A failed turn ends its conversation: the next one would lack its reply.
+  Session& s = sessions_[slot];
+  const inputs::Conversation& c = w_.conversations[s.conversation];
+  if (failed || !issuing || s.turn + 1 >= c.turns.size()) {
+    EndSession(slot);
+  } else {
+    s.replies.push_back(ReplyText(o_.type, record));
+    const inputs::Turn& next = c.turns[++s.turn];
+    int64_t due = record.end_ns + (next.delay_ms > 0 ? Ns(next.delay_ms / 1e3) : 0);
+    if (!o_.load.fixed_offsets_ns.empty() && next.timestamp_ms >= 0) {
+      due = std::max(due, t0_ + Ns(next.timestamp_ms / 1e3));
+    }
+    next_turns_.push({due, slot});
+  }
   sink_.Add(std::move(record));
 }
 
 void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
   const int64_t t0 = clock_.Now() + 1'000'000;
+  t0_ = t0;
   schedule::LoadShape shape = o_.load;
   shape.total = count;
   shape.seed = o_.seed + (warmup ? 1 : 0);
@@ -132,10 +231,13 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
   const int64_t stop_issuing = duration_ns > 0 ? t0 + duration_ns : kNever;
   int64_t hard_end = duration_ns > 0 ? stop_issuing + Ns(o_.grace_s) : kNever;
   bool stopping = false;
-  uint64_t issued = 0;
+  uint64_t issued = 0;  // sessions started (requests, for single-turn workloads)
+  const uint64_t sent_before = sent_;
   int64_t last_progress = 0;
-  // Open loop with a cap: the next arrival found every slot busy, and when one first freed.
-  const bool capped = o_.load.request_rate > 0 && o_.load.concurrency > 0;
+  // With a cap on an open loop or a replay: the next arrival found every slot busy, and when
+  // one first freed.
+  const bool capped =
+      (o_.load.request_rate > 0 || !o_.load.fixed_offsets_ns.empty()) && o_.load.concurrency > 0;
   bool waiting_for_slot = false;
   int64_t slot_freed_ns = 0;
   done_ = errors_ = 0;
@@ -156,33 +258,41 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
       cancels_.pop();
     }
     const bool issuing = !stopping && now < stop_issuing;
-    const schedule::Progress progress{now, issued, transport_.in_flight()};
+    if (!issuing) EndWaitingSessions();
+    if (!next_turns_.empty() && next_turns_.top().first <= now) {
+      const auto [due_ns, slot] = next_turns_.top();
+      next_turns_.pop();
+      Send(warmup, slot, due_ns, 0, next_id_++);
+      continue;
+    }
+    const schedule::Progress progress{now, issued, active_};
     const schedule::Due due = issuing ? schedule->Next(progress) : schedule::Due{};
     if (capped && due.kind == schedule::Due::Kind::kWhenSlotFrees) waiting_for_slot = true;
     if (due.kind == schedule::Due::Kind::kAt && due.at_ns <= now) {
       const int64_t ready = waiting_for_slot ? std::max(due.at_ns, slot_freed_ns) : 0;
       waiting_for_slot = false;
       slot_freed_ns = 0;
-      Issue(warmup, due.at_ns, next_id_++, ready);
+      StartSession(warmup, due.at_ns, ready);
       ++issued;
-      schedule->Started({now, issued, transport_.in_flight()});
+      schedule->Started({now, issued, active_});
       continue;
     }
-    if (due.kind == schedule::Due::Kind::kStop && transport_.in_flight() == 0) {
+    if (due.kind == schedule::Due::Kind::kStop && active_ == 0) {
       break;
     }
     int64_t deadline = std::min({hard_end, now + kMaxWaitNs, issuing ? stop_issuing : kNever});
     if (due.kind == schedule::Due::Kind::kAt) deadline = std::min(deadline, due.at_ns);
     if (!cancels_.empty()) deadline = std::min(deadline, cancels_.top().first);
+    if (!next_turns_.empty()) deadline = std::min(deadline, next_turns_.top().first);
     transport_.Poll(deadline, finished);
     for (auto& r : finished) {
       if (waiting_for_slot && slot_freed_ns == 0) slot_freed_ns = r.end_ns;
-      Finish(std::move(r), warmup);
+      Finish(std::move(r), warmup, issuing);
     }
     finished.clear();
     if (on_progress_ && now - last_progress >= kProgressEveryNs) {
       last_progress = now;
-      on_progress_({done_, count, errors_, now - t0, warmup});
+      on_progress_({done_, multi_turn_ ? 0 : count, errors_, now - t0, warmup});
     }
   }
   // Requests still running at the end of the grace period are cut. Each still gets its record,
@@ -195,26 +305,61 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
                              "from the metrics"});
     }
     transport_.Poll(0, finished);
-    for (auto& r : finished) Finish(std::move(r), warmup);
+    for (auto& r : finished) Finish(std::move(r), warmup, false);
     finished.clear();
   }
+  EndWaitingSessions();
   while (!cancels_.empty()) cancels_.pop();
   if (!warmup) {
-    outcome_.issued = issued;
+    outcome_.issued = sent_ - sent_before;
     outcome_.dropped = left;
   }
-  if (on_progress_) on_progress_({done_, count, errors_, clock_.Now() - t0, warmup});
+  if (on_progress_)
+    on_progress_({done_, multi_turn_ ? 0 : count, errors_, clock_.Now() - t0, warmup});
 }
 
 }  // namespace
+
+std::string TurnBody(const CaseOptions& o, const inputs::Conversation& c,
+                     const std::vector<std::string>& replies, size_t turn, bool include_usage) {
+  endpoints::BodyOptions body = o.body;
+  body.include_usage = include_usage;
+  if (!c.model.empty()) body.model = c.model;
+  std::vector<endpoints::Message> messages;
+  if (!c.system.empty()) messages.push_back({"system", {c.system}});
+  for (size_t k = 0; k <= turn; ++k) {
+    messages.push_back({c.turns[k].role, c.turns[k].texts});
+    if (k < turn) messages.push_back({"assistant", {replies[k]}});
+  }
+  const inputs::Turn& t = c.turns[turn];
+  if (t.extra.is_object()) {
+    for (const auto& [key, value] : t.extra.items()) body.extra[key] = value;
+  }
+  return endpoints::BuildBody(o.type, body, messages, t.max_tokens);
+}
+
+base::Expected<CaseOutcome> RunCase(const CaseOptions& options, const inputs::Workload& workload,
+                                    records::RecordSink& sink, const std::atomic<int>& interrupts,
+                                    const std::function<void(const Progress&)>& on_progress) {
+  transport::CurlMultiTransport transport(options.transport);
+  const base::SystemClock clock;
+  return RunCase(options, workload, sink, interrupts, on_progress, transport, clock);
+}
+
+base::Expected<CaseOutcome> RunCase(const CaseOptions& options, const inputs::Workload& workload,
+                                    records::RecordSink& sink, const std::atomic<int>& interrupts,
+                                    const std::function<void(const Progress&)>& on_progress,
+                                    transport::Transport& transport, const base::Clock& clock) {
+  if (workload.conversations.empty()) return base::MakeError("no prompts to send");
+  CaseRunner runner(options, workload, sink, interrupts, on_progress, transport, clock);
+  return runner.Run();
+}
 
 base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
                                     const std::vector<inputs::Prompt>& prompts,
                                     records::RecordSink& sink, const std::atomic<int>& interrupts,
                                     const std::function<void(const Progress&)>& on_progress) {
-  transport::CurlMultiTransport transport(options.transport);
-  const base::SystemClock clock;
-  return RunCase(options, prompts, sink, interrupts, on_progress, transport, clock);
+  return RunCase(options, inputs::FromPrompts(prompts), sink, interrupts, on_progress);
 }
 
 base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
@@ -222,9 +367,8 @@ base::Expected<CaseOutcome> RunCase(const CaseOptions& options,
                                     records::RecordSink& sink, const std::atomic<int>& interrupts,
                                     const std::function<void(const Progress&)>& on_progress,
                                     transport::Transport& transport, const base::Clock& clock) {
-  if (prompts.empty()) return base::MakeError("no prompts to send");
-  CaseRunner runner(options, prompts, sink, interrupts, on_progress, transport, clock);
-  return runner.Run();
+  return RunCase(options, inputs::FromPrompts(prompts), sink, interrupts, on_progress, transport,
+                 clock);
 }
 
 }  // namespace servebench::engine

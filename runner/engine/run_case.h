@@ -12,6 +12,7 @@
 #include "runner/base/expected.h"
 #include "runner/endpoints/endpoint.h"
 #include "runner/inputs/prompts.h"
+#include "runner/inputs/workload.h"
 #include "runner/records/record_sink.h"
 #include "runner/schedule/schedule.h"
 #include "runner/transport/curl_multi_transport.h"
@@ -47,6 +48,22 @@ struct Progress {
   bool warmup = false;
 };
 
+// The body of turn `turn` of c: the system message, the earlier turns each followed by its reply,
+// then the turn itself with its extra fields over --extra-inputs and its output cap.
+std::string TurnBody(const CaseOptions& options, const inputs::Conversation& c,
+                     const std::vector<std::string>& replies, size_t turn, bool include_usage);
+
+// Runs a workload: each session its conversation's turns in order, every turn carrying the
+// earlier turns and their live replies; concurrency counts sessions in flight. request_count
+// counts sessions (requests, for single-turn workloads).
+base::Expected<CaseOutcome> RunCase(const CaseOptions& options, const inputs::Workload& workload,
+                                    records::RecordSink& sink, const std::atomic<int>& interrupts,
+                                    const std::function<void(const Progress&)>& on_progress = {});
+base::Expected<CaseOutcome> RunCase(const CaseOptions& options, const inputs::Workload& workload,
+                                    records::RecordSink& sink, const std::atomic<int>& interrupts,
+                                    const std::function<void(const Progress&)>& on_progress,
+                                    transport::Transport& transport, const base::Clock& clock);
+// Synthetic prompts, one single-turn conversation each.
 // interrupts counts Ctrl-C presses: the first stops issuing and waits up to the grace period.
 // Runs over curl-multi on the system clock.
 base::Expected<CaseOutcome> RunCase(const CaseOptions& options,

@@ -37,4 +37,18 @@ std::string Tokenizer::Decode(const std::vector<int>& ids) const {
   return text;
 }
 
+std::vector<int> Tokenizer::WholeWordIds() const {
+  std::vector<int> ids;
+  const std::string_view word_start = "\xe2\x96\x81";  // U+2581, sentencepiece's space
+  for (int id = 0; id < processor_->GetPieceSize(); ++id) {
+    const std::string& piece = processor_->IdToPiece(id);
+    if (processor_->IsControl(id) || processor_->IsUnknown(id) ||
+        piece.size() <= word_start.size() || piece.compare(0, 3, word_start) != 0) {
+      continue;
+    }
+    if (Encode(piece.substr(word_start.size())) == std::vector<int>{id}) ids.push_back(id);
+  }
+  return ids;
+}
+
 }  // namespace servebench::inputs

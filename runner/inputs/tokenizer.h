@@ -22,6 +22,9 @@ class Tokenizer {
   std::vector<int> Encode(std::string_view text) const;
   std::string Decode(const std::vector<int>& ids) const;
   int64_t Count(std::string_view text) const { return static_cast<int64_t>(Encode(text).size()); }
+  // The pieces that are a whole word (they begin a word and re-tokenize to themselves alone):
+  // text made of them, separated by spaces, re-tokenizes to exactly those pieces.
+  std::vector<int> WholeWordIds() const;
 
  private:
   Tokenizer();

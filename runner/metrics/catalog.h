@@ -67,6 +67,8 @@ inline constexpr MetricDef kAll[] = {
     {"usage_mismatch_pct", "Usage mismatch", "%", K::kPerRequest, &R::usage_mismatch_pct, false, "",
      "", false},
     {"schedule_lag", "Schedule lag", "ms", K::kPerRequest, &R::schedule_lag, false, "", "", true},
+    {"cached_input_tokens", "Cached input tokens", "tokens", K::kPerRequest,
+     &R::cached_input_tokens, true, "", "", false},
     {"cap_wait", "Cap wait", "ms", K::kPerRequest, &R::cap_wait, false, "", "", false},
     {"latency_from_schedule", "Latency from schedule", "ms", K::kPerRequest,
      &R::latency_from_schedule, false, "", "", false},
@@ -94,6 +96,8 @@ inline constexpr MetricDef kAll[] = {
      "", "", true},
     {"target_request_rate", "Target request rate", "requests/s", K::kRunValue, nullptr, true, "",
      "", false},
+    {"cached_token_share", "Cached input token share", "%", K::kRunValue, nullptr, true, "", "",
+     true},
     {"capped_arrival_share", "Arrivals that waited for a slot", "%", K::kRunValue, nullptr, false,
      "", "", false},
 };

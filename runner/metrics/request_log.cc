@@ -29,6 +29,7 @@ struct Row {
   uint32_t gaps;               // inter-chunk gaps stored for this request
   uint32_t error;              // index into the error table, or kNoError
   int32_t malformed_events;
+  int32_t turn;
   uint8_t warmup, usage_reported;
 };
 
@@ -72,6 +73,7 @@ void RequestLog::Add(const RequestMetrics& m) {
     row.error = it->second;
   }
   row.malformed_events = m.malformed_events;
+  row.turn = m.turn;
   row.warmup = m.warmup;
   row.usage_reported = m.usage_reported;
   Write(rows_file_, &row, sizeof row);
@@ -106,6 +108,7 @@ void RequestLog::ForEach(const RequestVisitor& visit, bool with_gaps) const {
     }
     m.error = row.error == kNoError ? std::nullopt : std::optional(errors_[row.error]);
     m.malformed_events = row.malformed_events;
+    m.turn = row.turn;
     m.usage_reported = row.usage_reported != 0;
     visit(m);
   }

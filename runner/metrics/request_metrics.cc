@@ -103,6 +103,9 @@ void CountTokens(const Content& c, const MeasureContext& ctx, RequestMetrics& m)
   if (c.usage && c.usage->prompt_tokens >= 0) {
     m.server_input_sequence_length = static_cast<double>(c.usage->prompt_tokens);
   }
+  if (c.usage && c.usage->cached_tokens >= 0) {
+    m.cached_input_tokens = static_cast<double>(c.usage->cached_tokens);
+  }
 }
 
 }  // namespace
@@ -134,6 +137,7 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   RequestMetrics m;
   m.request_id = r.request_id;
   m.warmup = r.warmup;
+  if (!r.session_id.empty()) m.turn = r.turn;
   m.scheduled_ns = r.scheduled_ns;
   m.start_ns = r.start_ns;
   m.end_ns = r.end_ns;

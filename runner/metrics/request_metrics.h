@@ -31,11 +31,12 @@ struct RequestMetrics {
   std::optional<records::RecordError> error;
   int malformed_events = 0;
   bool usage_reported = false;
+  int turn = -1;  // the turn of a multi-turn conversation (from 0); -1: single-turn
   // Values in display units: ms for times, tokens, tokens/s, percent.
   std::optional<double> time_to_first_token, time_to_second_token, time_to_first_output_token,
       request_latency, inter_token_latency, output_token_throughput_per_user, decode_duration,
       output_sequence_length, input_sequence_length, reasoning_token_count,
-      server_input_sequence_length, usage_mismatch_pct, schedule_lag, cap_wait,
+      server_input_sequence_length, cached_input_tokens, usage_mismatch_pct, schedule_lag, cap_wait,
       latency_from_schedule;
   std::vector<double> inter_chunk_latency;
   bool valid() const { return !error.has_value(); }

@@ -104,7 +104,7 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   int64_t any_begin = std::numeric_limits<int64_t>::max(), any_end = 0;  // every record's span
   int64_t malformed = 0, short_outputs = 0, without_usage = 0, valid = 0, failed = 0, good = 0;
   int64_t cut = 0, usage_mismatches = 0, over_cap = 0, capped_arrivals = 0, waited = 0;
-  double osl = 0, isl = 0;
+  double osl = 0, isl = 0, cached = 0, cacheable = 0;
   std::map<std::tuple<int, std::string, std::string>, int64_t> groups;
   requests(
       [&](const RequestMetrics& r) {
@@ -133,6 +133,10 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
         end = std::max(end, r.last_content_ns);
         osl += r.output_sequence_length.value_or(0);
         isl += r.input_sequence_length.value_or(0);
+        if (r.cached_input_tokens && r.server_input_sequence_length) {
+          cached += *r.cached_input_tokens;
+          cacheable += *r.server_input_sequence_length;
+        }
         if (!o.slos.empty() && MeetsEvery(r, o.slos)) ++good;
         if (!r.usage_reported && o.streaming) ++without_usage;
         if (r.usage_mismatch_pct && std::abs(*r.usage_mismatch_pct) > 10) ++usage_mismatches;
@@ -199,6 +203,8 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
         static_cast<double>(starts) / (static_cast<double>(last_start - first_start) / 1e9));
   }
   if (o.target_rate > 0) add("target_request_rate", o.target_rate);
+  // Of the prompt tokens of requests whose server reports prefix-cache hits.
+  if (cacheable > 0) add("cached_token_share", 100.0 * cached / cacheable);
   if (capped_arrivals > 0) {
     add("capped_arrival_share", 100.0 * static_cast<double>(waited) / static_cast<double>(starts));
   }
@@ -206,6 +212,19 @@ CaseSummary Summarize(const RequestSource& requests, const SummaryOptions& o) {
   for (const auto& m : kMetrics) {
     if (auto it = run.find(m.key); m.kind == MetricKind::kRunValue && it != run.end())
       s.values.push_back({m.key, m.label, m.unit, it->second});
+  }
+
+  std::map<int, std::vector<double>> ttft_by_turn;
+  requests(
+      [&](const RequestMetrics& r) {
+        if (!r.warmup && r.valid() && r.turn >= 0 && r.time_to_first_token) {
+          ttft_by_turn[r.turn].push_back(*r.time_to_first_token);
+        }
+      },
+      false);
+  for (auto& [turn, values] : ttft_by_turn) {
+    if (auto stats = metrics::Summarize(std::move(values)))
+      s.ttft_by_turn.push_back({turn, *stats});
   }
 
   for (const auto& [key, n] : groups) {

@@ -42,8 +42,15 @@ struct ErrorGroup {
   int64_t count = 0;
 };
 
+// TTFT of the requests of one turn of multi-turn conversations: history growth shows here.
+struct TurnRow {
+  int turn = 0;  // from 0
+  Stats time_to_first_token;
+};
+
 struct CaseSummary {
   std::vector<DistributionRow> distributions;  // in the console's order
+  std::vector<TurnRow> ttft_by_turn;           // multi-turn runs only
   std::vector<ValueRow> values;
   std::vector<ErrorGroup> errors;
   std::vector<std::string> warnings;

@@ -211,6 +211,26 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                "max_tokens (default auto)");
   flags.Bool("--use-legacy-max-tokens", &f.use_legacy_max_tokens,
              "same as --max-tokens-field max_tokens");
+  flags.String("--input-file", &f.input_file,
+               "a JSON Lines file of requests (or a folder, for random_pool)");
+  flags.String("--custom-dataset-type", &f.custom_dataset_type,
+               "single_turn, multi_turn, random_pool or mooncake_trace (default single_turn)");
+  flags.String("--dataset-sampling-strategy", &f.dataset_sampling_strategy,
+               "sequential, random or shuffle (default: random for random_pool, else sequential)");
+  flags.Int("--isl-block-size", &f.isl_block_size,
+            "tokens of each mooncake_trace hash id (default 512)", 1, kMaxTokens);
+  flags.Bool("--fixed-schedule", &f.fixed_schedule,
+             "send each request at its timestamp (automatic when the file has timestamps)");
+  flags.Bool("--no-fixed-schedule", &f.no_fixed_schedule,
+             "ignore the file's timestamps; use --concurrency or --request-rate");
+  flags.Bool("--fixed-schedule-auto-offset", &f.fixed_schedule_auto_offset,
+             "start the replay at the first timestamp instead of 0");
+  flags.Int("--fixed-schedule-start-offset", &f.fixed_schedule_start_offset,
+            "replay from this timestamp (ms, inclusive)", 0, std::numeric_limits<int64_t>::max());
+  flags.Int("--fixed-schedule-end-offset", &f.fixed_schedule_end_offset,
+            "replay up to this timestamp (ms, inclusive)", 0, std::numeric_limits<int64_t>::max());
+  flags.Double("--replay-speedup", &f.replay_speedup,
+               "play the trace's clock this many times faster (default 1)", 0, false, 1e6);
   mock::RegisterMockFlags(flags, f.mock, "mock-");
 }
 
@@ -345,46 +365,59 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
 Json RedactedConfig(const ProfileFlags& f) {
   std::vector<std::string> headers;
   for (const auto& h : f.headers) headers.push_back(RedactHeader(h, f.redact_headers));
-  return {{"model", f.model},
-          {"url", RedactUrl(f.url)},
-          {"endpoint_type", f.endpoint_type},
-          {"endpoint", f.endpoint},
-          {"streaming", f.streaming},
-          {"concurrency", f.concurrency},
-          {"request_rate", f.request_rate},
-          {"arrival_pattern", f.arrival_pattern},
-          {"arrival_smoothness", f.arrival_smoothness},
-          {"request_count", f.request_count},
-          {"benchmark_duration", f.benchmark_duration},
-          {"benchmark_grace_period", f.benchmark_grace_period},
-          {"warmup_request_count", f.warmup_request_count},
-          {"random_seed", f.random_seed},
-          {"request_cancellation_rate", f.request_cancellation_rate},
-          {"request_cancellation_delay", f.request_cancellation_delay},
-          {"isl", f.isl},
-          {"isl_stddev", f.isl_stddev},
-          {"osl", f.osl},
-          {"osl_stddev", f.osl_stddev},
-          {"prompt_prefix_pool_size", f.prompt_prefix_pool_size},
-          {"prompt_prefix_length", f.prompt_prefix_length},
-          {"prompt_corpus", f.prompt_corpus},
-          {"tokenizer", f.tokenizer},
-          {"api_key", f.api_key.empty() ? "" : "<redacted>"},
-          {"headers", headers},
-          {"extra_inputs", f.extra_inputs},
-          {"token_count_source", f.use_server_token_count ? "server" : f.token_count_source},
-          {"goodput", f.goodput},
-          {"export_vllm", f.export_vllm},
-          {"records_compression", f.records_compression},
-          {"request_timeout_seconds", f.request_timeout_seconds},
-          {"wait_for_model_timeout", f.wait_for_model_timeout},
-          {"insecure", f.insecure},
-          {"ca_cert", f.ca_cert},
-          {"redact_headers", f.redact_headers},
-          {"max_error_rate", f.max_error_rate},
-          {"max_event_bytes", f.max_event_bytes},
-          {"max_response_bytes", f.max_response_bytes},
-          {"use_legacy_max_tokens", f.use_legacy_max_tokens}};
+  Json config = {{"model", f.model},
+                 {"url", RedactUrl(f.url)},
+                 {"endpoint_type", f.endpoint_type},
+                 {"endpoint", f.endpoint},
+                 {"streaming", f.streaming},
+                 {"concurrency", f.concurrency},
+                 {"request_rate", f.request_rate},
+                 {"arrival_pattern", f.arrival_pattern},
+                 {"arrival_smoothness", f.arrival_smoothness},
+                 {"request_count", f.request_count},
+                 {"benchmark_duration", f.benchmark_duration},
+                 {"benchmark_grace_period", f.benchmark_grace_period},
+                 {"warmup_request_count", f.warmup_request_count},
+                 {"random_seed", f.random_seed},
+                 {"request_cancellation_rate", f.request_cancellation_rate},
+                 {"request_cancellation_delay", f.request_cancellation_delay},
+                 {"isl", f.isl},
+                 {"isl_stddev", f.isl_stddev},
+                 {"osl", f.osl},
+                 {"osl_stddev", f.osl_stddev},
+                 {"prompt_prefix_pool_size", f.prompt_prefix_pool_size},
+                 {"prompt_prefix_length", f.prompt_prefix_length},
+                 {"prompt_corpus", f.prompt_corpus},
+                 {"tokenizer", f.tokenizer},
+                 {"api_key", f.api_key.empty() ? "" : "<redacted>"},
+                 {"headers", headers},
+                 {"extra_inputs", f.extra_inputs},
+                 {"token_count_source", f.use_server_token_count ? "server" : f.token_count_source},
+                 {"goodput", f.goodput},
+                 {"export_vllm", f.export_vllm},
+                 {"records_compression", f.records_compression},
+                 {"request_timeout_seconds", f.request_timeout_seconds},
+                 {"wait_for_model_timeout", f.wait_for_model_timeout},
+                 {"insecure", f.insecure},
+                 {"ca_cert", f.ca_cert},
+                 {"redact_headers", f.redact_headers},
+                 {"max_error_rate", f.max_error_rate},
+                 {"max_event_bytes", f.max_event_bytes},
+                 {"max_response_bytes", f.max_response_bytes},
+                 {"use_legacy_max_tokens", f.use_legacy_max_tokens}};
+  if (!f.input_file.empty()) {
+    config.update({{"input_file", f.input_file},
+                   {"custom_dataset_type", f.custom_dataset_type},
+                   {"dataset_sampling_strategy", f.dataset_sampling_strategy},
+                   {"isl_block_size", f.isl_block_size},
+                   {"fixed_schedule", f.fixed_schedule},
+                   {"no_fixed_schedule", f.no_fixed_schedule},
+                   {"fixed_schedule_auto_offset", f.fixed_schedule_auto_offset},
+                   {"fixed_schedule_start_offset", f.fixed_schedule_start_offset},
+                   {"fixed_schedule_end_offset", f.fixed_schedule_end_offset},
+                   {"replay_speedup", f.replay_speedup}});
+  }
+  return config;
 }
 
 std::string RedactedCommand(const std::vector<std::string>& argv) {

@@ -47,6 +47,12 @@ struct ProfileFlags {
   std::vector<std::string> redact_headers;  // more header names whose values are secret
   double max_error_rate = 100;              // percent: past it the run fails
   int64_t max_event_bytes = int64_t{16} << 20, max_response_bytes = int64_t{256} << 20;
+  // Real workloads (AIPerf's names).
+  std::string input_file, custom_dataset_type = "single_turn", dataset_sampling_strategy;
+  int64_t isl_block_size = 512;
+  bool fixed_schedule = false, no_fixed_schedule = false, fixed_schedule_auto_offset = false;
+  int64_t fixed_schedule_start_offset = -1, fixed_schedule_end_offset = -1;  // ms; -1: none
+  double replay_speedup = 1;
   mock::MockOptions mock;
 };
 

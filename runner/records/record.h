@@ -33,6 +33,10 @@ struct Event {
 struct Record {
   uint64_t request_id = 0;
   std::string model;  // the model the request asked for
+  // A conversation's requests share its session id; turn counts from 0. Empty and 0 for a
+  // single-turn workload.
+  std::string session_id;
+  int turn = 0;
   bool warmup = false;
   int64_t scheduled_ns = 0;  // when the schedule meant the request to start
   // Open loop with a concurrency cap: when a slot freed for an arrival that found every slot

@@ -37,6 +37,10 @@ Json RecordJson(const Record& r) {
             {"input_tokens", r.input_tokens},
             {"requested_max_tokens", r.requested_max_tokens}};
   if (!r.model.empty()) j["model"] = r.model;
+  if (!r.session_id.empty()) {
+    j["session_id"] = r.session_id;
+    j["turn"] = r.turn;
+  }
   if (!r.content_type.empty()) j["content_type"] = r.content_type;
   if (!r.location.empty()) j["location"] = r.location;
   if (!r.body.empty()) j["body"] = r.body;  // a whole reply, or the error body of a stream
@@ -71,6 +75,8 @@ base::Expected<Record> RecordOf(const Json& j) {
     Read(j, "input_tokens", &r.input_tokens);
     Read(j, "requested_max_tokens", &r.requested_max_tokens);
     Read(j, "model", &r.model);
+    Read(j, "session_id", &r.session_id);
+    Read(j, "turn", &r.turn);
     Read(j, "content_type", &r.content_type);
     Read(j, "location", &r.location);
     Read(j, "body", &r.body);

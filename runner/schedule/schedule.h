@@ -41,6 +41,13 @@ struct LoadShape {
   double smoothness = 1;  // gamma shape k
   uint64_t total = 0;     // requests to issue; 0 = no limit (duration-bound)
   uint64_t seed = 0;
+  // A trace replay: arrival k leaves at t0 + fixed_offsets_ns[k] (non-decreasing), never
+  // re-anchored; concurrency, if set, is a cap.
+  std::vector<int64_t> fixed_offsets_ns;
+  // Ramps: the open loop's rate rises linearly from 0 to request_rate over rate_ramp_s; the
+  // closed loop opens its slots one at a time over concurrency_ramp_s.
+  double rate_ramp_s = 0;
+  double concurrency_ramp_s = 0;
 };
 
 std::unique_ptr<Schedule> MakeSchedule(const LoadShape& shape, int64_t t0_ns);

@@ -264,6 +264,10 @@ void CurlMultiTransport::Start(records::Record seed, const std::string& url,
   // The base list plus this request's id, so the server's logs can be matched to the record.
   t->headers =
       curl_slist_append(nullptr, ("X-Request-Id: " + std::to_string(t->record.request_id)).c_str());
+  if (!t->record.session_id.empty()) {  // one id for every turn of a conversation
+    t->headers =
+        curl_slist_append(t->headers, ("X-Correlation-ID: " + t->record.session_id).c_str());
+  }
   for (curl_slist* h = m.base_headers; h != nullptr; h = h->next)
     t->headers = curl_slist_append(t->headers, h->data);
   CURL* e = t->easy;

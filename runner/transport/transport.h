@@ -16,7 +16,8 @@ class Transport {
  public:
   virtual ~Transport() = default;
   // Starts a POST now. `seed` carries request_id, scheduled_ns, ready_ns, warmup, streaming,
-  // input_tokens and requested_max_tokens; the transport stamps start_ns as it hands it on.
+  // input_tokens, requested_max_tokens, model, session_id and turn; the transport stamps start_ns
+  // as it hands it on.
   virtual void Start(records::Record seed, const std::string& url,
                      std::shared_ptr<const std::string> body) = 0;
   // Ends a request now with this error (499 "cancelled" for a deliberate cancellation); an id

@@ -54,7 +54,7 @@ TEST(Gaps, TheSameSeedGivesTheSameGaps) {
 }
 
 TEST(Schedule, ClosedLoopKeepsConcurrencyInFlightAndStopsAtTheCount) {
-  auto s = MakeSchedule({4, 0, Arrival::kPoisson, 1, 10, 0}, 0);
+  auto s = MakeSchedule({4, 0, Arrival::kPoisson, 1, 10, 0, {}}, 0);
   EXPECT_EQ(s->Next({5, 0, 0}).kind, Due::Kind::kAt);
   EXPECT_EQ(s->Next({5, 0, 0}).at_ns, 5);
   EXPECT_EQ(s->Next({5, 3, 4}).kind, Due::Kind::kWhenSlotFrees);
@@ -62,7 +62,7 @@ TEST(Schedule, ClosedLoopKeepsConcurrencyInFlightAndStopsAtTheCount) {
 }
 
 TEST(Schedule, OpenLoopTimesAreAbsoluteAndDoNotDrift) {
-  auto s = MakeSchedule({0, 1000, Arrival::kConstant, 1, 0, 0}, 5'000);
+  auto s = MakeSchedule({0, 1000, Arrival::kConstant, 1, 0, 0, {}}, 5'000);
   int64_t now = 5'000;
   for (int k = 0; k < 100; ++k) {
     const Due due = s->Next({now, static_cast<uint64_t>(k), 0});
@@ -73,14 +73,14 @@ TEST(Schedule, OpenLoopTimesAreAbsoluteAndDoNotDrift) {
 }
 
 TEST(Schedule, OpenLoopReanchorsWhenFarBehindInsteadOfBursting) {
-  auto s = MakeSchedule({0, 1000, Arrival::kConstant, 1, 0, 0}, 0);
+  auto s = MakeSchedule({0, 1000, Arrival::kConstant, 1, 0, 0, {}}, 0);
   EXPECT_EQ(s->Next({0, 0, 0}).at_ns, 0);
   s->Started({50'000'000, 1, 0});  // started 50 ms late
   EXPECT_EQ(s->Next({50'000'000, 1, 0}).at_ns, 51'000'000);
 }
 
 TEST(Schedule, ACappedArrivalWaitsForASlotAndKeepsItsIntendedTime) {
-  auto s = MakeSchedule({2, 1000, Arrival::kConstant, 1, 0, 0}, 0);
+  auto s = MakeSchedule({2, 1000, Arrival::kConstant, 1, 0, 0, {}}, 0);
   const Due due = s->Next({0, 0, 2});
   EXPECT_EQ(due.kind, Due::Kind::kWhenSlotFrees);
   EXPECT_EQ(due.at_ns, 0);

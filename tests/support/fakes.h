@@ -55,6 +55,7 @@ class FakeTransport : public transport::Transport {
     seed.end_ns = seed.start_ns + reply.duration_ns;
     seed.status = reply.status;
     seed.error = reply.error;
+    if (reply_body) seed.body = reply_body(seed);
     started.push_back(seed);
     bodies.push_back(*body);
     in_flight_[seed.request_id] = std::move(seed);
@@ -88,6 +89,8 @@ class FakeTransport : public transport::Transport {
 
   std::vector<records::Record> started;  // every request as it started
   std::vector<std::string> bodies;
+  // The whole (not streamed) reply body of a request, when set.
+  std::function<std::string(const records::Record&)> reply_body;
 
  private:
   FakeClock& clock_;

@@ -1,0 +1,36 @@
+// A user's own workload (--input-file with --custom-dataset-type), in AIPerf's formats, so files
+// written for AIPerf work unchanged. Every line is checked before anything is sent: a bad one is
+// `FILE:LINE: what is wrong`.
+//   single_turn     one request a line: text | texts, role, output_length, extra, timestamp | delay
+//   multi_turn      one session a line: session_id, turns (single-turn objects); a leading
+//                   role: system turn is the session's system message
+//   random_pool     single-turn lines (a file, or a folder of files), drawn with replacement
+//   mooncake_trace  input_length (+ hash_ids) | text_input, output_length, timestamp | delay,
+//                   session_id (rows of one session are its turns, in file order)
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "runner/base/expected.h"
+#include "runner/inputs/tokenizer.h"
+#include "runner/inputs/workload.h"
+
+namespace servebench::inputs {
+
+struct InputFileOptions {
+  std::string path;
+  std::string type = "single_turn";
+  int64_t isl_block_size = 512;  // tokens per hash id (mooncake_trace)
+  uint64_t seed = 0;
+};
+
+// The conversations of the file, in file order; the tokenizer (may be null) counts input tokens
+// and builds hash-id prompts.
+base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& options,
+                                                        const Tokenizer* tokenizer);
+
+// AIPerf's default order of each type: random_pool draws at random, the others in file order.
+Sampling DefaultSampling(const std::string& type);
+
+}  // namespace servebench::inputs

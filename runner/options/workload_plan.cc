@@ -1,0 +1,129 @@
+#include "runner/options/workload_plan.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "runner/inputs/input_file.h"
+
+namespace servebench::options {
+namespace {
+
+bool HasTimestamps(const std::vector<inputs::Conversation>& conversations) {
+  return conversations.front().turns.front().timestamp_ms >= 0;
+}
+
+double FirstTime(const inputs::Conversation& c) { return c.turns.front().timestamp_ms; }
+
+// Keeps the conversations whose first request is in the window, in time order, and puts every
+// timestamp on the replay's clock: from the zero point, divided by the speedup.
+base::Status ApplyReplay(const ProfileFlags& f, ProfilePlan& plan,
+                         std::vector<inputs::Conversation>& conversations) {
+  if (f.fixed_schedule_auto_offset && f.fixed_schedule_start_offset >= 0) {
+    return base::MakeError(
+        "--fixed-schedule-auto-offset and --fixed-schedule-start-offset both set the replay's "
+        "start; give one of them");
+  }
+  if (f.request_rate > 0) {
+    return base::MakeError(
+        "--request-rate and a fixed schedule both set when requests leave; "
+        "give --no-fixed-schedule to use the rate");
+  }
+  if (f.warmup_request_count > 0) {
+    return base::MakeError(
+        "--warmup-request-count does not apply to a trace replay (the trace "
+        "is the load); leave it out, or replay a warmup trace first");
+  }
+  std::stable_sort(conversations.begin(), conversations.end(),
+                   [](const auto& a, const auto& b) { return FirstTime(a) < FirstTime(b); });
+  const double start = static_cast<double>(f.fixed_schedule_start_offset);
+  const double end = static_cast<double>(f.fixed_schedule_end_offset);
+  std::erase_if(conversations, [&](const inputs::Conversation& c) {
+    return (start >= 0 && FirstTime(c) < start) || (end >= 0 && FirstTime(c) > end);
+  });
+  if (conversations.empty()) {
+    return base::MakeError(
+        "--fixed-schedule-start-offset/--fixed-schedule-end-offset: no "
+        "request of " +
+        f.input_file + " is in that window");
+  }
+  const double zero =
+      f.fixed_schedule_auto_offset ? FirstTime(conversations.front()) : std::max(0.0, start);
+  for (auto& c : conversations) {
+    for (auto& t : c.turns) {
+      if (t.timestamp_ms >= 0)
+        t.timestamp_ms = std::max(0.0, t.timestamp_ms - zero) / f.replay_speedup;
+    }
+    plan.run.load.fixed_offsets_ns.push_back(std::llround(FirstTime(c) * 1e6));
+  }
+  plan.run.load.concurrency = f.concurrency;  // a cap when given
+  plan.run.warmup_count = 0;
+  if (f.request_count == 0 && f.benchmark_duration == 0) {
+    plan.run.request_count = conversations.size();
+  }
+  const double span_s = static_cast<double>(plan.run.load.fixed_offsets_ns.back()) / 1e9;
+  plan.stimulus = "trace";
+  plan.title = std::string(endpoints::Name(plan.run.type)) + ", " +
+               (plan.run.body.streaming ? "streaming" : "not streaming") + ", trace replay of " +
+               std::to_string(conversations.size()) + " " +
+               (conversations.size() == 1 ? "session" : "sessions") + " over " +
+               std::to_string(static_cast<int64_t>(std::llround(span_s))) + " s" +
+               (f.replay_speedup != 1 ? " at " + std::to_string(f.replay_speedup) + "x" : "") +
+               (f.concurrency > 0 ? ", concurrency cap " + std::to_string(f.concurrency) : "");
+  return base::Ok{};
+}
+
+base::Expected<inputs::Workload> FromFile(const ProfileFlags& f, ProfilePlan& plan,
+                                          const inputs::Tokenizer* tokenizer) {
+  inputs::Workload w;
+  w.seed = plan.run.seed;
+  w.sampling = inputs::DefaultSampling(f.custom_dataset_type);
+  if (!f.dataset_sampling_strategy.empty()) {
+    auto sampling = inputs::ParseSampling(f.dataset_sampling_strategy);
+    if (!sampling) return sampling.error();
+    w.sampling = *sampling;
+  }
+  auto read = inputs::ReadInputFile(
+      {f.input_file, f.custom_dataset_type, f.isl_block_size, plan.run.seed}, tokenizer);
+  if (!read) return read.error();
+  w.conversations = std::move(*read);
+  for (auto& c : w.conversations) {
+    for (auto& t : c.turns) {
+      if (t.max_tokens == 0) t.max_tokens = f.osl;  // output_length overrides --osl
+    }
+  }
+  const bool timed = HasTimestamps(w.conversations);
+  if (f.fixed_schedule && f.no_fixed_schedule) {
+    return base::MakeError("--fixed-schedule and --no-fixed-schedule contradict; give one");
+  }
+  if (f.fixed_schedule && !timed) {
+    return base::MakeError("--fixed-schedule: " + f.input_file +
+                           " has no timestamps (give each request a timestamp in ms)");
+  }
+  if (timed && !f.no_fixed_schedule) {
+    if (auto replay = ApplyReplay(f, plan, w.conversations); !replay) return replay.error();
+    return w;
+  }
+  // Each request of a prompt file once by default; a random pool is drawn from like synthetic
+  // prompts.
+  if (f.request_count == 0 && f.benchmark_duration == 0 && f.custom_dataset_type != "random_pool") {
+    plan.run.request_count = w.conversations.size();
+  }
+  return w;
+}
+
+}  // namespace
+
+base::Expected<inputs::Workload> MakeWorkload(const ProfileFlags& f, ProfilePlan& plan,
+                                              const inputs::Tokenizer* tokenizer) {
+  if (!f.input_file.empty()) return FromFile(f, plan, tokenizer);
+  if (f.fixed_schedule) {
+    return base::MakeError("--fixed-schedule replays a trace; give it with --input-file");
+  }
+  auto prompts = inputs::MakePrompts(plan.prompts, tokenizer);
+  if (!prompts) return prompts.error();
+  inputs::Workload w = inputs::FromPrompts(std::move(*prompts));
+  w.seed = plan.run.seed;
+  return w;
+}
+
+}  // namespace servebench::options
