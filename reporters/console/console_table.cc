@@ -49,6 +49,18 @@ std::string ConsoleTable(const ProfileReport& r, const std::vector<std::string>&
     out += Pad(v->label + " (" + v->unit + ")", kLabel, true) +
            Pad(whole ? Grouped(v->value, 0) : Grouped(v->value), kColumn, false) + "\n";
   }
+  if (!r.by_model.empty()) {
+    out += "\nBy model:\n";
+    for (const auto& [model, s] : r.by_model) {
+      const auto* count = s.Value("request_count");
+      const auto* ttft = s.Distribution("time_to_first_token");
+      const auto* latency = s.Distribution("request_latency");
+      out += "  " + model + ": " + Grouped(count ? count->value : 0, 0) + " requests";
+      if (ttft) out += ", TTFT p50 " + Grouped(ttft->stats.p50) + " ms";
+      if (latency) out += ", latency p50 " + Grouped(latency->stats.p50) + " ms";
+      out += "\n";
+    }
+  }
   if (!r.summary.ttft_by_turn.empty()) {
     out += "\nTime to first token by turn (ms):\n";
     for (const auto& t : r.summary.ttft_by_turn) {

@@ -105,6 +105,18 @@ std::string JsonlLine(const records::Record& r, const metrics::RequestMetrics& m
   return line.dump() + "\n";
 }
 
+namespace {
+
+// Every distribution and run value of a summary, as keys of j.
+void AddMetrics(const metrics::CaseSummary& summary, Json& j) {
+  for (const auto& d : summary.distributions) j[d.key] = StatsJson(d.stats, d.unit);
+  // A run-level value as AIPerf writes it ({unit, avg}), with servebench's `value` beside it.
+  for (const auto& v : summary.values)
+    j[v.key] = {{"unit", v.unit}, {"avg", Number(v.value)}, {"value", Number(v.value)}};
+}
+
+}  // namespace
+
 Json ProfileJson(const ProfileReport& report) {
   Json j = {{"schema_version", "1.0"},
             {"servebench_version", base::kVersion},
@@ -119,10 +131,11 @@ Json ProfileJson(const ProfileReport& report) {
          {"count", e.count}});
   }
   j["error_summary"] = errors;
-  for (const auto& d : report.summary.distributions) j[d.key] = StatsJson(d.stats, d.unit);
-  // A run-level value as AIPerf writes it ({unit, avg}), with servebench's `value` beside it.
-  for (const auto& v : report.summary.values)
-    j[v.key] = {{"unit", v.unit}, {"avg", Number(v.value)}, {"value", Number(v.value)}};
+  AddMetrics(report.summary, j);
+  if (!report.by_model.empty()) {
+    Json& by_model = j["by_model"] = Json::object();
+    for (const auto& [model, summary] : report.by_model) AddMetrics(summary, by_model[model]);
+  }
   if (!report.summary.ttft_by_turn.empty()) {
     Json turns = Json::array();
     for (const auto& t : report.summary.ttft_by_turn) {

@@ -19,6 +19,8 @@ struct ProfileReport {
   bool was_cancelled = false;
   std::string command;
   double duration_s = 0;
+  // A run of several models: each model's own summary, by name.
+  std::vector<std::pair<std::string, metrics::CaseSummary>> by_model;
 };
 
 std::string JsonlLine(const records::Record& record, const metrics::RequestMetrics& m);

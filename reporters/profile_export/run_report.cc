@@ -1,6 +1,7 @@
 #include "reporters/profile_export/run_report.h"
 
 #include <ctime>
+#include <set>
 
 namespace servebench::reporters {
 
@@ -81,6 +82,19 @@ base::Expected<ProfileReport> MakeReport(const RunInfo& info,
   report.title = info.title;
   report.input_config = info.input_config;
   report.summary = metrics::Summarize(measured, o);
+  std::set<std::string> models;
+  measured([&](const metrics::RequestMetrics& m) { models.insert(m.model); }, false);
+  for (const auto& model : models.size() > 1 ? models : std::set<std::string>{}) {
+    const metrics::RequestSource only = [&measured, &model](const metrics::RequestVisitor& visit,
+                                                            bool with_gaps) {
+      measured(
+          [&](const metrics::RequestMetrics& m) {
+            if (m.model == model) visit(m);
+          },
+          with_gaps);
+    };
+    report.by_model.push_back({model, metrics::Summarize(only, o)});
+  }
   std::vector<std::string>& warnings = report.summary.warnings;
   warnings.insert(warnings.begin(), info.notes.begin(), info.notes.end());
   if (info.include_usage_dropped) {

@@ -1,13 +1,18 @@
 #include "runner/cases/cases.h"
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
+
+#include "runner/inputs/input_file.h"
 
 namespace servebench::cases {
 namespace {
 
 using Json = nlohmann::json;
+namespace fs = std::filesystem;
 using suite::Setting;
 using suite::Settings;
 
@@ -200,15 +205,80 @@ std::vector<std::string> VaryingKeys(const std::vector<suite::Axis>& matrix,
   return out;
 }
 
+// What a suite's expansion learnt of its data files: their hashes and which were checked.
+struct DataFiles {
+  std::map<std::string, std::string> sha256;
+  std::set<std::string> checked;
+};
+
+// The keys naming a workload's data: a path relative to the suite file, and its contents part of
+// the case's parameters.
+bool IsDataFile(const std::string& key) {
+  return key == "input_file" || key == "dataset" || key == "dataset_path";
+}
+
+// The sha256 of a file, or of a folder's files in name order ("" when unreadable: the run
+// itself then says what is wrong).
+// known: the hashes taken so far (a matrix names the same file many times).
+std::string ContentSha256(const fs::path& path, std::map<std::string, std::string>& known) {
+  if (auto it = known.find(path.string()); it != known.end()) return it->second;
+  std::error_code error;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, error)) {
+    for (const auto& e : fs::directory_iterator(path, error)) {
+      if (e.is_regular_file()) files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+  } else if (fs::is_regular_file(path, error)) {
+    files.push_back(path);
+  }
+  std::string bytes;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    bytes += file.filename().string() + '\0' +
+             std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return known[path.string()] = files.empty() ? "" : suite::Sha256Hex(bytes);
+}
+
+// Data files resolved against the suite's folder (the settings keep the path as written, so a
+// suite and its baseline agree wherever they are checked out); their sha256 joins the
+// fingerprint, so a baseline taken on other data is INVALID rather than compared.
+Settings ResolveDataFiles(const suite::Suite& suite, const Settings& merged, Json& fingerprint,
+                          DataFiles& files) {
+  Settings resolved = merged;
+  for (auto& s : resolved) {
+    if (!IsDataFile(s.key) || !s.value.is_string()) continue;
+    fs::path path = s.value.get<std::string>();
+    if (path.is_relative()) path = fs::path(suite.file).parent_path() / path;
+    s.value = path.lexically_normal().string();
+    fingerprint[s.key + "_sha256"] = ContentSha256(path, files.sha256);
+  }
+  return resolved;
+}
+
 base::Expected<Case> MakeCase(const suite::Suite& suite, const Settings& over,
-                              const suite::Place& place, const ExpandOptions& options) {
+                              const suite::Place& place, const ExpandOptions& options,
+                              DataFiles& files) {
   Settings merged = suite.server;
   MergeInto(merged, suite.defaults);
   MergeInto(merged, over);
   Case c;
-  if (auto applied = ApplySettings(merged, c.flags); !applied) return applied.error();
+  c.fingerprint = Fingerprint(merged);
+  const Settings resolved = ResolveDataFiles(suite, merged, c.fingerprint, files);
+  if (auto applied = ApplySettings(resolved, c.flags); !applied) return applied.error();
   if (auto plan = options::ResolveProfile(c.flags); !plan) {
     return base::Error{place.Text() + ": " + plan.error().message};
+  }
+  // A bad line of a case's input file stops the suite before its first case runs.
+  if (!c.flags.input_file.empty()) {
+    const std::string key = c.flags.input_file + "\n" + c.flags.custom_dataset_type + "\n" +
+                            std::to_string(c.flags.isl_block_size);
+    if (files.checked.insert(key).second) {
+      auto read = inputs::ReadInputFile(
+          {c.flags.input_file, c.flags.custom_dataset_type, c.flags.isl_block_size, 0}, nullptr);
+      if (!read) return base::Error{place.Text() + ": " + read.error().message};
+    }
   }
   c.repetitions = suite.repetitions.value_or(1);
   if (const Setting* r = Find(merged, "repetitions")) {
@@ -217,7 +287,6 @@ base::Expected<Case> MakeCase(const suite::Suite& suite, const Settings& over,
     c.repetitions = *n;
   }
   if (options.repetitions) c.repetitions = *options.repetitions;
-  c.fingerprint = Fingerprint(merged);
   c.settings = Redacted(merged);
   return c;
 }
@@ -249,6 +318,7 @@ base::Expected<std::vector<Case>> ExpandCases(const suite::Suite& suite,
 
   std::vector<Case> out;
   std::map<std::string, suite::Place> names;
+  DataFiles files;
   auto add = [&](Case c, const suite::Place& place) -> base::Status {
     if (auto [it, fresh] = names.emplace(c.name, place); !fresh) {
       return base::Error{place.Text() + ": case name '" + c.name + "' is already used at " +
@@ -258,7 +328,7 @@ base::Expected<std::vector<Case>> ExpandCases(const suite::Suite& suite,
     return base::Ok{};
   };
   for (size_t i = 0; i < points.size(); ++i) {
-    auto c = MakeCase(suite, points[i], places[i], options);
+    auto c = MakeCase(suite, points[i], places[i], options, files);
     if (!c) return c.error();
     c->name = suite.name + "/" + c->flags.endpoint_type;
     for (const auto& key : varying) {
@@ -270,7 +340,7 @@ base::Expected<std::vector<Case>> ExpandCases(const suite::Suite& suite,
     if (auto s = add(std::move(*c), places[i]); !s) return s.error();
   }
   for (const auto& extra : suite.cases) {
-    auto c = MakeCase(suite, extra.settings, extra.place, options);
+    auto c = MakeCase(suite, extra.settings, extra.place, options, files);
     if (!c) return c.error();
     c->name = suite.name + "/" + c->flags.endpoint_type + "/" + extra.name;
     for (const auto& key : varying) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -45,7 +46,7 @@ transport::FetchResult FetchModels(const std::string& base_url,
   }
 }
 
-base::Status CheckReady(const options::ProfilePlan& plan, const std::string& model,
+base::Status CheckReady(const options::ProfilePlan& plan, const std::vector<std::string>& models,
                         const transport::TransportOptions& t, double wait_s,
                         std::vector<std::string>& warnings) {
   const std::string shown = options::RedactUrl(plan.base_url);
@@ -63,11 +64,13 @@ base::Status CheckReady(const options::ProfilePlan& plan, const std::string& mod
   if (!ids || ids->empty()) return base::Ok{};
   std::string served;
   for (const auto& id : *ids) {
-    if (id == model) return base::Ok{};
     if (served.size() < 200) served += (served.empty() ? "" : ", ") + id;
   }
-  warnings.push_back("model '" + model + "' is not listed by " + shown +
-                     "/v1/models (it lists: " + served + "); sending it anyway");
+  for (const auto& model : models) {
+    if (std::find(ids->begin(), ids->end(), model) != ids->end()) continue;
+    warnings.push_back("model '" + model + "' is not listed by " + shown +
+                       "/v1/models (it lists: " + served + "); sending it anyway");
+  }
   return base::Ok{};
 }
 
@@ -225,7 +228,7 @@ base::Expected<SessionResult> RunProfileSession(
     mock::MockOptions m = f.mock;
     m.host = "127.0.0.1";
     m.port = 0;
-    if (m.models.empty()) m.models = {f.model};
+    if (m.models.empty()) m.models = plan->models;
     mock = std::make_unique<mock::MockServer>(m);
     auto port = mock->Start();
     if (!port) return port.error();
@@ -233,7 +236,8 @@ base::Expected<SessionResult> RunProfileSession(
     plan->run.url = plan->base_url + plan->run.url;
   }
   std::vector<std::string> notes = plan->notes;
-  if (auto ready = CheckReady(*plan, f.model, plan->run.transport, f.wait_for_model_timeout, notes);
+  if (auto ready =
+          CheckReady(*plan, plan->models, plan->run.transport, f.wait_for_model_timeout, notes);
       !ready)
     return ready.error();
   if (plan->probe_max_tokens_field) ChooseMaxTokensField(*plan, notes);

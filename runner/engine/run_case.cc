@@ -18,24 +18,29 @@ constexpr int64_t kProgressEveryNs = 250'000'000;
 
 int64_t Ns(double seconds) { return static_cast<int64_t>(seconds * 1e9); }
 
-// The first turn's body of every conversation, built before t0, with and without
-// stream_options. Later turns carry live replies and are built when they leave.
+// The first turn's body of every conversation for every model, built before t0, with and
+// without stream_options. Later turns carry live replies and are built when they leave.
 class Bodies {
  public:
-  Bodies(const CaseOptions& o, const inputs::Workload& w) {
+  Bodies(const CaseOptions& o, const inputs::Workload& w) : conversations_(w.conversations.size()) {
+    const std::vector<std::string> models =
+        o.models.empty() ? std::vector<std::string>{""} : o.models;
     for (bool usage : {true, false}) {
       auto& list = usage ? with_usage_ : without_usage_;
-      for (const auto& c : w.conversations) {
-        list.push_back(std::make_shared<const std::string>(
-            TurnBody(o, c, {}, 0, usage && o.body.include_usage)));
+      for (const auto& model : models) {
+        for (const auto& c : w.conversations) {
+          list.push_back(std::make_shared<const std::string>(
+              TurnBody(o, c, {}, 0, usage && o.body.include_usage, model)));
+        }
       }
     }
   }
-  std::shared_ptr<const std::string> First(size_t conversation, bool usage) const {
-    return (usage ? with_usage_ : without_usage_)[conversation];
+  std::shared_ptr<const std::string> First(size_t conversation, bool usage, size_t model) const {
+    return (usage ? with_usage_ : without_usage_)[model * conversations_ + conversation];
   }
 
  private:
+  size_t conversations_;
   std::vector<std::shared_ptr<const std::string>> with_usage_, without_usage_;
 };
 
@@ -54,6 +59,8 @@ struct Session {
   size_t conversation = 0;
   size_t turn = 0;  // the turn running or due next
   std::string id;
+  std::string model;  // "" unless the run has several models
+  size_t model_index = 0;
   std::vector<std::string> replies;
 };
 
@@ -136,6 +143,13 @@ void CaseRunner::StartSession(bool warmup, int64_t scheduled_ns, int64_t ready_n
   s.turn = 0;
   s.replies.clear();
   s.id.clear();
+  s.model.clear();
+  s.model_index = 0;
+  if (!o_.models.empty()) {
+    const uint64_t pick = o_.random_model ? base::HashOf(o_.seed, n, 0x30de1) : n;
+    s.model_index = pick % o_.models.size();
+    s.model = o_.models[s.model_index];
+  }
   if (multi_turn_) {
     const uint32_t use = uses_[conversation]++;
     s.id = w_.conversations[conversation].session_id + (use ? "." + std::to_string(use) : "");
@@ -151,7 +165,7 @@ void CaseRunner::Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t re
   const inputs::Turn& turn = c.turns[s.turn];
   records::Record seed;
   seed.request_id = request_id;
-  seed.model = c.model.empty() ? o_.body.model : c.model;
+  seed.model = !s.model.empty() ? s.model : !c.model.empty() ? c.model : o_.body.model;
   seed.session_id = s.id;
   seed.turn = static_cast<int>(s.turn);
   seed.warmup = warmup;
@@ -162,10 +176,9 @@ void CaseRunner::Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t re
   seed.requested_max_tokens = turn.max_tokens;
   if (include_usage_) asked_usage_.insert(request_id);
   slot_of_[request_id] = slot;
-  auto body =
-      s.turn == 0
-          ? bodies_.First(s.conversation, include_usage_)
-          : std::make_shared<const std::string>(TurnBody(o_, c, s.replies, s.turn, include_usage_));
+  auto body = s.turn == 0 ? bodies_.First(s.conversation, include_usage_, s.model_index)
+                          : std::make_shared<const std::string>(
+                                TurnBody(o_, c, s.replies, s.turn, include_usage_, s.model));
   transport_.Start(std::move(seed), o_.url, std::move(body));
   ++sent_;
   if (o_.cancellation_rate_pct > 0 &&
@@ -321,10 +334,12 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
 }  // namespace
 
 std::string TurnBody(const CaseOptions& o, const inputs::Conversation& c,
-                     const std::vector<std::string>& replies, size_t turn, bool include_usage) {
+                     const std::vector<std::string>& replies, size_t turn, bool include_usage,
+                     const std::string& model) {
   endpoints::BodyOptions body = o.body;
   body.include_usage = include_usage;
   if (!c.model.empty()) body.model = c.model;
+  if (!model.empty()) body.model = model;
   std::vector<endpoints::Message> messages;
   if (!c.system.empty()) messages.push_back({"system", {c.system}});
   for (size_t k = 0; k <= turn; ++k) {

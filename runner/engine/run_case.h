@@ -32,6 +32,9 @@ struct CaseOptions {
   double cancellation_delay_s = 0;
   uint64_t seed = 0;
   transport::TransportOptions transport;
+  // Several models: each session asks one, in turn or drawn at random (from the seed).
+  std::vector<std::string> models;
+  bool random_model = false;
 };
 
 struct CaseOutcome {
@@ -50,8 +53,10 @@ struct Progress {
 
 // The body of turn `turn` of c: the system message, the earlier turns each followed by its reply,
 // then the turn itself with its extra fields over --extra-inputs and its output cap.
+// model: the session's model ("" for the conversation's or the run's).
 std::string TurnBody(const CaseOptions& options, const inputs::Conversation& c,
-                     const std::vector<std::string>& replies, size_t turn, bool include_usage);
+                     const std::vector<std::string>& replies, size_t turn, bool include_usage,
+                     const std::string& model = "");
 
 // Runs a workload: each session its conversation's turns in order, every turn carrying the
 // earlier turns and their live replies; concurrency counts sessions in flight. request_count

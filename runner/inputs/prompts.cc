@@ -61,7 +61,48 @@ base::Expected<std::string> LoadCorpus(const std::string& path, uint64_t seed, s
   return corpus;
 }
 
+// The (ISL, OSL) of the next prompt: from --seq-dist when given, else --isl/--osl (with their
+// standard deviations).
+std::pair<int64_t, int64_t> DrawLengths(const PromptOptions& o, base::Rng& rng) {
+  if (o.seq_dist.empty()) {
+    const int64_t isl = Draw(rng, o.isl, o.isl_stddev, std::max<int64_t>(1, o.prefix_length + 1));
+    return {isl, o.osl > 0 ? Draw(rng, o.osl, o.osl_stddev, 1) : 0};
+  }
+  double total = 0;
+  for (const auto& p : o.seq_dist) total += p.weight;
+  double pick = rng.Uniform() * total;
+  for (const auto& p : o.seq_dist) {
+    if (pick < p.weight) return {p.isl, p.osl};
+    pick -= p.weight;
+  }
+  return {o.seq_dist.back().isl, o.seq_dist.back().osl};
+}
+
 }  // namespace
+
+base::Expected<std::vector<SeqPoint>> ParseSeqDist(const std::string& text) {
+  std::vector<SeqPoint> points;
+  std::stringstream items(text);
+  std::string item;
+  const std::string fix = " (write ISL,OSL:WEIGHT;..., e.g. \"128,64:25;512,128:75\")";
+  while (std::getline(items, item, ';')) {
+    if (item.empty()) continue;
+    SeqPoint p;
+    char comma = 0, colon = 0;
+    std::stringstream in(item);
+    if (!(in >> p.isl >> comma >> p.osl >> colon >> p.weight) || comma != ',' || colon != ':' ||
+        !(in >> std::ws).eof()) {
+      return base::MakeError("--seq-dist: cannot read '" + item + "'" + fix);
+    }
+    if (p.isl < 1 || p.osl < 1 || !(p.weight > 0)) {
+      return base::MakeError("--seq-dist: '" + item + "' needs ISL and OSL >= 1 and a weight > 0" +
+                             fix);
+    }
+    points.push_back(p);
+  }
+  if (points.empty()) return base::MakeError("--seq-dist: no pairs" + fix);
+  return points;
+}
 
 base::Expected<std::vector<Prompt>> MakePrompts(const PromptOptions& o,
                                                 const Tokenizer* tokenizer) {
@@ -69,12 +110,14 @@ base::Expected<std::vector<Prompt>> MakePrompts(const PromptOptions& o,
   if (o.prefix_length >= o.isl && o.prefix_pool_size > 0) {
     return base::MakeError("--prompt-prefix-length must be smaller than --isl");
   }
-  const size_t need = static_cast<size_t>(o.isl + 4 * o.isl_stddev + 64) * 8 + 4096;
+  int64_t longest = o.isl + 4 * o.isl_stddev;
+  for (const auto& p : o.seq_dist) longest = std::max(longest, p.isl);
+  const size_t need = static_cast<size_t>(longest + 64) * 8 + 4096;
   auto corpus = LoadCorpus(o.corpus_path, o.seed, need);
   if (!corpus) return corpus.error();
   base::Rng rng(o.seed);
   const std::vector<int> ids = tokenizer ? tokenizer->Encode(*corpus) : std::vector<int>();
-  if (tokenizer && ids.size() < static_cast<size_t>(o.isl + 4 * o.isl_stddev + 128)) {
+  if (tokenizer && ids.size() < static_cast<size_t>(longest + 128)) {
     return base::MakeError("--prompt-corpus: the corpus has fewer tokens than the prompts need");
   }
   std::vector<std::string> prefixes;
@@ -92,10 +135,10 @@ base::Expected<std::vector<Prompt>> MakePrompts(const PromptOptions& o,
   std::vector<Prompt> prompts;
   prompts.reserve(o.count);
   for (size_t i = 0; i < o.count; ++i) {
-    const int64_t isl = Draw(rng, o.isl, o.isl_stddev, std::max<int64_t>(1, o.prefix_length + 1));
+    const auto [isl, osl] = DrawLengths(o, rng);
     const std::string prefix = prefixes.empty() ? "" : prefixes[i % prefixes.size()];
     Prompt prompt;
-    prompt.max_tokens = o.osl > 0 ? Draw(rng, o.osl, o.osl_stddev, 1) : 0;
+    prompt.max_tokens = osl;
     if (tokenizer) {
       if (!ExactText(*tokenizer, ids, rng, prefix, isl, &prompt.text)) {
         return base::MakeError("--isl " + std::to_string(isl) +

@@ -11,6 +11,14 @@
 
 namespace servebench::inputs {
 
+// One (ISL, OSL) pair of --seq-dist and its weight.
+struct SeqPoint {
+  int64_t isl = 0, osl = 0;
+  double weight = 0;
+};
+// "128,64:25;512,128:50;1024,256:25": pairs drawn with these weights.
+base::Expected<std::vector<SeqPoint>> ParseSeqDist(const std::string& text);
+
 struct PromptOptions {
   int64_t isl = 550;
   int64_t isl_stddev = 0;
@@ -21,6 +29,7 @@ struct PromptOptions {
   std::string corpus_path;  // empty: the generated corpus
   uint64_t seed = 0;
   size_t count = 1;
+  std::vector<SeqPoint> seq_dist;  // when set, each prompt's ISL and OSL are drawn from it
 };
 
 struct Prompt {

@@ -30,6 +30,7 @@ struct Row {
   uint32_t error;              // index into the error table, or kNoError
   int32_t malformed_events;
   int32_t turn;
+  uint32_t model;  // index into the model table
   uint8_t warmup, usage_reported;
 };
 
@@ -74,6 +75,9 @@ void RequestLog::Add(const RequestMetrics& m) {
   }
   row.malformed_events = m.malformed_events;
   row.turn = m.turn;
+  auto [model, fresh_model] = model_ids_.emplace(m.model, static_cast<uint32_t>(models_.size()));
+  if (fresh_model) models_.push_back(m.model);
+  row.model = model->second;
   row.warmup = m.warmup;
   row.usage_reported = m.usage_reported;
   Write(rows_file_, &row, sizeof row);
@@ -109,6 +113,7 @@ void RequestLog::ForEach(const RequestVisitor& visit, bool with_gaps) const {
     m.error = row.error == kNoError ? std::nullopt : std::optional(errors_[row.error]);
     m.malformed_events = row.malformed_events;
     m.turn = row.turn;
+    m.model = models_[row.model];
     m.usage_reported = row.usage_reported != 0;
     visit(m);
   }

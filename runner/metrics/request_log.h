@@ -37,6 +37,8 @@ class RequestLog {
   size_t rows_ = 0;
   std::map<ErrorKey, uint32_t> error_ids_;  // distinct errors are few; rows hold an id
   std::vector<records::RecordError> errors_;
+  std::map<std::string, uint32_t> model_ids_;  // models are few too
+  std::vector<std::string> models_;
 };
 
 RequestSource SourceOf(const std::vector<RequestMetrics>& requests);

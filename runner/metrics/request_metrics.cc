@@ -138,6 +138,7 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   m.request_id = r.request_id;
   m.warmup = r.warmup;
   if (!r.session_id.empty()) m.turn = r.turn;
+  m.model = r.model;
   m.scheduled_ns = r.scheduled_ns;
   m.start_ns = r.start_ns;
   m.end_ns = r.end_ns;

@@ -31,7 +31,8 @@ struct RequestMetrics {
   std::optional<records::RecordError> error;
   int malformed_events = 0;
   bool usage_reported = false;
-  int turn = -1;  // the turn of a multi-turn conversation (from 0); -1: single-turn
+  int turn = -1;      // the turn of a multi-turn conversation (from 0); -1: single-turn
+  std::string model;  // the model the request asked for
   // Values in display units: ms for times, tokens, tokens/s, percent.
   std::optional<double> time_to_first_token, time_to_second_token, time_to_first_output_token,
       request_latency, inter_token_latency, output_token_throughput_per_user, decode_duration,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <limits>
+#include <sstream>
 
 namespace servebench::options {
 namespace {
@@ -213,6 +214,7 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
              "same as --max-tokens-field max_tokens");
   flags.String("--input-file", &f.input_file,
                "a JSON Lines file of requests (or a folder, for random_pool)");
+  flags.Alias("--dataset", "--input-file");
   flags.String("--custom-dataset-type", &f.custom_dataset_type,
                "single_turn, multi_turn, random_pool or mooncake_trace (default single_turn)");
   flags.String("--dataset-sampling-strategy", &f.dataset_sampling_strategy,
@@ -231,6 +233,40 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
             "replay up to this timestamp (ms, inclusive)", 0, std::numeric_limits<int64_t>::max());
   flags.Double("--replay-speedup", &f.replay_speedup,
                "play the trace's clock this many times faster (default 1)", 0, false, 1e6);
+  flags.String("--public-dataset", &f.public_dataset,
+               "sharegpt: ShareGPT V3 prompts, filtered as vLLM does");
+  flags.String("--dataset-path", &f.dataset_path,
+               "the public dataset's file (default: the cached copy, or a download)");
+  flags.Int("--num-sessions", &f.num_sessions, "synthetic multi-turn sessions to run", 1,
+            kMaxRequests);
+  flags.Alias("--conversation-num", "--num-sessions");
+  flags.Double("--session-turns-mean", &f.session_turns_mean, "turns per session (default 1)", 1,
+               true, 1e6);
+  flags.Alias("--conversation-turn-mean", "--session-turns-mean");
+  flags.Double("--session-turns-stddev", &f.session_turns_stddev,
+               "standard deviation of the turns per session", 0, true, 1e6);
+  flags.Alias("--conversation-turn-stddev", "--session-turns-stddev");
+  flags.Double("--session-turn-delay-mean", &f.session_turn_delay_mean,
+               "ms between a reply and the next turn (default 0)", 0, true, kMaxSeconds * 1e3);
+  flags.Alias("--conversation-turn-delay-mean", "--session-turn-delay-mean");
+  flags.Double("--session-turn-delay-stddev", &f.session_turn_delay_stddev,
+               "standard deviation of that delay (ms)", 0, true, kMaxSeconds * 1e3);
+  flags.Alias("--conversation-turn-delay-stddev", "--session-turn-delay-stddev");
+  flags.Double("--session-turn-delay-ratio", &f.session_turn_delay_ratio,
+               "scales every turn delay, the file's too (default 1)", 0, true, 1e6);
+  flags.Alias("--conversation-turn-delay-ratio", "--session-turn-delay-ratio");
+  flags.String("--seq-dist", &f.seq_dist,
+               "(ISL,OSL) pairs drawn with weights, e.g. \"128,64:25;512,128:75\"");
+  flags.Int("--shared-system-prompt-length", &f.shared_system_prompt_length,
+            "tokens of one system prompt shared by every session", 0, kMaxTokens);
+  flags.Double("--request-rate-ramp-duration", &f.request_rate_ramp_duration,
+               "seconds over which the rate rises linearly to --request-rate", 0, true,
+               kMaxSeconds);
+  flags.Double("--concurrency-ramp-duration", &f.concurrency_ramp_duration,
+               "seconds over which the concurrency rises, one slot at a time", 0, true,
+               kMaxSeconds);
+  flags.String("--model-selection-strategy", &f.model_selection_strategy,
+               "with --model a,b: round_robin or random (default round_robin)");
   mock::RegisterMockFlags(flags, f.mock, "mock-");
 }
 
@@ -254,6 +290,61 @@ base::Expected<Json> ParseExtraInputs(const std::vector<std::string>& items) {
   }
   return extra;
 }
+
+namespace {
+
+// "a,b" -> {"a", "b"}: the models of one run.
+base::Expected<std::vector<std::string>> SplitModels(const std::string& text) {
+  std::vector<std::string> models;
+  std::stringstream in(text);
+  std::string model;
+  while (std::getline(in, model, ',')) {
+    if (model.empty()) {
+      return base::MakeError("--model '" + text + "': an empty name (write a,b for two models)");
+    }
+    models.push_back(model);
+  }
+  if (models.empty()) return base::MakeError("profile: --model is required");
+  return models;
+}
+
+// The rules between the workload flags: one source of prompts, and the flags each one reads.
+base::Status CheckWorkloadFlags(const ProfileFlags& f) {
+  const int sources = !f.input_file.empty() + !f.public_dataset.empty() + (f.num_sessions > 0);
+  if (sources > 1) {
+    return base::MakeError(
+        "--input-file, --public-dataset and --num-sessions each give the "
+        "prompts; give one of them");
+  }
+  if (!f.public_dataset.empty() && f.public_dataset != "sharegpt") {
+    return base::MakeError("--public-dataset: expected sharegpt, got '" + f.public_dataset + "'");
+  }
+  if (!f.dataset_path.empty() && f.public_dataset.empty()) {
+    return base::MakeError(
+        "--dataset-path is the file of --public-dataset; give that too (a "
+        "file of your own goes with --input-file)");
+  }
+  if (f.num_sessions == 0 && (f.session_turns_mean != 1 || f.session_turns_stddev > 0 ||
+                              f.session_turn_delay_mean > 0 || f.session_turn_delay_stddev > 0)) {
+    return base::MakeError(
+        "--session-turns-* and --session-turn-delay-* shape synthetic "
+        "sessions; give --num-sessions too");
+  }
+  if (f.request_rate_ramp_duration > 0 && f.request_rate <= 0) {
+    return base::MakeError("--request-rate-ramp-duration ramps --request-rate; give the rate");
+  }
+  if (f.concurrency_ramp_duration > 0 && (f.request_rate > 0 || f.concurrency < 2)) {
+    return base::MakeError(
+        "--concurrency-ramp-duration ramps a closed loop's --concurrency "
+        "(2 or more) up one slot at a time; give it without --request-rate");
+  }
+  if (!f.seq_dist.empty() && (!f.input_file.empty() || !f.public_dataset.empty())) {
+    return base::MakeError("--seq-dist shapes synthetic prompts; the file's lengths are used");
+  }
+  return base::Ok{};
+}
+
+}  // namespace
 
 base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   ProfilePlan plan;
@@ -286,6 +377,14 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
         "--max-tokens-field: expected auto, max_completion_tokens or max_tokens, got '" +
         cap_field + "'");
   }
+  auto models = SplitModels(f.model);
+  if (!models) return models.error();
+  plan.models = *models;
+  if (f.model_selection_strategy != "round_robin" && f.model_selection_strategy != "random") {
+    return base::MakeError("--model-selection-strategy: expected round_robin or random, got '" +
+                           f.model_selection_strategy + "'");
+  }
+  if (auto sources = CheckWorkloadFlags(f); !sources) return sources.error();
   if (*source == metrics::TokenCountSource::kTokenizer && f.tokenizer.empty()) {
     return base::MakeError("--token-count-source tokenizer needs --tokenizer FILE.model");
   }
@@ -293,7 +392,9 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
       f.request_rate > 0 ? f.concurrency : std::max<int64_t>(1, f.concurrency);
   engine::CaseOptions& run = plan.run;
   run.type = *type;
-  run.body.model = f.model;
+  run.body.model = plan.models.front();
+  if (plan.models.size() > 1) run.models = plan.models;
+  run.random_model = f.model_selection_strategy == "random";
   run.body.streaming = f.streaming && endpoints::ProducesTokens(*type);
   run.body.legacy_max_tokens = cap_field == "max_tokens";
   plan.probe_max_tokens_field =
@@ -303,6 +404,8 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   run.load.request_rate = f.request_rate;
   run.load.arrival = *arrival;
   run.load.smoothness = f.arrival_smoothness;
+  run.load.rate_ramp_s = f.request_rate_ramp_duration;
+  run.load.concurrency_ramp_s = f.concurrency_ramp_duration;
   run.request_count =
       f.request_count > 0 ? f.request_count : std::max<int64_t>(10, 2 * concurrency);
   run.duration_s = f.benchmark_duration;
@@ -340,6 +443,11 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   plan.prompts.prefix_length = f.prompt_prefix_length;
   plan.prompts.corpus_path = f.prompt_corpus;
   plan.prompts.seed = run.seed;
+  if (!f.seq_dist.empty()) {
+    auto points = inputs::ParseSeqDist(f.seq_dist);
+    if (!points) return points.error();
+    plan.prompts.seq_dist = *points;
+  }
   const int64_t tokens_per_prompt = f.isl + 4 * f.isl_stddev;
   plan.prompts.count = static_cast<size_t>(std::min<int64_t>(
       {1000,
@@ -405,18 +513,29 @@ Json RedactedConfig(const ProfileFlags& f) {
                  {"max_event_bytes", f.max_event_bytes},
                  {"max_response_bytes", f.max_response_bytes},
                  {"use_legacy_max_tokens", f.use_legacy_max_tokens}};
-  if (!f.input_file.empty()) {
-    config.update({{"input_file", f.input_file},
-                   {"custom_dataset_type", f.custom_dataset_type},
-                   {"dataset_sampling_strategy", f.dataset_sampling_strategy},
-                   {"isl_block_size", f.isl_block_size},
-                   {"fixed_schedule", f.fixed_schedule},
-                   {"no_fixed_schedule", f.no_fixed_schedule},
-                   {"fixed_schedule_auto_offset", f.fixed_schedule_auto_offset},
-                   {"fixed_schedule_start_offset", f.fixed_schedule_start_offset},
-                   {"fixed_schedule_end_offset", f.fixed_schedule_end_offset},
-                   {"replay_speedup", f.replay_speedup}});
-  }
+  config.update({{"input_file", f.input_file},
+                 {"custom_dataset_type", f.custom_dataset_type},
+                 {"dataset_sampling_strategy", f.dataset_sampling_strategy},
+                 {"isl_block_size", f.isl_block_size},
+                 {"fixed_schedule", f.fixed_schedule},
+                 {"no_fixed_schedule", f.no_fixed_schedule},
+                 {"fixed_schedule_auto_offset", f.fixed_schedule_auto_offset},
+                 {"fixed_schedule_start_offset", f.fixed_schedule_start_offset},
+                 {"fixed_schedule_end_offset", f.fixed_schedule_end_offset},
+                 {"replay_speedup", f.replay_speedup},
+                 {"public_dataset", f.public_dataset},
+                 {"dataset_path", f.dataset_path},
+                 {"num_sessions", f.num_sessions},
+                 {"session_turns_mean", f.session_turns_mean},
+                 {"session_turns_stddev", f.session_turns_stddev},
+                 {"session_turn_delay_mean", f.session_turn_delay_mean},
+                 {"session_turn_delay_stddev", f.session_turn_delay_stddev},
+                 {"session_turn_delay_ratio", f.session_turn_delay_ratio},
+                 {"seq_dist", f.seq_dist},
+                 {"shared_system_prompt_length", f.shared_system_prompt_length},
+                 {"request_rate_ramp_duration", f.request_rate_ramp_duration},
+                 {"concurrency_ramp_duration", f.concurrency_ramp_duration},
+                 {"model_selection_strategy", f.model_selection_strategy}});
   return config;
 }
 

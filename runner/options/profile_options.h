@@ -53,6 +53,15 @@ struct ProfileFlags {
   bool fixed_schedule = false, no_fixed_schedule = false, fixed_schedule_auto_offset = false;
   int64_t fixed_schedule_start_offset = -1, fixed_schedule_end_offset = -1;  // ms; -1: none
   double replay_speedup = 1;
+  std::string public_dataset, dataset_path;  // sharegpt: its JSON file (default: cache/download)
+  int64_t num_sessions = 0;                  // synthetic multi-turn sessions; 0: single turns
+  double session_turns_mean = 1, session_turns_stddev = 0;
+  double session_turn_delay_mean = 0, session_turn_delay_stddev = 0;  // ms
+  double session_turn_delay_ratio = 1;
+  std::string seq_dist;
+  int64_t shared_system_prompt_length = 0;
+  double request_rate_ramp_duration = 0, concurrency_ramp_duration = 0;  // seconds
+  std::string model_selection_strategy = "round_robin";
   mock::MockOptions mock;
 };
 
@@ -65,6 +74,7 @@ struct ProfilePlan {
   metrics::TokenCountSource token_source = metrics::TokenCountSource::kAuto;
   std::vector<metrics::Slo> slos;
   bool use_mock = false;
+  std::vector<std::string> models;  // --model a,b: every model the run sends
   // Chat with an output cap and --max-tokens-field auto: probe which field the server honours.
   bool probe_max_tokens_field = false;
   std::string base_url;  // without the endpoint path

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "runner/base/rng.h"
 #include "runner/inputs/input_file.h"
+#include "runner/inputs/sharegpt.h"
 
 namespace servebench::options {
 namespace {
@@ -111,18 +113,118 @@ base::Expected<inputs::Workload> FromFile(const ProfileFlags& f, ProfilePlan& pl
   return w;
 }
 
+base::Expected<inputs::Workload> FromShareGpt(const ProfileFlags& f, ProfilePlan& plan,
+                                              const inputs::Tokenizer* tokenizer) {
+  std::string note;
+  auto path = inputs::LocateShareGpt(f.dataset_path, &note);
+  if (!path) return path.error();
+  auto read = inputs::ReadShareGpt(*path, tokenizer, f.osl);
+  if (!read) return read.error();
+  plan.notes.push_back(note + ": " + std::to_string(read->size()) +
+                       " prompts pass vLLM's length filters" +
+                       (tokenizer ? ""
+                                  : " (lengths estimated at 4 bytes a token; give "
+                                    "--tokenizer for exact counts)"));
+  inputs::Workload w;
+  w.seed = plan.run.seed;
+  w.conversations = std::move(*read);
+  if (!f.dataset_sampling_strategy.empty()) {
+    auto sampling = inputs::ParseSampling(f.dataset_sampling_strategy);
+    if (!sampling) return sampling.error();
+    w.sampling = *sampling;
+  }
+  return w;
+}
+
+// --num-sessions synthetic conversations: a drawn number of turns each (from the synthetic
+// prompts, in order), with drawn delays before every turn after the first.
+inputs::Workload Sessions(const ProfileFlags& f, ProfilePlan& plan,
+                          std::vector<inputs::Prompt> prompts) {
+  inputs::Workload w;
+  w.seed = plan.run.seed;
+  base::Rng rng(plan.run.seed ^ 0x5e55);
+  size_t next = 0;
+  for (int64_t s = 0; s < f.num_sessions; ++s) {
+    const double turns = f.session_turns_stddev > 0
+                             ? rng.Normal(f.session_turns_mean, f.session_turns_stddev)
+                             : f.session_turns_mean;
+    inputs::Conversation c;
+    c.session_id = "session-" + std::to_string(s);
+    for (int64_t k = 0; k < std::max<int64_t>(1, std::llround(turns)); ++k) {
+      const inputs::Prompt& p = prompts[next++ % prompts.size()];
+      inputs::Turn t;
+      t.texts = {p.text};
+      t.input_tokens = p.input_tokens;
+      t.max_tokens = p.max_tokens;
+      if (k > 0) {
+        const double delay =
+            f.session_turn_delay_stddev > 0
+                ? rng.Normal(f.session_turn_delay_mean, f.session_turn_delay_stddev)
+                : f.session_turn_delay_mean;
+        t.delay_ms = std::max(0.0, delay);
+      }
+      c.turns.push_back(std::move(t));
+    }
+    w.conversations.push_back(std::move(c));
+  }
+  if (f.request_count == 0 && f.benchmark_duration == 0) plan.run.request_count = f.num_sessions;
+  return w;
+}
+
+base::Expected<inputs::Workload> Synthetic(const ProfileFlags& f, ProfilePlan& plan,
+                                           const inputs::Tokenizer* tokenizer) {
+  if (f.fixed_schedule) {
+    return base::MakeError("--fixed-schedule replays a trace; give it with --input-file");
+  }
+  inputs::PromptOptions options = plan.prompts;
+  if (f.num_sessions > 0) {  // enough prompts for every turn, within the same memory budget
+    options.count = std::max(options.count,
+                             static_cast<size_t>(std::min<double>(
+                                 1000, static_cast<double>(f.num_sessions) *
+                                           (f.session_turns_mean + 2 * f.session_turns_stddev))));
+  }
+  auto prompts = inputs::MakePrompts(options, tokenizer);
+  if (!prompts) return prompts.error();
+  if (f.num_sessions > 0) return Sessions(f, plan, std::move(*prompts));
+  inputs::Workload w = inputs::FromPrompts(std::move(*prompts));
+  w.seed = plan.run.seed;
+  return w;
+}
+
+// One synthetic system prompt of exactly that many tokens (with a tokenizer), for every session.
+base::Status AddSharedSystemPrompt(const ProfileFlags& f, const ProfilePlan& plan,
+                                   const inputs::Tokenizer* tokenizer, inputs::Workload& w) {
+  inputs::PromptOptions options;
+  options.isl = f.shared_system_prompt_length;
+  options.corpus_path = plan.prompts.corpus_path;
+  options.seed = plan.run.seed ^ 0x5157;
+  options.count = 1;
+  auto system = inputs::MakePrompts(options, tokenizer);
+  if (!system) return system.error();
+  for (auto& c : w.conversations) {
+    c.system = system->front().text + (c.system.empty() ? "" : "\n\n" + c.system);
+  }
+  return base::Ok{};
+}
+
 }  // namespace
 
 base::Expected<inputs::Workload> MakeWorkload(const ProfileFlags& f, ProfilePlan& plan,
                                               const inputs::Tokenizer* tokenizer) {
-  if (!f.input_file.empty()) return FromFile(f, plan, tokenizer);
-  if (f.fixed_schedule) {
-    return base::MakeError("--fixed-schedule replays a trace; give it with --input-file");
+  auto w = !f.input_file.empty()       ? FromFile(f, plan, tokenizer)
+           : !f.public_dataset.empty() ? FromShareGpt(f, plan, tokenizer)
+                                       : Synthetic(f, plan, tokenizer);
+  if (!w) return w;
+  if (f.session_turn_delay_ratio != 1) {
+    for (auto& c : w->conversations) {
+      for (auto& t : c.turns) {
+        if (t.delay_ms > 0) t.delay_ms *= f.session_turn_delay_ratio;
+      }
+    }
   }
-  auto prompts = inputs::MakePrompts(plan.prompts, tokenizer);
-  if (!prompts) return prompts.error();
-  inputs::Workload w = inputs::FromPrompts(std::move(*prompts));
-  w.seed = plan.run.seed;
+  if (f.shared_system_prompt_length > 0) {
+    if (auto added = AddSharedSystemPrompt(f, plan, tokenizer, *w); !added) return added.error();
+  }
   return w;
 }
 

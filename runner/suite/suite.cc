@@ -299,19 +299,6 @@ base::Status ReadCases(const Reader& r, const YAML::Node& list, std::vector<Extr
   return base::Ok{};
 }
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
 base::Status ReadTop(const Reader& r, const YAML::Node& root, Suite& suite) {
   bool has_name = false;
   auto status = EachKey(
@@ -371,6 +358,19 @@ base::Status ReadTop(const Reader& r, const YAML::Node& root, Suite& suite) {
 }
 
 }  // namespace
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
 
 std::string Place::Text() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);

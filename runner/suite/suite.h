@@ -66,6 +66,7 @@ struct Suite {
 };
 
 base::Expected<Suite> LoadSuite(const std::string& path);
+std::string Sha256Hex(const std::string& bytes);
 // Same, from text (path only names the place in messages).
 base::Expected<Suite> ParseSuite(const std::string& text, const std::string& path);
 
