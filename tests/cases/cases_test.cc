@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "runner/verdicts/verdicts.h"
+#include "tests/support/run_command.h"
 
 namespace servebench::cases {
 namespace {
@@ -182,6 +186,58 @@ TEST(Cases, ACombinationTheProfileWouldRefuseIsRefusedWithItsPlace) {
                     "matrix: {benchmark_duration: [5]}\n"),
             "s.yaml:3:31: --benchmark-duration and --request-count both say when to stop; give "
             "one of them");
+}
+
+}  // namespace
+}  // namespace servebench::cases
+
+namespace servebench::cases {
+namespace {
+
+// A suite file in a fresh folder with two data files beside it.
+struct SuiteFolder {
+  std::filesystem::path dir = testing::FreshTempDir("sb-suite-data");
+  ~SuiteFolder() { std::filesystem::remove_all(dir); }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+  }
+  base::Expected<std::vector<Case>> Expand(const std::string& yaml) {
+    Write("s.yaml", yaml);
+    auto s = suite::LoadSuite((dir / "s.yaml").string());
+    if (!s) return s.error();
+    return ExpandCases(*s);
+  }
+};
+
+TEST(Cases, ADatasetIsAMatrixAxisResolvedBesideTheSuiteWithItsSha256InTheFingerprint) {
+  SuiteFolder f;
+  f.Write("chat.jsonl", "{\"text\": \"hello\"}\n");
+  f.Write("code.jsonl", "{\"text\": \"def f(): pass\"}\n");
+  auto cases = f.Expand(std::string(kHead) + "matrix:\n  dataset: [chat.jsonl, code.jsonl]\n");
+  ASSERT_TRUE(cases) << cases.error().message;
+  ASSERT_EQ(cases->size(), 2u);
+  EXPECT_EQ((*cases)[0].flags.input_file, (f.dir / "chat.jsonl").string());
+  EXPECT_EQ((*cases)[0].fingerprint["dataset"], "chat.jsonl");  // as written: portable
+  EXPECT_EQ((*cases)[0].fingerprint["dataset_sha256"],
+            suite::Sha256Hex("chat.jsonl" + std::string(1, '\0') + "{\"text\": \"hello\"}\n"));
+  const auto before = (*cases)[1].fingerprint;
+  // The same name with other contents is another case: a baseline of it is INVALID.
+  f.Write("code.jsonl", "{\"text\": \"fn main() {}\"}\n");
+  auto changed = f.Expand(std::string(kHead) + "matrix:\n  dataset: [chat.jsonl, code.jsonl]\n");
+  ASSERT_TRUE(changed);
+  EXPECT_NE((*changed)[1].fingerprint, before);
+  EXPECT_EQ((*changed)[0].fingerprint, (*cases)[0].fingerprint);
+}
+
+TEST(Cases, ABadLineInACasesInputFileStopsTheSuiteBeforeItRuns) {
+  SuiteFolder f;
+  f.Write("bad.jsonl", "{\"text\": \"ok\"}\n{\"text\": 5}\n");
+  auto cases =
+      f.Expand("suite: s\ndefaults: {model: m, input_file: bad.jsonl}\nmatrix: {concurrency: [1, 2]}\n");
+  ASSERT_FALSE(cases);
+  EXPECT_NE(cases.error().message.find("bad.jsonl:2: text should be a non-empty string"),
+            std::string::npos)
+      << cases.error().message;
 }
 
 }  // namespace

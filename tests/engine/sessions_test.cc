@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "runner/engine/run_case.h"
 #include "tests/support/fakes.h"
@@ -180,6 +181,41 @@ TEST(Sampling, SequentialRandomAndShuffleAreReproducibleFromTheSeed) {
   for (uint64_t n = 0; n < 5000; ++n) ++seen[w.Pick(n)];
   for (int count : seen) EXPECT_NEAR(count, 1000, 150);  // with replacement, uniform
   EXPECT_EQ(w.Pick(17), w.Pick(17));
+}
+
+}  // namespace
+}  // namespace servebench::testing
+
+namespace servebench::testing {
+namespace {
+
+TEST(Models, SessionsTakeTheRunsModelsInTurnOrDrawnFromTheSeed) {
+  inputs::Workload w;
+  w.conversations = {{"x", "", {TurnOf("a"), TurnOf("b")}, ""}};
+  engine::CaseOptions o = Options(1, 4);
+  o.models = {"small", "large"};
+  FakeRun run(5);
+  run.Go(o, w);
+  std::vector<std::string> asked, in_body;
+  for (size_t i = 0; i < run.transport.started.size(); ++i) {
+    asked.push_back(run.transport.started[i].model);
+    in_body.push_back(Json::parse(run.transport.bodies[i])["model"]);
+  }
+  // Both turns of a session ask its model.
+  const std::vector<std::string> want = {"small", "small", "large", "large",
+                                         "small", "small", "large", "large"};
+  EXPECT_EQ(asked, want);
+  EXPECT_EQ(in_body, want);
+  o.random_model = true;
+  FakeRun random(5), again(5);
+  random.Go(o, w);
+  again.Go(o, w);
+  std::set<std::string> seen;
+  for (size_t i = 0; i < random.transport.started.size(); ++i) {
+    seen.insert(random.transport.started[i].model);
+    EXPECT_EQ(random.transport.started[i].model, again.transport.started[i].model);
+  }
+  EXPECT_LE(seen.size(), 2u);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ struct Generated {
   std::string path() const { return (dir / "sharegpt.json").string(); }
 };
 
-// Conversations of 0 to 4 messages whose texts run from a few bytes to 9 KB, around every
+// Conversations of 0 to 4 messages whose texts run from a few bytes to 4 KB, around every
 // filter's edge.
 Generated Generate() {
   Generated g;
@@ -43,7 +43,7 @@ Generated Generate() {
     for (int m = 0; m < count; ++m) {
       const double u = rng.Uniform();
       const size_t bytes =
-          u < 0.1 ? 1 + static_cast<size_t>(u * 200) : static_cast<size_t>(u * 9000);
+          u < 0.1 ? 1 + static_cast<size_t>(u * 200) : static_cast<size_t>(u * 4000);
       messages.push_back({{"from", m % 2 ? "gpt" : "human"}, {"value", text(bytes)}});
     }
     g.data.push_back({{"id", "c" + std::to_string(i)}, {"conversations", messages}});

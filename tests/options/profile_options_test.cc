@@ -54,5 +54,42 @@ TEST(ProfileOptions, BadValuesNameTheFlag) {
   EXPECT_EQ(plan->run.request_count, 10u);  // max(10, 2 x concurrency 1)
 }
 
+// The error ResolveProfile gives for these flags (after --model m), or "".
+std::string ResolveError(const std::vector<std::string>& args) {
+  ProfileFlags f;
+  std::vector<std::string> all = {"--model", "m"};
+  all.insert(all.end(), args.begin(), args.end());
+  if (auto parsed = ParseError(all, f); !parsed.empty()) return parsed;
+  auto plan = ResolveProfile(f);
+  return plan ? "" : plan.error().message;
+}
+
+TEST(ProfileOptions, WorkloadFlagsThatContradictEachOtherAreRefused) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--input-file", "a.jsonl", "--num-sessions", "3"}, "give one of them"},
+      {{"--public-dataset", "lmsys"}, "--public-dataset: expected sharegpt, got 'lmsys'"},
+      {{"--dataset-path", "x.json"}, "--dataset-path is the file of --public-dataset"},
+      {{"--session-turns-mean", "3"}, "give --num-sessions too"},
+      {{"--request-rate-ramp-duration", "5"}, "give the rate"},
+      {{"--concurrency-ramp-duration", "5", "--concurrency", "1"}, "(2 or more)"},
+      {{"--seq-dist", "1,2:3", "--input-file", "a.jsonl"}, "the file's lengths are used"},
+      {{"--seq-dist", "1,2"}, "--seq-dist: cannot read '1,2'"},
+      {{"--model-selection-strategy", "fastest"}, "expected round_robin or random"},
+      {{"--model", "a,,b"}, "an empty name"},
+  };
+  for (const auto& [args, want] : cases) {
+    const std::string error = ResolveError(args);
+    EXPECT_NE(error.find(want), std::string::npos) << args[0] << ": " << error;
+  }
+  ProfileFlags f;
+  ASSERT_EQ(ParseError({"--model", "a,b", "--model-selection-strategy", "random"}, f), "");
+  auto plan = ResolveProfile(f);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->models, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(plan->run.models, plan->models);
+  EXPECT_TRUE(plan->run.random_model);
+  EXPECT_EQ(plan->run.body.model, "a");
+}
+
 }  // namespace
 }  // namespace servebench::options

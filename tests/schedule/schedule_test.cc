@@ -86,5 +86,46 @@ TEST(Schedule, ACappedArrivalWaitsForASlotAndKeepsItsIntendedTime) {
   EXPECT_EQ(due.at_ns, 0);
 }
 
+TEST(Schedule, ARateRampRisesLinearlyToTheRate) {
+  // Constant arrivals at 100/s on the steady clock (every 10 ms), ramped over 1 s: the k-th
+  // arrival is due where the ramp's cumulative intensity 100 t^2 / 2 reaches k, sqrt(k / 50) s,
+  // and after the ramp at the steady times shifted by half the ramp.
+  LoadShape shape{0, 100, Arrival::kConstant, 1, 0, 0, {}};
+  shape.rate_ramp_s = 1;
+  auto s = MakeSchedule(shape, 0);
+  std::vector<int64_t> due;
+  for (uint64_t k = 0; k < 80; ++k) {
+    const Due d = s->Next({0, k, 0});
+    due.push_back(d.at_ns);
+    s->Started({d.at_ns, k + 1, 0});
+  }
+  for (uint64_t k : {1, 8, 49}) {
+    EXPECT_EQ(due[k], std::llround(std::sqrt(static_cast<double>(k) / 50) * 1e9)) << k;
+  }
+  EXPECT_EQ(due[50], 1'000'000'000);       // the ramp ends with the 50th arrival
+  EXPECT_EQ(due[79] - due[78], 10'000'000);  // then the full rate
+}
+
+TEST(Schedule, AConcurrencyRampOpensOneSlotAtATime) {
+  LoadShape shape{5, 0, Arrival::kPoisson, 1, 0, 0, {}};
+  shape.concurrency_ramp_s = 1;  // slots open at 0, 250, 500, 750 and 1000 ms
+  auto s = MakeSchedule(shape, 1'000);
+  EXPECT_EQ(s->Next({1'000, 0, 0}).at_ns, 1'000);
+  const Due second = s->Next({1'000, 1, 1});
+  EXPECT_EQ(second.kind, Due::Kind::kAt);
+  EXPECT_EQ(second.at_ns, 1'000 + 250'000'000);
+  EXPECT_EQ(s->Next({600'000'000, 3, 2}).at_ns, 600'000'000);  // the third opened at 500 ms
+  EXPECT_EQ(s->Next({600'000'000, 4, 3}).at_ns, 1'000 + 750'000'000);
+  EXPECT_EQ(s->Next({2'000'000'000, 9, 5}).kind, Due::Kind::kWhenSlotFrees);
+}
+
+TEST(Schedule, AFixedScheduleKeepsTheTracesTimesEvenWhenLate) {
+  auto s = MakeSchedule({0, 0, Arrival::kPoisson, 1, 0, 0, {0, 5, 5, 90}}, 100);
+  EXPECT_EQ(s->Next({0, 0, 0}).at_ns, 100);
+  EXPECT_EQ(s->Next({500, 1, 1}).at_ns, 105);  // late: still its own time, not re-anchored
+  EXPECT_EQ(s->Next({500, 3, 1}).at_ns, 190);
+  EXPECT_EQ(s->Next({500, 4, 1}).kind, Due::Kind::kStop);
+}
+
 }  // namespace
 }  // namespace servebench::schedule

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "runner/inputs/tokenizer.h"
 #include "runner/records/records_file.h"
@@ -213,6 +214,61 @@ TEST(Workloads, ABadLineStopsTheRunBeforeAnythingIsSent) {
       << run.output;
   EXPECT_FALSE(fs::exists(send_log));  // the mock never started: nothing was sent
   EXPECT_FALSE(fs::exists(w.dir / "out"));
+}
+
+TEST(Workloads, ShareGptPromptsAskTheirCompletionsLength) {
+  Workdir w;
+  auto tokenizer = inputs::Tokenizer::Load(kTokenizer);
+  ASSERT_TRUE(tokenizer);
+  Json data = Json::array();
+  std::vector<int64_t> caps;  // the completion lengths of the conversations the filters keep
+  for (int i = 0; i < 40; ++i) {
+    std::string prompt = "tell me about item", completion = "it is";
+    for (int k = 0; k < i % 7; ++k) prompt += " and item";
+    for (int k = 0; k < i % 5; ++k) completion += " very fine indeed";
+    data.push_back({{"id", "c" + std::to_string(i)},
+                    {"conversations", {{{"from", "human"}, {"value", prompt}},
+                                       {{"from", "gpt"}, {"value", completion}}}}});
+    const int64_t p = (*tokenizer)->Count(prompt), c = (*tokenizer)->Count(completion);
+    if (p >= 4 && p <= 1024 && c >= 4 && p + c <= 2048) caps.push_back(c);
+  }
+  std::ofstream(w.dir / "sharegpt.json") << data.dump();
+  const fs::path out = w.dir / "out";
+  const auto run = RunCommand(kBinary + " profile --model m --streaming --public-dataset sharegpt" +
+                              " --dataset-path " + (w.dir / "sharegpt.json").string() +
+                              " --tokenizer " + kTokenizer + " --request-count " +
+                              std::to_string(caps.size()) + " --artifact-dir " + out.string());
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find(std::to_string(caps.size()) + " prompts pass vLLM's length filters"),
+            std::string::npos)
+      << run.output;
+  const auto records = Records(out);
+  ASSERT_EQ(records.size(), caps.size());
+  size_t i = 0;
+  for (const auto& [id, r] : records) EXPECT_EQ(r.requested_max_tokens, caps[i++]) << id;
+}
+
+TEST(Workloads, SyntheticSessionsAndSeveralModelsAreSplitInTheSummary) {
+  Workdir w;
+  const fs::path out = w.dir / "out";
+  const auto run = RunCommand(kBinary +
+                              " profile --model small,large --streaming --num-sessions 6"
+                              " --session-turns-mean 3 --session-turn-delay-mean 10 --concurrency 2"
+                              " --isl 32 --osl 4 --mock-ttft-ms 2 --mock-itl-ms 1 --artifact-dir " +
+                              out.string());
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(run.output.find("is not listed"), std::string::npos) << run.output;
+  const auto records = Records(out);
+  ASSERT_EQ(records.size(), 18u);
+  std::map<std::string, std::set<std::string>> models_of_session;
+  for (const auto& [id, r] : records) models_of_session[r.session_id].insert(r.model);
+  ASSERT_EQ(models_of_session.size(), 6u);
+  for (const auto& [session, models] : models_of_session) EXPECT_EQ(models.size(), 1u) << session;
+  const Json summary = Json::parse(ReadFile(out / "profile_export.json"));
+  EXPECT_EQ(summary["by_model"]["small"]["request_count"]["value"], 9);
+  EXPECT_EQ(summary["by_model"]["large"]["request_count"]["value"], 9);
+  EXPECT_EQ(summary["time_to_first_token_by_turn"].size(), 3u);
+  EXPECT_NE(run.output.find("By model:"), std::string::npos);
 }
 
 }  // namespace
