@@ -168,11 +168,20 @@ TEST(SuiteCommands, ListAndDryRunSendNothing) {
 }
 
 TEST(SuiteCommands, ShippedSuitesExpand) {
-  for (const char* name : {"quickstart", "sweep-concurrency", "release-gate"}) {
+  for (const char* name : {"quickstart", "sweep-concurrency", "release-gate", "trace-replay"}) {
     auto list =
         RunCommand(kBinary + " list " + SERVEBENCH_SOURCE_DIR + "/suites/" + name + ".yaml");
     EXPECT_EQ(list.status, 0) << name << ": " << list.output;
   }
+}
+
+TEST(SuiteCommands, TheShippedTraceIsWhatServebenchTraceGenerates) {
+  const auto made = RunCommand(kBinary +
+                               " trace --rows 200 --duration 10 --block 64 --documents 6"
+                               " --output-length 24 --seed 1");
+  ASSERT_EQ(made.status, 0) << made.output;
+  EXPECT_EQ(made.output,
+            ReadFile(std::string(SERVEBENCH_SOURCE_DIR) + "/suites/traces/shared-prefix.jsonl"));
 }
 
 TEST(SuiteCommands, BadSuitesExitTwoWithThePlace) {
