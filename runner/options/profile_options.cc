@@ -539,6 +539,21 @@ Json RedactedConfig(const ProfileFlags& f) {
   return config;
 }
 
+namespace {
+
+// A word as a POSIX shell reads it back: single-quoted when it holds anything the shell would
+// interpret (a space, ; & | $ quotes, globs...).
+std::string ShellWord(const std::string& word) {
+  if (!word.empty() && word.find_first_of(" \t\n\"'$;&|<>()*?[]{}!#~`\\") == std::string::npos) {
+    return word;
+  }
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace
+
 std::string RedactedCommand(const std::vector<std::string>& argv) {
   std::vector<std::string> extra;  // --redact-header names, wherever they stand
   for (size_t i = 0; i < argv.size(); ++i) {
@@ -561,8 +576,7 @@ std::string RedactedCommand(const std::vector<std::string>& argv) {
     } else {
       word = RedactUrl(word);
     }
-    const bool quote = word.find_first_of(" \"'") != std::string::npos;
-    out += (quote ? "'" + word + "'" : word) + (i + 1 < argv.size() ? " " : "");
+    out += ShellWord(word) + (i + 1 < argv.size() ? " " : "");
   }
   return out;
 }

@@ -16,6 +16,13 @@ bool HasTimestamps(const std::vector<inputs::Conversation>& conversations) {
 
 double FirstTime(const inputs::Conversation& c) { return c.turns.front().timestamp_ms; }
 
+// What a replay's rows are: sessions when any has several turns, else requests.
+std::string Noun(const std::vector<inputs::Conversation>& conversations) {
+  const bool sessions = std::any_of(conversations.begin(), conversations.end(),
+                                    [](const auto& c) { return c.turns.size() > 1; });
+  return std::string(sessions ? "session" : "request") + (conversations.size() == 1 ? "" : "s");
+}
+
 // Keeps the conversations whose first request is in the window, in time order, and puts every
 // timestamp on the replay's clock: from the zero point, divided by the speedup.
 base::Status ApplyReplay(const ProfileFlags& f, ProfilePlan& plan,
@@ -66,8 +73,7 @@ base::Status ApplyReplay(const ProfileFlags& f, ProfilePlan& plan,
   plan.stimulus = "trace";
   plan.title = std::string(endpoints::Name(plan.run.type)) + ", " +
                (plan.run.body.streaming ? "streaming" : "not streaming") + ", trace replay of " +
-               std::to_string(conversations.size()) + " " +
-               (conversations.size() == 1 ? "session" : "sessions") + " over " +
+               std::to_string(conversations.size()) + " " + Noun(conversations) + " over " +
                std::to_string(static_cast<int64_t>(std::llround(span_s))) + " s" +
                (f.replay_speedup != 1 ? " at " + std::to_string(f.replay_speedup) + "x" : "") +
                (f.concurrency > 0 ? ", concurrency cap " + std::to_string(f.concurrency) : "");

@@ -93,3 +93,16 @@ TEST(ProfileOptions, WorkloadFlagsThatContradictEachOtherAreRefused) {
 
 }  // namespace
 }  // namespace servebench::options
+
+namespace servebench::options {
+namespace {
+
+TEST(ProfileOptions, TheCommandLineIsWrittenAsAShellReadsItBack) {
+  EXPECT_EQ(RedactedCommand({"servebench", "profile", "--seq-dist", "128,64:25;512,128:75",
+                             "--extra-inputs", "{\"stop\": \"it's\"}", "--model", "m"}),
+            "servebench profile --seq-dist '128,64:25;512,128:75' --extra-inputs "
+            "'{\"stop\": \"it'\\''s\"}' --model m");
+}
+
+}  // namespace
+}  // namespace servebench::options

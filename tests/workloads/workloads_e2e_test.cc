@@ -89,7 +89,7 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
       " --mock-prefill-us-per-token 200 --mock-ttft-ms 5 --mock-itl-ms 1 --mock-send-log " +
       send_log.string() + " --mock-send-log-bodies --artifact-dir " + out.string());
   ASSERT_EQ(run.status, 0) << run.output;
-  EXPECT_NE(run.output.find("trace replay of 2000 sessions over 20 s"), std::string::npos)
+  EXPECT_NE(run.output.find("trace replay of 2000 requests over 20 s"), std::string::npos)
       << run.output;
 
   // Every request was scheduled at its trace time, to the nanosecond, from one t0.
@@ -226,9 +226,10 @@ TEST(Workloads, ShareGptPromptsAskTheirCompletionsLength) {
     std::string prompt = "tell me about item", completion = "it is";
     for (int k = 0; k < i % 7; ++k) prompt += " and item";
     for (int k = 0; k < i % 5; ++k) completion += " very fine indeed";
-    data.push_back({{"id", "c" + std::to_string(i)},
-                    {"conversations", {{{"from", "human"}, {"value", prompt}},
-                                       {{"from", "gpt"}, {"value", completion}}}}});
+    data.push_back(
+        {{"id", "c" + std::to_string(i)},
+         {"conversations",
+          {{{"from", "human"}, {"value", prompt}}, {{"from", "gpt"}, {"value", completion}}}}});
     const int64_t p = (*tokenizer)->Count(prompt), c = (*tokenizer)->Count(completion);
     if (p >= 4 && p <= 1024 && c >= 4 && p + c <= 2048) caps.push_back(c);
   }
