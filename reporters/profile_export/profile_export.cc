@@ -85,23 +85,27 @@ std::string JsonlLine(const records::Record& r, const metrics::RequestMetrics& m
     }
   }
   const bool cancelled = m.error && m.error->code == 499;
-  const Json line = {{"metadata",
-                      {{"session_num", r.request_id},
-                       {"x_request_id", std::to_string(r.request_id)},
-                       {"turn_index", 0},
-                       {"request_start_ns", r.wall_start_ns},
-                       {"request_end_ns", r.wall_start_ns + (r.end_ns - r.start_ns)},
-                       {"benchmark_phase", r.warmup ? "warmup" : "profiling"},
-                       {"was_cancelled", cancelled},
-                       {"scheduled_ns", r.scheduled_ns},
-                       {"start_ns", r.start_ns},
-                       {"headers_ns", r.headers_ns},
-                       {"end_ns", r.end_ns},
-                       {"status", r.status},
-                       {"events", r.events.size()},
-                       {"malformed_events", m.malformed_events}}},
-                     {"metrics", values},
-                     {"error", ErrorJson(m.error)}};
+  Json line = {{"metadata",
+                {{"session_num", r.request_id},
+                 {"x_request_id", std::to_string(r.request_id)},
+                 {"turn_index", r.turn},
+                 {"request_start_ns", r.wall_start_ns},
+                 {"request_end_ns", r.wall_start_ns + (r.end_ns - r.start_ns)},
+                 {"benchmark_phase", r.warmup ? "warmup" : "profiling"},
+                 {"was_cancelled", cancelled},
+                 {"scheduled_ns", r.scheduled_ns},
+                 {"start_ns", r.start_ns},
+                 {"headers_ns", r.headers_ns},
+                 {"end_ns", r.end_ns},
+                 {"status", r.status},
+                 {"events", r.events.size()},
+                 {"malformed_events", m.malformed_events}}},
+               {"metrics", values},
+               {"error", ErrorJson(m.error)}};
+  if (!r.session_id.empty()) {  // AIPerf's names for the conversation a turn belongs to
+    line["metadata"]["conversation_id"] = r.session_id;
+    line["metadata"]["x_correlation_id"] = r.session_id;
+  }
   return line.dump() + "\n";
 }
 

@@ -172,7 +172,11 @@ void CaseRunner::Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t re
   seed.scheduled_ns = scheduled_ns;
   seed.ready_ns = ready_ns;
   seed.streaming = o_.body.streaming && endpoints::ProducesTokens(o_.type);
-  seed.input_tokens = turn.input_tokens;
+  // The client counts a first turn (with its system message); a later one also carries replies
+  // it did not count, so its ISL is the server's usage.prompt_tokens.
+  seed.input_tokens = s.turn == 0 && turn.input_tokens >= 0 && c.system_tokens >= 0
+                          ? turn.input_tokens + c.system_tokens
+                          : -1;
   seed.requested_max_tokens = turn.max_tokens;
   if (include_usage_) asked_usage_.insert(request_id);
   slot_of_[request_id] = slot;

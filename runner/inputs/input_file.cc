@@ -305,6 +305,7 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
     return base::MakeError("--input-file " + o.path + ": no requests in the file");
   }
   for (auto& c : conversations) {
+    if (!c.system.empty()) c.system_tokens = tokenizer ? tokenizer->Count(c.system) : -1;
     for (auto& t : c.turns) {
       if (tokenizer == nullptr || t.input_tokens >= 0) continue;
       t.input_tokens = 0;

@@ -26,7 +26,8 @@ struct Conversation {
   std::string session_id;  // from the file, or generated
   std::string system;      // the session's system message; "" for none
   std::vector<Turn> turns;
-  std::string model;  // "": the run's model
+  std::string model;          // "": the run's model
+  int64_t system_tokens = 0;  // the system message's count in the client tokenizer; -1: none
 };
 
 enum class Sampling { kSequential, kRandom, kShuffle };

@@ -209,6 +209,7 @@ base::Status AddSharedSystemPrompt(const ProfileFlags& f, const ProfilePlan& pla
   if (!system) return system.error();
   for (auto& c : w.conversations) {
     c.system = system->front().text + (c.system.empty() ? "" : "\n\n" + c.system);
+    c.system_tokens = tokenizer ? tokenizer->Count(c.system) : -1;
   }
   return base::Ok{};
 }

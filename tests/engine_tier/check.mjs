@@ -2,7 +2,7 @@
 // would and reads what it wrote. Prints one line per check and "N passed, M failed".
 //   node check.mjs SERVEBENCH BASE_URL TOKENIZER.model WORK_DIR
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [servebench, baseUrl, tokenizer, work] = process.argv.slice(2);
@@ -91,6 +91,33 @@ check('cancelled requests are recorded as 499',
   cancelled.lines.length === 2 && cancelled.lines.every((l) => l.error?.code === 499), cancelled.output);
 const after = profile(['--osl', '4', '--isl', '16', '--request-count', '2']);
 check('after cancellation the engine serves the next requests', after.status === 0, after.output);
+
+// 7. Multi-turn sessions: every turn carries the history with the engine's live replies.
+const chats = join(work, 'chats.jsonl');
+writeFileSync(chats, [0, 1].map((s) => JSON.stringify({ session_id: `chat-${s}`, turns: [
+  { role: 'system', text: 'answer briefly' }, { text: 'one two three', output_length: 6 },
+  { text: 'four five', output_length: 6, delay: 50 }, { text: 'six', output_length: 6, delay: 50 }] }))
+  .join('\n') + '\n');
+const sessions = profile(['--input-file', chats, '--custom-dataset-type', 'multi_turn',
+  '--concurrency', '2', '--max-tokens-field', 'max_tokens']);
+const turnsOf = (name) => sessions.lines.filter((l) => l.metadata.conversation_id === name)
+  .map((l) => l.metadata.turn_index).sort().join(',');
+check('multi-turn sessions run every turn in order',
+  sessions.status === 0 && sessions.lines.length === 6 && turnsOf('chat-0') === '0,1,2' &&
+    turnsOf('chat-1') === '0,1,2' && sessions.lines.every((l) => !l.error),
+  sessions.output);
+check('TTFT is reported per turn', sessions.export.time_to_first_token_by_turn?.length === 3,
+  JSON.stringify(sessions.export.time_to_first_token_by_turn));
+
+// 8. A trace with shared hash ids, replayed on its clock.
+const trace = join(work, 'trace.jsonl');
+writeFileSync(trace, [0, 0, 300, 600].map((t, i) => JSON.stringify({ timestamp: t,
+  input_length: 40, hash_ids: [7, 8, 100 + i], output_length: 4 })).join('\n') + '\n');
+const replay = profile(['--input-file', trace, '--custom-dataset-type', 'mooncake_trace',
+  '--isl-block-size', '16', '--max-tokens-field', 'max_tokens']);
+check('a trace replays on its clock', replay.status === 0 && replay.lines.length === 4 &&
+  replay.lines.every((l) => !l.error && value(l, 'input_sequence_length') === 40) &&
+  replay.output.includes('trace replay of 4 requests'), replay.output);
 
 console.log(`engine tier: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
