@@ -17,21 +17,8 @@ constexpr int64_t kT0 = kStart + 1 * kMs;
 
 std::vector<inputs::Prompt> Prompts() { return {{"hello", 5, 8}}; }
 
-engine::CaseOptions Closed(int64_t concurrency, uint64_t count) {
-  engine::CaseOptions o;
-  o.url = "http://fake/v1/chat/completions";
-  o.body.streaming = true;
-  o.load.concurrency = concurrency;
-  o.request_count = count;
-  return o;
-}
-
-struct FakeRun {
-  FakeClock clock{kStart};
-  FakeTransport transport;
-  VectorSink sink;
-  std::atomic<int> interrupts{0};
-  explicit FakeRun(FakeTransport::Script script) : transport(clock, std::move(script)) {}
+struct FakeRun : FakeRig {
+  using FakeRig::FakeRig;
   engine::CaseOutcome Go(const engine::CaseOptions& o) {
     auto outcome = engine::RunCase(o, Prompts(), sink, interrupts, {}, transport, clock);
     EXPECT_TRUE(outcome) << outcome.error().message;
@@ -45,13 +32,9 @@ struct FakeRun {
   }
 };
 
-FakeTransport::Script Takes(int64_t ms) {
-  return [ms](const records::Record&) { return FakeReply{ms * kMs, 200, std::nullopt}; };
-}
-
 TEST(EngineFakes, AClosedLoopKeepsExactlyItsConcurrencyInFlight) {
   FakeRun run(Takes(10));
-  const auto outcome = run.Go(Closed(2, 5));
+  const auto outcome = run.Go(FakeCase(2, 5));
   EXPECT_EQ(run.StartsMs(kStart), (std::vector<int64_t>{0, 0, 10, 10, 20}));
   ASSERT_EQ(run.sink.records.size(), 5u);
   for (const auto& r : run.sink.records) {
@@ -66,7 +49,7 @@ TEST(EngineFakes, AClosedLoopKeepsExactlyItsConcurrencyInFlight) {
 
 TEST(EngineFakes, AnOpenLoopStartsEveryRequestAtItsScheduledTime) {
   FakeRun run(Takes(1000));  // long replies: arrivals never wait for one another
-  engine::CaseOptions o = Closed(0, 5);
+  engine::CaseOptions o = FakeCase(0, 5);
   o.load.request_rate = 100;
   o.load.arrival = schedule::Arrival::kConstant;
   run.Go(o);
@@ -79,7 +62,7 @@ TEST(EngineFakes, AnOpenLoopStartsEveryRequestAtItsScheduledTime) {
 
 TEST(EngineFakes, ACappedArrivalWaitsForTheSlotAndRecordsWhenItFreed) {
   FakeRun run(Takes(25));
-  engine::CaseOptions o = Closed(1, 3);
+  engine::CaseOptions o = FakeCase(1, 3);
   o.load.request_rate = 100;
   o.load.arrival = schedule::Arrival::kConstant;
   run.Go(o);
@@ -96,7 +79,7 @@ TEST(EngineFakes, ACappedArrivalWaitsForTheSlotAndRecordsWhenItFreed) {
 
 TEST(EngineFakes, RequestsStillRunningAfterTheGracePeriodAreCutAndCounted) {
   FakeRun run(Takes(1000));
-  engine::CaseOptions o = Closed(2, 0);
+  engine::CaseOptions o = FakeCase(2, 0);
   o.duration_s = 0.1;
   o.grace_s = 0.05;
   const auto outcome = run.Go(o);
@@ -111,7 +94,7 @@ TEST(EngineFakes, RequestsStillRunningAfterTheGracePeriodAreCutAndCounted) {
 
 TEST(EngineFakes, CancelledRequestsEndAtTheirDelayAs499) {
   FakeRun run(Takes(1000));
-  engine::CaseOptions o = Closed(1, 3);
+  engine::CaseOptions o = FakeCase(1, 3);
   o.cancellation_rate_pct = 100;
   o.cancellation_delay_s = 0.02;
   run.Go(o);
@@ -128,7 +111,7 @@ TEST(EngineFakes, CancelledRequestsEndAtTheirDelayAs499) {
 TEST(EngineFakes, CtrlCStopsIssuingAndLetsInFlightRequestsFinish) {
   FakeRun run(Takes(10));
   run.transport.At(kStart + 25 * kMs, [&run] { ++run.interrupts; });
-  const auto outcome = run.Go(Closed(1, 100));
+  const auto outcome = run.Go(FakeCase(1, 100));
   EXPECT_EQ(run.StartsMs(kStart), (std::vector<int64_t>{0, 10, 20}));
   ASSERT_EQ(run.sink.records.size(), 3u);
   EXPECT_FALSE(run.sink.records.back().error);  // the one in flight at 25 ms finished at 30
@@ -140,7 +123,7 @@ TEST(EngineFakes, CtrlCStopsIssuingAndLetsInFlightRequestsFinish) {
 TEST(EngineFakes, CtrlCCutsWhatIsStillRunningAtTheEndOfTheGracePeriod) {
   FakeRun run(Takes(1000));
   run.transport.At(kStart + 5 * kMs, [&run] { ++run.interrupts; });
-  engine::CaseOptions o = Closed(1, 10);
+  engine::CaseOptions o = FakeCase(1, 10);
   o.grace_s = 0.2;
   const auto outcome = run.Go(o);
   ASSERT_EQ(run.sink.records.size(), 1u);
@@ -152,7 +135,7 @@ TEST(EngineFakes, CtrlCCutsWhatIsStillRunningAtTheEndOfTheGracePeriod) {
 
 TEST(EngineFakes, WarmupRequestsComeFirstTaggedAndTheMeasuredPhaseStartsAfterThem) {
   FakeRun run(Takes(10));
-  engine::CaseOptions o = Closed(1, 3);
+  engine::CaseOptions o = FakeCase(1, 3);
   o.warmup_count = 2;
   const auto outcome = run.Go(o);
   ASSERT_EQ(run.sink.records.size(), 5u);
@@ -167,7 +150,7 @@ TEST(EngineFakes, AServerThatRefusesStreamOptionsGetsEachRequestOnceMoreWithout)
   FakeRun run([](const records::Record& r) {
     return FakeReply{1 * kMs, r.request_id == 0 ? 400 : 200, std::nullopt};
   });
-  engine::CaseOptions o = Closed(1, 2);
+  engine::CaseOptions o = FakeCase(1, 2);
   o.body.include_usage = true;
   const auto outcome = run.Go(o);
   ASSERT_EQ(run.transport.bodies.size(), 3u);  // request 0, request 0 again, request 1

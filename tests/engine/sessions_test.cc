@@ -24,23 +24,13 @@ inputs::Turn TurnOf(std::string text, double delay_ms = -1, double timestamp_ms 
 }
 
 engine::CaseOptions Options(int64_t concurrency, uint64_t count) {
-  engine::CaseOptions o;
-  o.url = "http://fake/v1/chat/completions";
-  o.body.model = "m";
-  o.load.concurrency = concurrency;
-  o.request_count = count;
+  engine::CaseOptions o = FakeCase(concurrency, count);
+  o.body.streaming = false;  // whole replies: their text is the next turn's history
   return o;
 }
 
-struct FakeRun {
-  FakeClock clock{kStart};
-  FakeTransport transport;
-  VectorSink sink;
-  std::atomic<int> interrupts{0};
-  explicit FakeRun(int64_t reply_ms)
-      : transport(clock, [reply_ms](const records::Record&) {
-          return FakeReply{reply_ms * kMs, 200, std::nullopt};
-        }) {
+struct FakeRun : FakeRig {
+  explicit FakeRun(int64_t reply_ms) : FakeRig(Takes(reply_ms)) {
     // Each reply names its request, so the next turn's history can be checked verbatim.
     transport.reply_body = [](const records::Record& r) {
       return Json{

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <limits>
 #include <map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "runner/base/clock.h"
+#include "runner/engine/run_case.h"
 #include "runner/records/record_sink.h"
 #include "runner/transport/transport.h"
 
@@ -99,6 +101,11 @@ class FakeTransport : public transport::Transport {
   std::multimap<int64_t, std::function<void()>> hooks_;
 };
 
+// A reply of `ms` fake milliseconds for every request.
+inline FakeTransport::Script Takes(int64_t ms) {
+  return [ms](const records::Record&) { return FakeReply{ms * kMs, 200, std::nullopt}; };
+}
+
 class VectorSink : public records::RecordSink {
  public:
   void Add(records::Record record) override {
@@ -109,6 +116,26 @@ class VectorSink : public records::RecordSink {
 
  private:
   std::mutex mutex_;
+};
+
+// A streaming chat case on the fakes, closed loop unless a test sets a rate.
+inline engine::CaseOptions FakeCase(int64_t concurrency, uint64_t count) {
+  engine::CaseOptions o;
+  o.url = "http://fake/v1/chat/completions";
+  o.body.model = "m";
+  o.body.streaming = true;
+  o.load.concurrency = concurrency;
+  o.request_count = count;
+  return o;
+}
+
+// The engine's world on fakes: a clock, a scripted transport on it, a sink and Ctrl-C presses.
+struct FakeRig {
+  FakeClock clock;
+  FakeTransport transport;
+  VectorSink sink;
+  std::atomic<int> interrupts{0};
+  explicit FakeRig(FakeTransport::Script script) : transport(clock, std::move(script)) {}
 };
 
 }  // namespace servebench::testing
