@@ -303,8 +303,11 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
     if (!next_turns_.empty()) deadline = std::min(deadline, next_turns_.top().first);
     transport_.Poll(deadline, finished);
     for (auto& r : finished) {
-      if (waiting_for_slot && slot_freed_ns == 0) slot_freed_ns = r.end_ns;
+      // A slot frees when a session ends, not when one of its turns does.
+      const size_t active_before = active_;
+      const int64_t end_ns = r.end_ns;
       Finish(std::move(r), warmup, issuing);
+      if (waiting_for_slot && slot_freed_ns == 0 && active_ < active_before) slot_freed_ns = end_ns;
     }
     finished.clear();
     if (on_progress_ && now - last_progress >= kProgressEveryNs) {

@@ -139,6 +139,22 @@ TEST(Replay, AConcurrencyIsACapAndTheWaitIsRecorded) {
   EXPECT_EQ(s[2].start_ns, kT0 + 40 * kMs);
 }
 
+TEST(Replay, UnderACapASlotFreesWhenASessionEndsNotWhenOneOfItsTurnsDoes) {
+  inputs::Workload w;
+  w.conversations = {{"a", "", {TurnOf("a1", -1, 0), TurnOf("a2", 0)}, ""},
+                     {"b", "", {TurnOf("b1", -1, 5)}, ""}};
+  engine::CaseOptions o = Options(1, 2);
+  o.load.fixed_offsets_ns = {0, 5 * kMs};
+  FakeRun run(10);
+  run.Go(o, w);
+  const auto& s = run.transport.started;
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[2].session_id, "b");
+  EXPECT_EQ(s[2].scheduled_ns, kT0 + 5 * kMs);
+  EXPECT_EQ(s[2].ready_ns, kT0 + 20 * kMs);  // session a ended with its second turn
+  EXPECT_EQ(s[2].start_ns, kT0 + 20 * kMs);
+}
+
 TEST(Replay, ALaterTurnWithATimestampWaitsForItAndForThePreviousTurn) {
   inputs::Workload w;
   w.conversations = {{"x", "", {TurnOf("a", -1, 0), TurnOf("b", -1, 50), TurnOf("c", -1, 55)}, ""}};
