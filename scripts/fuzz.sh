@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(sse_framer chunk_scanner suite_loader wire_bodies mock_request mock_http)
+((${#targets[@]})) || targets=(sse_framer chunk_scanner suite_loader wire_bodies mock_request mock_http input_file)
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSERVEBENCH_FUZZ=ON -DSERVEBENCH_TESTS=OFF -DSERVEBENCH_BENCH=OFF >/dev/null

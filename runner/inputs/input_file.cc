@@ -28,12 +28,15 @@ Problem UnknownKeys(const Json& o, const std::set<std::string>& known) {
   return "";
 }
 
-// A whole number >= min at o[key], or the problem.
-Problem ReadCount(const Json& o, const char* key, int64_t min, int64_t* out) {
+// Beyond the longest context windows served today: a larger length is a broken file.
+constexpr int64_t kMaxTokens = 2'000'000;
+
+// A token count in [1, kMaxTokens] at o[key], or the problem.
+Problem ReadCount(const Json& o, const char* key, int64_t* out) {
   const Json& v = o[key];
-  if (!v.is_number_integer() || v.get<int64_t>() < min) {
-    return std::string(key) + " should be a whole number >= " + std::to_string(min) + ", got " +
-           v.dump();
+  if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > kMaxTokens) {
+    return std::string(key) + " should be a whole number from 1 to " + std::to_string(kMaxTokens) +
+           ", got " + v.dump();
   }
   *out = v.get<int64_t>();
   return "";
@@ -88,7 +91,7 @@ Problem ReadSingleTurn(const Json& o, Turn& turn) {
     turn.role = o["role"].get<std::string>();
   }
   if (o.contains("output_length")) {
-    if (auto p = ReadCount(o, "output_length", 1, &turn.max_tokens); !p.empty()) return p;
+    if (auto p = ReadCount(o, "output_length", &turn.max_tokens); !p.empty()) return p;
   }
   if (o.contains("extra")) {
     if (!o["extra"].is_object()) return "extra should be an object of request fields";
@@ -154,7 +157,7 @@ class MooncakeRows {
       turn.texts = {o["text_input"].get<std::string>()};
     } else {
       int64_t length = 0;
-      if (auto p = ReadCount(o, "input_length", 1, &length); !p.empty()) return p;
+      if (auto p = ReadCount(o, "input_length", &length); !p.empty()) return p;
       if (o.contains("hash_ids")) {
         std::vector<int64_t> ids;
         if (auto p = ReadHashIds(o["hash_ids"], length, &ids); !p.empty()) return p;
@@ -165,7 +168,7 @@ class MooncakeRows {
       turn.input_tokens = length;
     }
     if (o.contains("output_length")) {
-      if (auto p = ReadCount(o, "output_length", 1, &turn.max_tokens); !p.empty()) return p;
+      if (auto p = ReadCount(o, "output_length", &turn.max_tokens); !p.empty()) return p;
     }
     if (auto p = ReadSessionId(o, session_id); !p.empty()) return p;
     return ReadTiming(o, turn);

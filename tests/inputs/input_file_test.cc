@@ -180,7 +180,8 @@ TEST_F(InputFile, EveryKindOfBadLineNamesItsLineAndWhatIsWrong) {
       {"no text", "FILE:1: give text or texts (one of them)"},
       {"both texts", "FILE:1: give text or texts (one of them)"},
       {"empty texts", "FILE:1: texts should be a non-empty list of strings"},
-      {"bad output_length", "FILE:1: output_length should be a whole number >= 1, got 0"},
+      {"bad output_length",
+       "FILE:1: output_length should be a whole number from 1 to 2000000, got 0"},
       {"bad extra", "FILE:1: extra should be an object of request fields"},
       {"both times",
        "FILE:1: give timestamp or delay, not both (timestamp: when the trace sent it; delay: the "
