@@ -167,7 +167,8 @@ reporters::RunInfo StartInfo(const options::ProfileFlags& f, const options::Prof
   info.tokenizer = f.tokenizer;
   info.goodput = f.goodput;
   info.streaming = plan.run.body.streaming;
-  info.open_loop = plan.run.load.request_rate > 0;
+  // A replay is an open loop on the trace's clock: a client behind it makes the run invalid too.
+  info.open_loop = plan.run.load.request_rate > 0 || !plan.run.load.fixed_offsets_ns.empty();
   info.target_rate = plan.run.load.request_rate;
   info.notes = std::move(notes);
   info.start_wall_ns = base::WallNs();

@@ -32,7 +32,8 @@ int TraceCommand(const Args& args) {
   if (!parsed->empty()) return Fail("trace: takes only flags (see servebench trace --help)");
   base::Rng rng(static_cast<uint64_t>(seed));
   std::vector<int64_t> times;
-  for (int64_t i = 0; i < rows; ++i) times.push_back(std::llround(rng.Uniform() * duration_s * 1e3));
+  for (int64_t i = 0; i < rows; ++i)
+    times.push_back(std::llround(rng.Uniform() * duration_s * 1e3));
   std::sort(times.begin(), times.end());
   for (int64_t i = 0; i < rows; ++i) {
     const int64_t doc = static_cast<int64_t>(rng.Uniform() * static_cast<double>(documents));

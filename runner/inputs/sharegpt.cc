@@ -102,8 +102,9 @@ base::Expected<std::vector<Conversation>> ReadShareGpt(const std::string& path,
     turn.texts = {prompt};
     turn.input_tokens = tokenizer ? prompt_tokens : -1;
     turn.max_tokens = output;
-    std::string id = entry.contains("id") && entry["id"].is_string() ? entry["id"].get<std::string>()
-                                                                      : std::to_string(i);
+    std::string id = entry.contains("id") && entry["id"].is_string()
+                         ? entry["id"].get<std::string>()
+                         : std::to_string(i);
     out.push_back({std::move(id), "", {std::move(turn)}, ""});
   }
   if (out.empty()) {
@@ -129,8 +130,10 @@ base::Expected<std::string> LocateShareGpt(const std::string& dataset_path, std:
   const std::string url = mirror && *mirror ? mirror : kUrl;
   if (const std::string failed = Download(url, cached); !failed.empty()) {
     return base::MakeError("--public-dataset sharegpt: cannot download " + url + " (" + failed +
-                           "); download " + kFileName + " elsewhere and give it with "
-                           "--dataset-path FILE, or put it in " + cached.parent_path().string());
+                           "); download " + kFileName +
+                           " elsewhere and give it with "
+                           "--dataset-path FILE, or put it in " +
+                           cached.parent_path().string());
   }
   *note = "ShareGPT downloaded from " + url + " into " + cached.string();
   return cached.string();

@@ -232,8 +232,8 @@ TEST(Cases, ADatasetIsAMatrixAxisResolvedBesideTheSuiteWithItsSha256InTheFingerp
 TEST(Cases, ABadLineInACasesInputFileStopsTheSuiteBeforeItRuns) {
   SuiteFolder f;
   f.Write("bad.jsonl", "{\"text\": \"ok\"}\n{\"text\": 5}\n");
-  auto cases =
-      f.Expand("suite: s\ndefaults: {model: m, input_file: bad.jsonl}\nmatrix: {concurrency: [1, 2]}\n");
+  auto cases = f.Expand(
+      "suite: s\ndefaults: {model: m, input_file: bad.jsonl}\nmatrix: {concurrency: [1, 2]}\n");
   ASSERT_FALSE(cases);
   EXPECT_NE(cases.error().message.find("bad.jsonl:2: text should be a non-empty string"),
             std::string::npos)

@@ -102,7 +102,7 @@ TEST(Schedule, ARateRampRisesLinearlyToTheRate) {
   for (uint64_t k : {1, 8, 49}) {
     EXPECT_EQ(due[k], std::llround(std::sqrt(static_cast<double>(k) / 50) * 1e9)) << k;
   }
-  EXPECT_EQ(due[50], 1'000'000'000);       // the ramp ends with the 50th arrival
+  EXPECT_EQ(due[50], 1'000'000'000);         // the ramp ends with the 50th arrival
   EXPECT_EQ(due[79] - due[78], 10'000'000);  // then the full rate
 }
 
