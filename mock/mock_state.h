@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mock/http_reply.h"
 #include "mock/http_request.h"
@@ -27,6 +28,7 @@ struct MockState {
   MockOptions options;
   std::unique_ptr<PromptTokens> token_counter;
   std::unique_ptr<PrefixCache> prefix_cache;  // null: off
+  std::vector<std::string> output_words;      // with a tokenizer, the words output is made of
   SendLog send_log;
   Counters counters;
 

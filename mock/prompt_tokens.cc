@@ -45,4 +45,21 @@ std::vector<uint64_t> PromptTokens::Ids(std::string_view text) const {
   return out;
 }
 
+std::vector<std::string> PromptTokens::WordPieces() const {
+  std::vector<std::string> words;
+  if (processor_ == nullptr) return words;
+  const std::string_view word_start = "\xe2\x96\x81";  // U+2581, sentencepiece's space
+  for (int id = 0; id < processor_->GetPieceSize(); ++id) {
+    const std::string& piece = processor_->IdToPiece(id);
+    if (processor_->IsControl(id) || processor_->IsUnknown(id) ||
+        piece.size() <= word_start.size() || piece.compare(0, 3, word_start) != 0) {
+      continue;
+    }
+    std::vector<int> alone;
+    processor_->Encode(piece.substr(word_start.size()), &alone).IgnoreError();
+    if (alone == std::vector<int>{id}) words.push_back(" " + piece.substr(word_start.size()));
+  }
+  return words;
+}
+
 }  // namespace servebench::mock

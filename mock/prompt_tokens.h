@@ -24,6 +24,9 @@ class PromptTokens {
   // The text's tokens as numbers: the tokenizer's ids, or a hash of each four-byte piece (the
   // estimate's tokens). Count(text) == Ids(text).size().
   std::vector<uint64_t> Ids(std::string_view text) const;
+  // The tokenizer's whole-word pieces as text (" word"): each is one token, and a text of them
+  // re-tokenizes to exactly that many tokens. Empty without a tokenizer.
+  std::vector<std::string> WordPieces() const;
 
  private:
   std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;  // null: estimate

@@ -62,7 +62,12 @@ int64_t GapNs(const MockOptions& o, base::Rng& rng) {
   return NsOfMs(o.itl_ms * rng.LognormalFactor(o.itl_jitter_cv));
 }
 
-std::string TokenText(uint64_t request_index, int64_t token_index) {
+std::string TokenText(uint64_t request_index, int64_t token_index,
+                      const std::vector<std::string>* words) {
+  if (words != nullptr && !words->empty()) {
+    const uint64_t pick = base::HashOf(0x5eed, request_index, static_cast<uint64_t>(token_index));
+    return (*words)[pick % words->size()];
+  }
   static constexpr std::array<const char*, 16> kOnsets = {"b", "d", "f", "g", "k", "l", "m",  "n",
                                                           "p", "r", "s", "t", "v", "z", "ch", "st"};
   static constexpr std::array<const char*, 8> kVowels = {"a", "e", "i", "o", "u", "ai", "ou", "ea"};
@@ -77,9 +82,10 @@ std::string TokenText(uint64_t request_index, int64_t token_index) {
   return word;
 }
 
-std::string TokensText(uint64_t request_index, int64_t first, int64_t end) {
+std::string TokensText(uint64_t request_index, int64_t first, int64_t end,
+                       const std::vector<std::string>* words) {
   std::string text;
-  for (int64_t t = first; t < end; ++t) text += TokenText(request_index, t);
+  for (int64_t t = first; t < end; ++t) text += TokenText(request_index, t, words);
   return text;
 }
 

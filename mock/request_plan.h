@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "mock/mock_options.h"
 #include "runner/base/rng.h"
@@ -38,10 +39,14 @@ int64_t ChunksOf(const MockOptions& options, int64_t tokens);
 // deterministic length in [max/2, max] derived from the prompt.
 int64_t OutputTokens(const MockOptions& options, const LengthAsk& ask, uint64_t prompt_hash);
 
-// The text of output token i of a request: a space and a short word of lowercase letters.
-std::string TokenText(uint64_t request_index, int64_t token_index);
+// The text of output token i of a request: a space and a word, one of `words` (the tokenizer's
+// whole-word pieces, so the client's recount equals the usage) or, without them, a short word
+// of lowercase letters.
+std::string TokenText(uint64_t request_index, int64_t token_index,
+                      const std::vector<std::string>* words = nullptr);
 // Tokens [first, end) of a request's output, concatenated.
-std::string TokensText(uint64_t request_index, int64_t first, int64_t end);
+std::string TokensText(uint64_t request_index, int64_t first, int64_t end,
+                       const std::vector<std::string>* words = nullptr);
 
 // When the first token is due: --ttft-ms (jittered) plus the prompt's prefill after start_ns.
 int64_t FirstTokenDueNs(const MockOptions& options, base::Rng& rng, int64_t start_ns,

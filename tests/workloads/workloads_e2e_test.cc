@@ -200,6 +200,37 @@ TEST(Workloads, MultiTurnSessionsCarryTheirLiveRepliesAndWaitForEachTurnsDelay) 
   EXPECT_NE(run.output.find("Time to first token by turn"), std::string::npos);
 }
 
+TEST(Workloads, WithATokenizerTheMocksStreamedTextRetokenizesToItsUsage) {
+  Workdir w;
+  const fs::path out = w.dir / "out";
+  const auto run = RunCommand(kBinary + " profile --model m --streaming --concurrency 4" +
+                              " --request-count 20 --isl 40 --osl 37 --tokenizer " + kTokenizer +
+                              " --mock-tokenizer " + kTokenizer +
+                              " --mock-ttft-ms 1 --mock-itl-ms 1 --mock-tokens-per-chunk 3" +
+                              " --mock-reasoning-tokens 5 --artifact-dir " + out.string());
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(run.output.find("usage differs"), std::string::npos) << run.output;
+  auto tokenizer = inputs::Tokenizer::Load(kTokenizer);
+  ASSERT_TRUE(tokenizer);
+  const auto records = Records(out);
+  ASSERT_EQ(records.size(), 20u);
+  for (const auto& [id, r] : records) {
+    std::string content, reasoning;
+    int64_t completion = -1;
+    for (const auto& e : r.events) {
+      if (e.data == "[DONE]") continue;
+      const Json j = Json::parse(e.data);
+      if (j.contains("usage") && j["usage"].is_object())
+        completion = j["usage"]["completion_tokens"];
+      if (!j.contains("choices") || j["choices"].empty()) continue;
+      const Json& delta = j["choices"][0]["delta"];
+      if (delta.contains("content") && delta["content"].is_string()) content += delta["content"];
+      if (delta.contains("reasoning_content")) reasoning += delta["reasoning_content"];
+    }
+    EXPECT_EQ((*tokenizer)->Count(content) + (*tokenizer)->Count(reasoning), completion) << id;
+  }
+}
+
 TEST(Workloads, ABadLineStopsTheRunBeforeAnythingIsSent) {
   Workdir w;
   std::ofstream(w.dir / "bad.jsonl") << "{\"text\": \"fine\"}\n{\"text\": \"a\", \"delay\": -5}\n";
