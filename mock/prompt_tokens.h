@@ -1,5 +1,5 @@
-// Counts the prompt tokens the mock reports in usage: exactly with a sentencepiece model,
-// else estimated at four bytes a token.
+// Counts the prompt tokens the mock reports in usage: exactly with the client's tokenizer
+// (runner/inputs/tokenizer.h, the same files and forms), else estimated at four bytes a token.
 #pragma once
 
 #include <cstdint>
@@ -9,17 +9,13 @@
 #include <vector>
 
 #include "runner/base/expected.h"
-
-namespace sentencepiece {
-class SentencePieceProcessor;
-}
+#include "runner/inputs/tokenizer.h"
 
 namespace servebench::mock {
 
 class PromptTokens {
  public:
   static base::Expected<std::unique_ptr<PromptTokens>> Load(const std::string& model_path);
-  ~PromptTokens();
   int64_t Count(std::string_view text) const;
   // The text's tokens as numbers: the tokenizer's ids, or a hash of each four-byte piece (the
   // estimate's tokens). Count(text) == Ids(text).size().
@@ -29,7 +25,7 @@ class PromptTokens {
   std::vector<std::string> WordPieces() const;
 
  private:
-  std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;  // null: estimate
+  std::shared_ptr<inputs::Tokenizer> tokenizer_;  // null: estimate
 };
 
 }  // namespace servebench::mock

@@ -15,9 +15,16 @@ class SentencePieceProcessor;
 
 namespace servebench::inputs {
 
+// The sentencepiece model --tokenizer SPEC names: a .model file, a model folder holding
+// tokenizer.model (the Hugging Face layout), or a Hugging Face name (org/model) found in the local
+// cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub). A tokenizer.json is refused
+// by name: servebench does not read it yet.
+base::Expected<std::string> LocateTokenizer(const std::string& spec);
+
 class Tokenizer {
  public:
-  static base::Expected<std::shared_ptr<Tokenizer>> Load(const std::string& model_path);
+  // spec: as LocateTokenizer reads it.
+  static base::Expected<std::shared_ptr<Tokenizer>> Load(const std::string& spec);
   ~Tokenizer();
   std::vector<int> Encode(std::string_view text) const;
   std::string Decode(const std::vector<int>& ids) const;

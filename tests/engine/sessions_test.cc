@@ -94,6 +94,18 @@ TEST(Sessions, ConcurrencyCountsSessionsInFlightIncludingThoseWaitingForADelay) 
           {"s0/0", 0}, {"s1/0", 0}, {"s0/1", 110}, {"s1/1", 110}, {"s2/0", 120}, {"s2/1", 230}}));
 }
 
+TEST(Sessions, CtrlCLetsTheRunningTurnFinishAndSendsNoFurtherTurn) {
+  inputs::Workload w;
+  w.conversations = {{"x", "", {TurnOf("a"), TurnOf("b", 5), TurnOf("c", 5)}, ""}};
+  FakeRun run(10);
+  run.transport.At(kStart + 18 * kMs, [&run] { ++run.interrupts; });  // during turn 1 (15-25)
+  run.Go(Options(1, 1), w);
+  ASSERT_EQ(run.transport.started.size(), 2u);
+  ASSERT_EQ(run.sink.records.size(), 2u);  // both kept, the second finished normally
+  EXPECT_FALSE(run.sink.records[1].error);
+  EXPECT_EQ(run.sink.records[1].end_ns, kStart + 25 * kMs);
+}
+
 TEST(Sessions, AFailedTurnEndsItsSession) {
   inputs::Workload w;
   w.conversations = {{"x", "", {TurnOf("a"), TurnOf("b")}, ""}};
