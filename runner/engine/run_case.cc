@@ -59,8 +59,7 @@ struct Session {
   size_t conversation = 0;
   size_t turn = 0;  // the turn running or due next
   std::string id;
-  std::string model;  // "" unless the run has several models
-  size_t model_index = 0;
+  size_t model = 0;  // its index in CaseOptions::models (when the run has several)
   std::vector<std::string> replies;
 };
 
@@ -143,12 +142,10 @@ void CaseRunner::StartSession(bool warmup, int64_t scheduled_ns, int64_t ready_n
   s.turn = 0;
   s.replies.clear();
   s.id.clear();
-  s.model.clear();
-  s.model_index = 0;
+  s.model = 0;
   if (!o_.models.empty()) {
     const uint64_t pick = o_.random_model ? base::HashOf(o_.seed, n, 0x30de1) : n;
-    s.model_index = pick % o_.models.size();
-    s.model = o_.models[s.model_index];
+    s.model = pick % o_.models.size();
   }
   if (multi_turn_) {
     const uint32_t use = uses_[conversation]++;
@@ -165,7 +162,8 @@ void CaseRunner::Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t re
   const inputs::Turn& turn = c.turns[s.turn];
   records::Record seed;
   seed.request_id = request_id;
-  seed.model = !s.model.empty() ? s.model : !c.model.empty() ? c.model : o_.body.model;
+  const std::string& model = o_.models.empty() ? "" : o_.models[s.model];
+  seed.model = !model.empty() ? model : !c.model.empty() ? c.model : o_.body.model;
   seed.session_id = s.id;
   seed.turn = static_cast<int>(s.turn);
   seed.warmup = warmup;
@@ -180,9 +178,9 @@ void CaseRunner::Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t re
   seed.requested_max_tokens = turn.max_tokens;
   if (include_usage_) asked_usage_.insert(request_id);
   slot_of_[request_id] = slot;
-  auto body = s.turn == 0 ? bodies_.First(s.conversation, include_usage_, s.model_index)
+  auto body = s.turn == 0 ? bodies_.First(s.conversation, include_usage_, s.model)
                           : std::make_shared<const std::string>(
-                                TurnBody(o_, c, s.replies, s.turn, include_usage_, s.model));
+                                TurnBody(o_, c, s.replies, s.turn, include_usage_, model));
   transport_.Start(std::move(seed), o_.url, std::move(body));
   ++sent_;
   if (o_.cancellation_rate_pct > 0 &&

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -257,7 +258,8 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
   if (files.empty()) return base::MakeError(err);
   std::vector<Conversation> conversations;
   std::unordered_map<std::string, size_t> by_session;  // mooncake: session_id -> conversation
-  MooncakeRows mooncake(o, tokenizer);
+  std::optional<MooncakeRows> mooncake;  // its block vocabulary is built only for traces
+  if (o.type == "mooncake_trace") mooncake.emplace(o, tokenizer);
   uint64_t row = 0;
   for (const auto& file : files) {
     std::ifstream in(file);
@@ -277,7 +279,7 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
       if (o.type == "multi_turn") {
         problem = ReadMultiTurn(o_line, c);
       } else if (o.type == "mooncake_trace") {
-        problem = mooncake.Read(o_line, row, turn, &c.session_id);
+        problem = mooncake->Read(o_line, row, turn, &c.session_id);
         if (problem.empty() && !c.session_id.empty()) {
           auto [it, fresh] = by_session.try_emplace(c.session_id, conversations.size());
           into = it->second;

@@ -28,11 +28,15 @@ size_t Workload::Pick(uint64_t n) const {
       return static_cast<size_t>(base::HashOf(seed, n, 0x5a3b1e) % size);
     case Sampling::kShuffle: {
       // The position in pass n / size of a permutation drawn for that pass.
-      std::vector<size_t> order(size);
-      std::iota(order.begin(), order.end(), 0);
-      std::mt19937_64 engine(base::HashOf(seed, n / size, 0x5b0ff1e));
-      std::shuffle(order.begin(), order.end(), engine);
-      return order[n % size];
+      if (pass_ != n / size || pass_seed_ != seed || order_.size() != size) {
+        pass_ = n / size;
+        pass_seed_ = seed;
+        order_.resize(size);
+        std::iota(order_.begin(), order_.end(), 0);
+        std::mt19937_64 engine(base::HashOf(seed, pass_, 0x5b0ff1e));
+        std::shuffle(order_.begin(), order_.end(), engine);
+      }
+      return order_[n % size];
     }
     default:
       return static_cast<size_t>(n % size);

@@ -41,6 +41,11 @@ struct Workload {
   // The conversation the n-th session runs: in file order, drawn with replacement, or each one
   // once per pass in a shuffled order.
   size_t Pick(uint64_t n) const;
+
+ private:
+  // Shuffle: the permutation of the pass last asked for, so a pass is drawn once, not per pick.
+  mutable uint64_t pass_ = UINT64_MAX, pass_seed_ = 0;
+  mutable std::vector<size_t> order_;
 };
 
 // Synthetic prompts as single-turn conversations.
