@@ -112,7 +112,7 @@ BENCHMARK(BM_SummarizeMillionRecords)->Unit(benchmark::kMillisecond);
 
 // Synthetic prompts of exactly --isl tokens in the project's own test tokenizer.
 void BM_MakePrompts(benchmark::State& state) {
-  auto tokenizer = inputs::Tokenizer::Load(SERVEBENCH_TEST_TOKENIZER);
+  auto tokenizer = tokenizers::Tokenizer::Load(SERVEBENCH_TEST_TOKENIZER);
   if (!tokenizer) {
     state.SkipWithError("no test tokenizer (build the test_tokenizer target)");
     return;

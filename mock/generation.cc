@@ -90,9 +90,9 @@ Reply Whole(MockState& state, const Accepted& a, int64_t admitted_ns) {
       FirstTokenDueNs(o, rng, admitted_ns, a.prompt_tokens - std::max<int64_t>(0, a.cached_tokens));
   const int64_t chunks = ChunksOf(o, reasoning_tokens) + ChunksOf(o, content_tokens);
   for (int64_t chunk = 1; chunk < chunks; ++chunk) due_ns += GapNs(o, rng);
-  const std::string reasoning = TokensText(a.index, 0, reasoning_tokens, &state.output_words);
-  const std::string content =
-      TokensText(a.index, reasoning_tokens, reasoning_tokens + content_tokens, &state.output_words);
+  const std::string reasoning = TokensText(a.index, 0, 0, reasoning_tokens, &state.output_words);
+  const std::string content = TokensText(a.index, reasoning_tokens, reasoning_tokens,
+                                         reasoning_tokens + content_tokens, &state.output_words);
   const Usage usage{a.prompt_tokens, reasoning_tokens + content_tokens, reasoning_tokens,
                     a.cached_tokens};
   Json message = {{"role", "assistant"}, {"content", content}};

@@ -96,7 +96,7 @@ base::Expected<int> MockServer::Start() {
   auto counter = PromptTokens::Load(s.options.tokenizer);
   if (!counter) return counter.error();
   s.token_counter = std::move(*counter);
-  s.output_words = s.token_counter->WordPieces();
+  s.output_words = {s.token_counter->WordPieces(), s.token_counter->FirstWordWithoutSpace()};
   if (s.options.prefix_cache_tokens > 0) {
     s.prefix_cache =
         std::make_unique<PrefixCache>(s.options.prefix_cache_tokens, s.options.prefix_cache_block);

@@ -14,6 +14,7 @@
 #include "mock/mock_options.h"
 #include "mock/prefix_cache.h"
 #include "mock/prompt_tokens.h"
+#include "mock/request_plan.h"
 #include "mock/send_log.h"
 
 namespace servebench::mock {
@@ -28,7 +29,7 @@ struct MockState {
   MockOptions options;
   std::unique_ptr<PromptTokens> token_counter;
   std::unique_ptr<PrefixCache> prefix_cache;  // null: off
-  std::vector<std::string> output_words;      // with a tokenizer, the words output is made of
+  OutputWords output_words;                   // with a tokenizer, the words output is made of
   SendLog send_log;
   Counters counters;
 

@@ -7,7 +7,7 @@ namespace servebench::mock {
 base::Expected<std::unique_ptr<PromptTokens>> PromptTokens::Load(const std::string& path) {
   auto tokens = std::make_unique<PromptTokens>();
   if (path.empty()) return tokens;
-  auto loaded = inputs::Tokenizer::Load(path);
+  auto loaded = tokenizers::Tokenizer::Load(path);
   if (!loaded) return base::MakeError("mock: " + loaded.error().message);
   tokens->tokenizer_ = *loaded;
   return tokens;
@@ -38,8 +38,12 @@ std::vector<uint64_t> PromptTokens::Ids(std::string_view text) const {
 std::vector<std::string> PromptTokens::WordPieces() const {
   std::vector<std::string> words;
   if (tokenizer_ == nullptr) return words;
-  for (int id : tokenizer_->WholeWordIds()) words.push_back(" " + tokenizer_->Decode({id}));
+  for (int id : tokenizer_->WholeWordIds()) words.push_back(tokenizer_->WordText(id));
   return words;
+}
+
+bool PromptTokens::FirstWordWithoutSpace() const {
+  return tokenizer_ != nullptr && tokenizer_->ImpliesLeadingSpace();
 }
 
 }  // namespace servebench::mock

@@ -1,5 +1,5 @@
 // Counts the prompt tokens the mock reports in usage: exactly with the client's tokenizer
-// (runner/inputs/tokenizer.h, the same files and forms), else estimated at four bytes a token.
+// (runner/tokenizers/tokenizer.h, the same files and forms), else estimated at four bytes a token.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "runner/base/expected.h"
-#include "runner/inputs/tokenizer.h"
+#include "runner/tokenizers/tokenizer.h"
 
 namespace servebench::mock {
 
@@ -23,9 +23,11 @@ class PromptTokens {
   // The tokenizer's whole-word pieces as text (" word"): each is one token, and a text of them
   // re-tokenizes to exactly that many tokens. Empty without a tokenizer.
   std::vector<std::string> WordPieces() const;
+  // Whether a text's first word goes without its space (the tokenizer adds it back).
+  bool FirstWordWithoutSpace() const;
 
  private:
-  std::shared_ptr<inputs::Tokenizer> tokenizer_;  // null: estimate
+  std::shared_ptr<tokenizers::Tokenizer> tokenizer_;  // null: estimate
 };
 
 }  // namespace servebench::mock

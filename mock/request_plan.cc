@@ -62,11 +62,10 @@ int64_t GapNs(const MockOptions& o, base::Rng& rng) {
   return NsOfMs(o.itl_ms * rng.LognormalFactor(o.itl_jitter_cv));
 }
 
-std::string TokenText(uint64_t request_index, int64_t token_index,
-                      const std::vector<std::string>* words) {
-  if (words != nullptr && !words->empty()) {
+std::string TokenText(uint64_t request_index, int64_t token_index, const OutputWords* words) {
+  if (words != nullptr && !words->words.empty()) {
     const uint64_t pick = base::HashOf(0x5eed, request_index, static_cast<uint64_t>(token_index));
-    return (*words)[pick % words->size()];
+    return words->words[pick % words->words.size()];
   }
   static constexpr std::array<const char*, 16> kOnsets = {"b", "d", "f", "g", "k", "l", "m",  "n",
                                                           "p", "r", "s", "t", "v", "z", "ch", "st"};
@@ -82,10 +81,14 @@ std::string TokenText(uint64_t request_index, int64_t token_index,
   return word;
 }
 
-std::string TokensText(uint64_t request_index, int64_t first, int64_t end,
-                       const std::vector<std::string>* words) {
+std::string TokensText(uint64_t request_index, int64_t segment_start, int64_t first, int64_t end,
+                       const OutputWords* words) {
   std::string text;
-  for (int64_t t = first; t < end; ++t) text += TokenText(request_index, t, words);
+  for (int64_t t = first; t < end; ++t) {
+    const std::string word = TokenText(request_index, t, words);
+    const bool bare = t == segment_start && words != nullptr && words->first_without_space;
+    text += bare && word.starts_with(' ') ? word.substr(1) : word;
+  }
   return text;
 }
 

@@ -42,11 +42,17 @@ int64_t OutputTokens(const MockOptions& options, const LengthAsk& ask, uint64_t 
 // The text of output token i of a request: a space and a word, one of `words` (the tokenizer's
 // whole-word pieces, so the client's recount equals the usage) or, without them, a short word
 // of lowercase letters.
+struct OutputWords {
+  std::vector<std::string> words;    // " word" texts, one token each
+  bool first_without_space = false;  // the tokenizer adds a text's leading space itself
+};
 std::string TokenText(uint64_t request_index, int64_t token_index,
-                      const std::vector<std::string>* words = nullptr);
-// Tokens [first, end) of a request's output, concatenated.
-std::string TokensText(uint64_t request_index, int64_t first, int64_t end,
-                       const std::vector<std::string>* words = nullptr);
+                      const OutputWords* words = nullptr);
+// Tokens [first, end) of a request's output, concatenated; the text's first token (at
+// segment_start: reasoning and content are separate texts) drops its space when the tokenizer
+// adds it back.
+std::string TokensText(uint64_t request_index, int64_t segment_start, int64_t first, int64_t end,
+                       const OutputWords* words = nullptr);
 
 // When the first token is due: --ttft-ms (jittered) plus the prompt's prefill after start_ns.
 int64_t FirstTokenDueNs(const MockOptions& options, base::Rng& rng, int64_t start_ns,

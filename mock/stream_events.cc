@@ -43,7 +43,8 @@ std::string StreamEvents::ChunkEvent(int64_t chunk) const {
   const int64_t end = reasoning
                           ? std::min(ask_.reasoning_tokens, first + per)
                           : std::min(ask_.reasoning_tokens + ask_.content_tokens, first + per);
-  const std::string text = TokensText(ask_.index, first, end, ask_.words);
+  const std::string text =
+      TokensText(ask_.index, reasoning ? 0 : ask_.reasoning_tokens, first, end, ask_.words);
   if (!ask_.chat) return shapes_.CompletionText(text);
   return shapes_.ChatDelta(reasoning ? "reasoning_content" : "content", text);
 }

@@ -31,8 +31,8 @@ struct StreamAsk {
   int64_t content_tokens = 0;
   int64_t max_tokens = 0;  // the cap the request asked for (or the mock's default)
   Faults faults;
-  SendLogEntry log;  // the send log's fields known on arrival (ids, body)
-  const std::vector<std::string>* words = nullptr;  // output words (request_plan.h)
+  SendLogEntry log;                    // the send log's fields known on arrival (ids, body)
+  const OutputWords* words = nullptr;  // output words (request_plan.h)
 };
 
 struct FaultCounters {

@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(g++ cmake make pkg-config git clang-format
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev libzstd-dev
-  libsentencepiece-dev sentencepiece libgtest-dev libgmock-dev libbenchmark-dev
+  libsentencepiece-dev sentencepiece libpcre2-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev
   libbenchmark-tools python3 python3-scipy wrk openssl clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -60,7 +60,7 @@ base::Expected<RunInfo> RunInfoOf(const Json& run, const Json& end, int64_t last
 }
 
 base::Expected<metrics::MeasureContext> MeasureContextOf(const RunInfo& info,
-                                                         const inputs::Tokenizer* tokenizer) {
+                                                         const tokenizers::Tokenizer* tokenizer) {
   auto type = endpoints::ParseEndpointType(info.endpoint_type);
   if (!type) return type.error();
   auto source = metrics::ParseTokenCountSource(info.token_count_source);

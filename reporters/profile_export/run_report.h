@@ -44,7 +44,7 @@ base::Expected<RunInfo> RunInfoOf(const nlohmann::json& run, const nlohmann::jso
                                   int64_t last_wall_ns);
 
 base::Expected<metrics::MeasureContext> MeasureContextOf(const RunInfo& info,
-                                                         const inputs::Tokenizer* tokenizer);
+                                                         const tokenizers::Tokenizer* tokenizer);
 // The report: the summary of the measured requests, with the run's warnings around it.
 base::Expected<ProfileReport> MakeReport(const RunInfo& info,
                                          const metrics::RequestSource& measured);

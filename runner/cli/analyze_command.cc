@@ -65,9 +65,9 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   if (auto slos = metrics::ParseGoodput(info->goodput); !slos) {
     return Fail("analyze: " + slos.error().message);
   }
-  std::shared_ptr<inputs::Tokenizer> tokenizer;
+  std::shared_ptr<tokenizers::Tokenizer> tokenizer;
   if (!info->tokenizer.empty()) {
-    auto loaded = inputs::Tokenizer::Load(info->tokenizer);
+    auto loaded = tokenizers::Tokenizer::Load(info->tokenizer);
     if (!loaded) return Fail("analyze: " + loaded.error().message + " (--tokenizer gives another)");
     tokenizer = *loaded;
   }

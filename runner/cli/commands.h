@@ -18,6 +18,7 @@ inline int Fail(const std::string& message) {
 
 int MockCommand(const Args& args);
 int CorpusCommand(const Args& args);
+int TokenizeCommand(const Args& args);
 int TraceCommand(const Args& args);
 int ProfileCommand(const Args& args);
 int RunCommand(const Args& args);

@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  analyze   compute a run's metrics again from its records (or merge several runs)\n"
     "  mock      run the built-in OpenAI-compatible mock server\n"
     "  corpus    print the generated prompt corpus (text for tokenizers and prompts)\n"
+    "  tokenize  count or list a text's tokens with any --tokenizer form\n"
     "  trace     print a synthetic Mooncake-format trace with shared prefixes\n"
     "  version   print the version\n"
     "'servebench COMMAND --help' lists a command's flags.\n";
@@ -41,6 +42,7 @@ int Dispatch(int argc, char** argv) {
   if (command == "analyze") return AnalyzeCommand(args);
   if (command == "mock") return MockCommand(args);
   if (command == "corpus") return CorpusCommand(args);
+  if (command == "tokenize") return TokenizeCommand(args);
   if (command == "trace") return TraceCommand(args);
   if (command == "version" || command == "--version") {
     std::printf("servebench %s\n", servebench::base::kVersion);

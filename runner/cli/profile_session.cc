@@ -215,9 +215,9 @@ base::Expected<SessionResult> RunProfileSession(
   auto plan = options::ResolveProfile(f);
   if (!plan) return plan.error();
   // Every input is read and checked before the server is touched.
-  std::shared_ptr<inputs::Tokenizer> tokenizer;
+  std::shared_ptr<tokenizers::Tokenizer> tokenizer;
   if (!f.tokenizer.empty()) {
-    auto loaded = inputs::Tokenizer::Load(f.tokenizer);
+    auto loaded = tokenizers::Tokenizer::Load(f.tokenizer);
     if (!loaded) return loaded.error();
     tokenizer = *loaded;
   }

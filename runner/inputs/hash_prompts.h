@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "runner/base/expected.h"
-#include "runner/inputs/tokenizer.h"
+#include "runner/tokenizers/tokenizer.h"
 
 namespace servebench::inputs {
+
+using tokenizers::Tokenizer;
 
 class BlockPrompts {
  public:

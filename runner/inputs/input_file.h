@@ -13,10 +13,12 @@
 #include <string>
 
 #include "runner/base/expected.h"
-#include "runner/inputs/tokenizer.h"
 #include "runner/inputs/workload.h"
+#include "runner/tokenizers/tokenizer.h"
 
 namespace servebench::inputs {
+
+using tokenizers::Tokenizer;
 
 struct InputFileOptions {
   std::string path;

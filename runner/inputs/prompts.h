@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "runner/base/expected.h"
-#include "runner/inputs/tokenizer.h"
+#include "runner/tokenizers/tokenizer.h"
 
 namespace servebench::inputs {
+
+using tokenizers::Tokenizer;
 
 // One (ISL, OSL) pair of --seq-dist and its weight.
 struct SeqPoint {

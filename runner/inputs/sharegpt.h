@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "runner/base/expected.h"
-#include "runner/inputs/tokenizer.h"
 #include "runner/inputs/workload.h"
+#include "runner/tokenizers/tokenizer.h"
 
 namespace servebench::inputs {
+
+using tokenizers::Tokenizer;
 
 // tokenizer may be null: lengths are then estimated at four bytes a token.
 base::Expected<std::vector<Conversation>> ReadShareGpt(const std::string& path,

@@ -8,8 +8,8 @@
 
 #include "runner/base/expected.h"
 #include "runner/endpoints/endpoint.h"
-#include "runner/inputs/tokenizer.h"
 #include "runner/records/record.h"
+#include "runner/tokenizers/tokenizer.h"
 
 namespace servebench::metrics {
 
@@ -19,7 +19,7 @@ base::Expected<TokenCountSource> ParseTokenCountSource(const std::string& name);
 struct MeasureContext {
   endpoints::EndpointType type = endpoints::EndpointType::kChat;
   TokenCountSource source = TokenCountSource::kAuto;
-  const inputs::Tokenizer* tokenizer = nullptr;
+  const tokenizers::Tokenizer* tokenizer = nullptr;
 };
 
 struct RequestMetrics {

@@ -81,7 +81,7 @@ base::Status ApplyReplay(const ProfileFlags& f, ProfilePlan& plan,
 }
 
 base::Expected<inputs::Workload> FromFile(const ProfileFlags& f, ProfilePlan& plan,
-                                          const inputs::Tokenizer* tokenizer) {
+                                          const tokenizers::Tokenizer* tokenizer) {
   inputs::Workload w;
   w.seed = plan.run.seed;
   w.sampling = inputs::DefaultSampling(f.custom_dataset_type);
@@ -120,7 +120,7 @@ base::Expected<inputs::Workload> FromFile(const ProfileFlags& f, ProfilePlan& pl
 }
 
 base::Expected<inputs::Workload> FromShareGpt(const ProfileFlags& f, ProfilePlan& plan,
-                                              const inputs::Tokenizer* tokenizer) {
+                                              const tokenizers::Tokenizer* tokenizer) {
   std::string note;
   auto path = inputs::LocateShareGpt(f.dataset_path, &note);
   if (!path) return path.error();
@@ -178,7 +178,7 @@ inputs::Workload Sessions(const ProfileFlags& f, ProfilePlan& plan,
 }
 
 base::Expected<inputs::Workload> Synthetic(const ProfileFlags& f, ProfilePlan& plan,
-                                           const inputs::Tokenizer* tokenizer) {
+                                           const tokenizers::Tokenizer* tokenizer) {
   if (f.fixed_schedule) {
     return base::MakeError("--fixed-schedule replays a trace; give it with --input-file");
   }
@@ -199,7 +199,7 @@ base::Expected<inputs::Workload> Synthetic(const ProfileFlags& f, ProfilePlan& p
 
 // One synthetic system prompt of exactly that many tokens (with a tokenizer), for every session.
 base::Status AddSharedSystemPrompt(const ProfileFlags& f, const ProfilePlan& plan,
-                                   const inputs::Tokenizer* tokenizer, inputs::Workload& w) {
+                                   const tokenizers::Tokenizer* tokenizer, inputs::Workload& w) {
   inputs::PromptOptions options;
   options.isl = f.shared_system_prompt_length;
   options.corpus_path = plan.prompts.corpus_path;
@@ -217,7 +217,7 @@ base::Status AddSharedSystemPrompt(const ProfileFlags& f, const ProfilePlan& pla
 }  // namespace
 
 base::Expected<inputs::Workload> MakeWorkload(const ProfileFlags& f, ProfilePlan& plan,
-                                              const inputs::Tokenizer* tokenizer) {
+                                              const tokenizers::Tokenizer* tokenizer) {
   auto w = !f.input_file.empty()       ? FromFile(f, plan, tokenizer)
            : !f.public_dataset.empty() ? FromShareGpt(f, plan, tokenizer)
                                        : Synthetic(f, plan, tokenizer);

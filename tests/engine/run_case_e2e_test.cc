@@ -21,7 +21,7 @@ struct RunResult {
 };
 
 RunResult RunAgainst(RunningMock& mock, CaseOptions o, const std::vector<inputs::Prompt>& prompts,
-                     const inputs::Tokenizer* tokenizer = nullptr) {
+                     const tokenizers::Tokenizer* tokenizer = nullptr) {
   o.url = "http://127.0.0.1:" + std::to_string(mock.port()) + "/v1/chat/completions";
   metrics::MeasuringSink measuring({o.type, metrics::TokenCountSource::kAuto, tokenizer}, nullptr);
   records::AsyncSink sink(measuring);
@@ -50,7 +50,7 @@ TEST(RunCaseE2e, ExactLengthsAndTtftMatchTheMocksSendLog) {
   m.send_log =
       (std::filesystem::temp_directory_path() / ("e2e-" + std::to_string(getpid()) + ".jsonl"))
           .string();
-  auto tokenizer = inputs::Tokenizer::Load(SERVEBENCH_TEST_TOKENIZER);
+  auto tokenizer = tokenizers::Tokenizer::Load(SERVEBENCH_TEST_TOKENIZER);
   ASSERT_TRUE(tokenizer.ok());
   inputs::PromptOptions p;
   p.isl = 64;

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "runner/inputs/tokenizer.h"
+#include "runner/tokenizers/tokenizer.h"
 #include "tests/support/child_process.h"
 #include "tests/support/hostile_server.h"
 
@@ -198,7 +198,7 @@ TEST_F(ServerQuirks, AToolCallOnlyStreamHasTtftItlAndOsl) {
     EXPECT_EQ(e.code, 0) << e.output;
     const auto lines = Lines(name);
     ASSERT_EQ(lines.size(), 2u);
-    auto tokenizer = inputs::Tokenizer::Load(SERVEBENCH_TEST_TOKENIZER);
+    auto tokenizer = tokenizers::Tokenizer::Load(SERVEBENCH_TEST_TOKENIZER);
     ASSERT_TRUE(tokenizer.ok());
     const double client_count =
         static_cast<double>((*tokenizer)->Count(R"({"city": "Paris", "unit": "celsius"})"));

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "runner/inputs/tokenizer.h"
 #include "runner/records/records_file.h"
+#include "runner/tokenizers/tokenizer.h"
 #include "tests/support/run_command.h"
 
 namespace servebench::testing {
@@ -104,7 +104,7 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
 
   // The prompts as the server got them: each re-tokenizes to exactly its length, and rows of one
   // document share their first 128 tokens byte for byte.
-  auto tokenizer = inputs::Tokenizer::Load(kTokenizer);
+  auto tokenizer = tokenizers::Tokenizer::Load(kTokenizer);
   ASSERT_TRUE(tokenizer);
   const auto log = JsonLines(send_log);
   ASSERT_EQ(log.size(), 2000u);
@@ -210,7 +210,7 @@ TEST(Workloads, WithATokenizerTheMocksStreamedTextRetokenizesToItsUsage) {
                               " --mock-reasoning-tokens 5 --artifact-dir " + out.string());
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_EQ(run.output.find("usage differs"), std::string::npos) << run.output;
-  auto tokenizer = inputs::Tokenizer::Load(kTokenizer);
+  auto tokenizer = tokenizers::Tokenizer::Load(kTokenizer);
   ASSERT_TRUE(tokenizer);
   const auto records = Records(out);
   ASSERT_EQ(records.size(), 20u);
@@ -249,7 +249,7 @@ TEST(Workloads, ABadLineStopsTheRunBeforeAnythingIsSent) {
 
 TEST(Workloads, ShareGptPromptsAskTheirCompletionsLength) {
   Workdir w;
-  auto tokenizer = inputs::Tokenizer::Load(kTokenizer);
+  auto tokenizer = tokenizers::Tokenizer::Load(kTokenizer);
   ASSERT_TRUE(tokenizer);
   Json data = Json::array();
   std::vector<int64_t> caps;  // the completion lengths of the conversations the filters keep

@@ -1,15 +1,15 @@
 // --tokenizer takes a .model file, a model folder, or a Hugging Face name from the local cache;
-// a tokenizer.json is refused by name, and a missing one says where to put it.
+// a folder prefers tokenizer.json, and a missing one says where to put it.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "runner/inputs/tokenizer.h"
+#include "runner/tokenizers/tokenizer.h"
 #include "tests/support/run_command.h"
 
-namespace servebench::inputs {
+namespace servebench::tokenizers {
 namespace {
 
 namespace fs = std::filesystem;
@@ -37,6 +37,7 @@ TEST(TokenizerLocate, AFolderOrACachedModelNameFindsItsTokenizerModel) {
   std::ofstream(hub / "refs" / "main") << "abc123";
   fs::copy_file(SERVEBENCH_TEST_TOKENIZER, hub / "snapshots" / "abc123" / "tokenizer.model");
   ASSERT_EQ(setenv("HF_HOME", (f.dir / "hf").c_str(), 1), 0);
+  ASSERT_EQ(setenv("HF_ENDPOINT", "http://127.0.0.1:1", 1), 0);  // nothing listens: no download
   auto cached = LocateTokenizer("acme/tiny-chat");
   ASSERT_TRUE(cached) << cached.error().message;
   EXPECT_EQ(*cached, (hub / "snapshots" / "abc123" / "tokenizer.model").string());
@@ -46,23 +47,23 @@ TEST(TokenizerLocate, AFolderOrACachedModelNameFindsItsTokenizerModel) {
             std::string::npos)
       << missing.error().message;
   unsetenv("HF_HOME");
+  unsetenv("HF_ENDPOINT");
 }
 
-TEST(TokenizerLocate, AHuggingFaceTokenizerJsonIsRefusedByName) {
+TEST(TokenizerLocate, AFolderPrefersItsTokenizerJsonAndABrokenOneIsNamed) {
   Folder f;
-  std::ofstream(f.dir / "tokenizer.json") << "{}";
-  for (const fs::path& spec : {f.dir, f.dir / "tokenizer.json"}) {
-    auto refused = LocateTokenizer(spec.string());
-    ASSERT_FALSE(refused);
-    EXPECT_NE(refused.error().message.find("is a Hugging Face tokenizer.json, which servebench "
-                                           "cannot read yet"),
-              std::string::npos)
-        << refused.error().message;
-  }
+  fs::copy_file(SERVEBENCH_TEST_TOKENIZER, f.dir / "tokenizer.model");
+  std::ofstream(f.dir / "tokenizer.json") << "{\"model\": {\"type\": \"WordPiece\"}}";
+  EXPECT_EQ(*LocateTokenizer(f.dir.string()), (f.dir / "tokenizer.json").string());
+  auto refused = Tokenizer::Load(f.dir.string());
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("model type 'WordPiece' is not supported"),
+            std::string::npos)
+      << refused.error().message;
   auto nothing = LocateTokenizer((f.dir / "nope.model").string());
   ASSERT_FALSE(nothing);
   EXPECT_NE(nothing.error().message.find("no such file"), std::string::npos);
 }
 
 }  // namespace
-}  // namespace servebench::inputs
+}  // namespace servebench::tokenizers

@@ -1,0 +1,144 @@
+// Where --tokenizer SPEC points: a file, a model folder, or a Hugging Face name from the local
+// cache (downloaded into it when the network allows).
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "runner/tokenizers/hf_tokenizer.h"
+#include "runner/tokenizers/sentencepiece_tokenizer.h"
+#include "runner/tokenizers/tokenizer.h"
+
+namespace servebench::tokenizers {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kForms =
+    "give a tokenizer.json or sentencepiece .model file, a model folder holding either, or a "
+    "Hugging Face name such as org/model";
+
+// A model folder (the Hugging Face layout): its tokenizer.json, else its tokenizer.model.
+base::Expected<std::string> InFolder(const std::string& spec, const fs::path& folder) {
+  std::error_code error;
+  for (const char* name : {"tokenizer.json", "tokenizer.model"}) {
+    if (fs::is_regular_file(folder / name, error)) return (folder / name).string();
+  }
+  return base::MakeError("--tokenizer " + spec + ": " + folder.string() +
+                         " holds neither tokenizer.json nor tokenizer.model (" + kForms + ")");
+}
+
+fs::path HubCache() {
+  if (const char* hub = std::getenv("HF_HUB_CACHE"); hub && *hub) return hub;
+  if (const char* home = std::getenv("HF_HOME"); home && *home) return fs::path(home) / "hub";
+  const char* home = std::getenv("HOME");
+  return fs::path(home && *home ? home : ".") / ".cache" / "huggingface" / "hub";
+}
+
+size_t WriteTo(char* data, size_t size, size_t count, void* file) {
+  return std::fwrite(data, size, count, static_cast<FILE*>(file));
+}
+
+// GETs url into path (through a .part file); "" or what went wrong. $HF_TOKEN, when set, is
+// sent as a bearer token (gated models need it); it is never logged.
+std::string Fetch(const std::string& url, const fs::path& path) {
+  const fs::path part = path.string() + ".part";
+  FILE* file = std::fopen(part.c_str(), "wb");
+  if (file == nullptr) return "cannot write " + part.string();
+  CURL* curl = curl_easy_init();
+  curl_slist* headers = nullptr;
+  if (const char* token = std::getenv("HF_TOKEN"); token && *token) {
+    headers = curl_slist_append(headers, (std::string("Authorization: Bearer ") + token).c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteTo);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, file);
+  const CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  std::fclose(file);
+  std::error_code error;
+  if (code != CURLE_OK) {
+    fs::remove(part, error);
+    return curl_easy_strerror(code);
+  }
+  fs::rename(part, path, error);
+  return error ? error.message() : "";
+}
+
+// Downloads the name's tokenizer.json (and tokenizer_config.json, when there is one) into the
+// cache's layout: snapshots/main, with refs/main naming it. "" or what went wrong.
+std::string Download(const std::string& name, const fs::path& model) {
+  const char* endpoint = std::getenv("HF_ENDPOINT");
+  const std::string base =
+      std::string(endpoint && *endpoint ? endpoint : "https://huggingface.co") + "/" + name +
+      "/resolve/main/";
+  std::error_code error;
+  const fs::path snapshot = model / "snapshots" / "main";
+  fs::create_directories(snapshot, error);
+  fs::create_directories(model / "refs", error);
+  if (error) return "cannot create " + snapshot.string() + ": " + error.message();
+  if (auto failed = Fetch(base + "tokenizer.json", snapshot / "tokenizer.json"); !failed.empty()) {
+    return base + "tokenizer.json: " + failed;
+  }
+  Fetch(base + "tokenizer_config.json", snapshot / "tokenizer_config.json");  // optional
+  std::ofstream(model / "refs" / "main") << "main";
+  return "";
+}
+
+// A model name (org/name) in the local Hugging Face cache: the snapshot refs/main names, or
+// the only one there; downloaded when missing.
+base::Expected<std::string> InHubCache(const std::string& spec) {
+  std::string flat = spec;
+  flat.replace(flat.find('/'), 1, "--");  // org/name -> org--name
+  const fs::path model = HubCache() / ("models--" + flat);
+  std::error_code error;
+  fs::path snapshot;
+  if (std::ifstream ref(model / "refs" / "main"); ref) {
+    std::string revision;
+    std::getline(ref, revision);
+    snapshot = model / "snapshots" / revision;
+  } else if (fs::is_directory(model / "snapshots", error)) {
+    for (const auto& e : fs::directory_iterator(model / "snapshots", error)) {
+      if (e.is_directory() && (snapshot.empty() || e.path() < snapshot)) snapshot = e.path();
+    }
+  }
+  if (!snapshot.empty() && fs::is_directory(snapshot, error)) return InFolder(spec, snapshot);
+  const std::string failed = Download(spec, model);
+  if (failed.empty()) return InFolder(spec, model / "snapshots" / "main");
+  return base::MakeError(
+      "--tokenizer " + spec + ": not in the Hugging Face cache (" + model.string() +
+      ") and the download failed (" + failed + "); put the model's tokenizer.json in " +
+      (model / "snapshots" / "main").string() + " (or run: huggingface-cli download " + spec +
+      " tokenizer.json tokenizer_config.json), or give its path");
+}
+
+}  // namespace
+
+base::Expected<std::string> LocateTokenizer(const std::string& spec) {
+  std::error_code error;
+  const fs::path path(spec);
+  if (fs::is_directory(path, error)) return InFolder(spec, path);
+  if (fs::is_regular_file(path, error)) return spec;
+  const bool looks_like_name = std::count(spec.begin(), spec.end(), '/') == 1 && !spec.empty() &&
+                               spec.front() != '/' && spec.front() != '.' && spec.back() != '/' &&
+                               spec.find('-') != 0;
+  if (looks_like_name) return InHubCache(spec);
+  return base::MakeError("--tokenizer " + spec + ": no such file (" + kForms + ")");
+}
+
+base::Expected<std::shared_ptr<Tokenizer>> Tokenizer::Load(const std::string& spec) {
+  auto located = LocateTokenizer(spec);
+  if (!located) return located.error();
+  if (fs::path(*located).extension() == ".json") return LoadHuggingFace(*located, spec);
+  return LoadSentencePiece(*located, spec);
+}
+
+}  // namespace servebench::tokenizers
