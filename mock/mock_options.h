@@ -25,7 +25,7 @@ struct MockOptions {
   int64_t prefix_cache_tokens = 0;  // prefix cache capacity (prefix_cache.h); 0 = off
   int64_t prefix_cache_block = 16;  // tokens per cached block (vLLM's default block size)
   // Tokens.
-  std::string tokenizer;  // sentencepiece .model; without it, prompt tokens are estimated
+  std::string tokenizer;  // any --tokenizer form but server; without it, tokens are estimated
   int64_t default_max_tokens = 64;
   int64_t reasoning_tokens = 0;
   int64_t embedding_dim = 384;

@@ -9,6 +9,7 @@
 #include "mock/generation.h"
 #include "mock/mock_state.h"
 #include "mock/server_loop.h"
+#include "mock/tokenize.h"
 #include "runner/base/fd_limit.h"
 
 namespace servebench::mock {
@@ -79,6 +80,8 @@ struct MockServer::Impl {
     if (path == "/v1/chat/completions" && post) return Generate(state, request, received_ns, true);
     if (path == "/v1/completions" && post) return Generate(state, request, received_ns, false);
     if (path == "/v1/embeddings" && post) return Now(Embed(state, request, received_ns));
+    if (path == "/tokenize" && post) return Now(Tokenize(state, request));
+    if (path == "/detokenize" && post) return Now(Detokenize(state, request));
     if (path == "/mock/stats" && get) return Now(JsonReply(StatsJson(Stats())));
     return Now(MockState::Fail(404, "mock: no route for " + request.method + " " + path,
                                "invalid_request_error", "unknown_url"));

@@ -25,6 +25,7 @@ class PromptTokens {
   std::vector<std::string> WordPieces() const;
   // Whether a text's first word goes without its space (the tokenizer adds it back).
   bool FirstWordWithoutSpace() const;
+  const tokenizers::Tokenizer* tokenizer() const { return tokenizer_.get(); }  // null: estimate
 
  private:
   std::shared_ptr<tokenizers::Tokenizer> tokenizer_;  // null: estimate

@@ -66,6 +66,11 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
     return Fail("analyze: " + slos.error().message);
   }
   std::shared_ptr<tokenizers::Tokenizer> tokenizer;
+  if (info->tokenizer == "server") {
+    return Fail(
+        "analyze: the run counted tokens with --tokenizer server, which analyze cannot "
+        "reach; give --tokenizer with the server's tokenizer.json or model folder");
+  }
   if (!info->tokenizer.empty()) {
     auto loaded = tokenizers::Tokenizer::Load(info->tokenizer);
     if (!loaded) return Fail("analyze: " + loaded.error().message + " (--tokenizer gives another)");

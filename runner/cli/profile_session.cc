@@ -7,6 +7,7 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "mock/mock_server.h"
 #include "reporters/profile_export/run_report.h"
@@ -16,6 +17,7 @@
 #include "runner/metrics/measuring_sink.h"
 #include "runner/options/workload_plan.h"
 #include "runner/records/records_file.h"
+#include "runner/tokenizers/server_tokenizer.h"
 #include "runner/transport/curl_multi_transport.h"
 
 namespace servebench::cli {
@@ -214,15 +216,25 @@ base::Expected<SessionResult> RunProfileSession(
     const std::function<void(const engine::Progress&)>& on_progress) {
   auto plan = options::ResolveProfile(f);
   if (!plan) return plan.error();
-  // Every input is read and checked before the server is touched.
+  // Every input is read and checked before the server is touched, except with --tokenizer
+  // server: then the workload is built once the server answers.
+  const bool server_tokenizer = f.tokenizer == "server";
   std::shared_ptr<tokenizers::Tokenizer> tokenizer;
-  if (!f.tokenizer.empty()) {
+  if (!f.tokenizer.empty() && !server_tokenizer) {
     auto loaded = tokenizers::Tokenizer::Load(f.tokenizer);
     if (!loaded) return loaded.error();
     tokenizer = *loaded;
   }
-  auto workload = options::MakeWorkload(f, *plan, tokenizer.get());
-  if (!workload) return workload.error();
+  std::optional<inputs::Workload> workload;
+  auto make_workload = [&]() -> base::Status {
+    auto made = options::MakeWorkload(f, *plan, tokenizer.get());
+    if (!made) return made.error();
+    workload = std::move(*made);
+    return base::Ok{};
+  };
+  if (!server_tokenizer) {
+    if (auto made = make_workload(); !made) return made.error();
+  }
 
   std::unique_ptr<mock::MockServer> mock;
   if (plan->use_mock) {
@@ -242,6 +254,13 @@ base::Expected<SessionResult> RunProfileSession(
       !ready)
     return ready.error();
   if (plan->probe_max_tokens_field) ChooseMaxTokensField(*plan, notes);
+  if (server_tokenizer) {
+    auto made = tokenizers::MakeServerTokenizer(
+        {plan->base_url, plan->models.front(), plan->run.transport.headers});
+    if (!made) return made.error();
+    tokenizer = *made;
+    if (auto built = make_workload(); !built) return built.error();
+  }
 
   SessionResult result;
   auto dir_made = FreshDirectory(

@@ -171,7 +171,8 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
             kMaxTokens);
   flags.String("--prompt-corpus", &f.prompt_corpus, "text file to cut prompts from");
   flags.String("--tokenizer", &f.tokenizer,
-               "sentencepiece .model: exact ISL and client token counts");
+               "tokenizer.json or .model file, model folder, org/name, or 'server' (its "
+               "/tokenize): exact ISL and client token counts");
   flags.String("--api-key", &f.api_key, "sent as 'Authorization: Bearer KEY'");
   flags.StringList("--header", &f.headers, "extra header 'Name: value' (repeatable)");
   flags.Alias("-H", "--header");
@@ -386,7 +387,7 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   }
   if (auto sources = CheckWorkloadFlags(f); !sources) return sources.error();
   if (*source == metrics::TokenCountSource::kTokenizer && f.tokenizer.empty()) {
-    return base::MakeError("--token-count-source tokenizer needs --tokenizer FILE.model");
+    return base::MakeError("--token-count-source tokenizer needs --tokenizer (a file, a model folder or server)");
   }
   const int64_t concurrency =
       f.request_rate > 0 ? f.concurrency : std::max<int64_t>(1, f.concurrency);

@@ -126,14 +126,8 @@ const std::string& Bpe::Token(int id) const {
 
 void Bpe::EncodeWord(std::string_view word, std::vector<int>& out) const {
   if (word.empty()) return;
-  if (ignore_merges_) {
-    if (const int id = Find(word); id >= 0) {
-      out.push_back(id);
-      return;
-    }
-  }
   if (word.size() > kCachedWordBytes) {
-    Merge(word, out);
+    MergeOrLookUp(word, out);
     return;
   }
   thread_local uint64_t cache_owner = 0;
@@ -147,9 +141,20 @@ void Bpe::EncodeWord(std::string_view word, std::vector<int>& out) const {
     return;
   }
   std::vector<int> ids;
-  Merge(word, ids);
+  MergeOrLookUp(word, ids);
   out.insert(out.end(), ids.begin(), ids.end());
   cache.emplace(std::string(word), std::move(ids));
+}
+
+// ignore_merges: a word the vocabulary holds whole is that one token.
+void Bpe::MergeOrLookUp(std::string_view word, std::vector<int>& out) const {
+  if (ignore_merges_) {
+    if (const int id = Find(word); id >= 0) {
+      out.push_back(id);
+      return;
+    }
+  }
+  Merge(word, out);
 }
 
 // The word's starting symbols: one per byte (byte-level) or per character, a character outside

@@ -32,6 +32,7 @@ class Bpe {
   };
   Bpe() = default;
   void Merge(std::string_view word, std::vector<int>& out) const;
+  void MergeOrLookUp(std::string_view word, std::vector<int>& out) const;
   void AddSymbols(std::string_view word, std::vector<int>& ids) const;
 
   std::unordered_map<std::string, int, Hash, std::equal_to<>> ids_;

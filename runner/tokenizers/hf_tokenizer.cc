@@ -100,6 +100,16 @@ class HfTokenizer : public Tokenizer {
   static constexpr std::string_view kMetaspace = "\xE2\x96\x81";
 
   void EncodePlain(const std::string& text, size_t section, std::vector<int>& ids) const {
+    if (!pre_tokenizer_) {
+      bpe_->EncodeWord(text, ids);
+      return;
+    }
+    thread_local std::vector<std::string_view> views;
+    views.clear();
+    if (pre_tokenizer_->Cut(text, views)) {
+      for (const auto view : views) bpe_->EncodeWord(view, ids);
+      return;
+    }
     thread_local std::vector<std::string> pieces;
     pieces.assign(1, text);
     if (pre_tokenizer_) pre_tokenizer_->Split(pieces, section);

@@ -20,13 +20,16 @@ class SplitOn : public PreTokenizer {
 
   void Split(std::vector<std::string>& pieces, size_t) const override {
     std::vector<std::string> out;
-    out.reserve(pieces.size() * 4);
-    for (const auto& piece : pieces) SplitOne(piece, out);
+    thread_local std::vector<std::string_view> views;
+    for (const auto& piece : pieces) {
+      views.clear();
+      Cut(piece, views);
+      for (const auto view : views) out.emplace_back(view);
+    }
     pieces = std::move(out);
   }
 
- private:
-  void SplitOne(const std::string& text, std::vector<std::string>& out) const {
+  bool Cut(std::string_view text, std::vector<std::string_view>& out) const override {
     thread_local Spans matches;
     matches.clear();
     pattern_.Matches(text, matches);
@@ -44,44 +47,50 @@ class SplitOn : public PreTokenizer {
       at = end;
     }
     if (at < text.size()) segments.push_back({at, text.size(), invert_});
-    const std::string_view view = text;
+    // Every behavior keeps contiguous runs of segments: a run grows by extending the last view.
+    auto extend = [&out, text](const Segment& s) {
+      out.back() = text.substr(out.back().data() - text.data(),
+                               s.end - static_cast<size_t>(out.back().data() - text.data()));
+    };
     bool merge_next = false;
     for (size_t i = 0; i < segments.size(); ++i) {
       const auto& s = segments[i];
-      const std::string_view part = view.substr(s.begin, s.end - s.begin);
+      const std::string_view part = text.substr(s.begin, s.end - s.begin);
       switch (behavior_) {
         case Behavior::kIsolated:
-          out.emplace_back(part);
+          out.push_back(part);
           break;
         case Behavior::kRemoved:
-          if (!s.delimiter) out.emplace_back(part);
+          if (!s.delimiter) out.push_back(part);
           break;
         case Behavior::kMergedWithPrevious:
           if (s.delimiter && i > 0) {
-            out.back().append(part);
+            extend(s);
           } else {
-            out.emplace_back(part);
+            out.push_back(part);
           }
           break;
         case Behavior::kMergedWithNext:
           if (merge_next) {
-            out.back().append(part);
+            extend(s);
           } else {
-            out.emplace_back(part);
+            out.push_back(part);
           }
           merge_next = s.delimiter;
           break;
         case Behavior::kContiguous:
           if (s.delimiter && i > 0 && segments[i - 1].delimiter) {
-            out.back().append(part);
+            extend(s);
           } else {
-            out.emplace_back(part);
+            out.push_back(part);
           }
           break;
       }
     }
+    return true;
   }
 
+ private:
   Pattern pattern_;
   Behavior behavior_;
   bool invert_;
@@ -99,6 +108,12 @@ class ByteLevel : public PreTokenizer {
       }
     }
     if (gpt2_split_) gpt2_split_->Split(pieces, section);
+  }
+  bool Cut(std::string_view text, std::vector<std::string_view>& out) const override {
+    if (add_prefix_space_) return false;
+    if (gpt2_split_) return gpt2_split_->Cut(text, out);
+    out.push_back(text);
+    return true;
   }
 
  private:
@@ -150,6 +165,18 @@ class Sequence : public PreTokenizer {
   explicit Sequence(std::vector<std::shared_ptr<PreTokenizer>> steps) : steps_(std::move(steps)) {}
   void Split(std::vector<std::string>& pieces, size_t section) const override {
     for (const auto& step : steps_) step->Split(pieces, section);
+  }
+  bool Cut(std::string_view text, std::vector<std::string_view>& out) const override {
+    std::vector<std::string_view> pieces{text}, next;  // not thread_local: a step may nest
+    for (const auto& step : steps_) {
+      next.clear();
+      for (const auto piece : pieces) {
+        if (!step->Cut(piece, next)) return false;
+      }
+      std::swap(pieces, next);
+    }
+    out.insert(out.end(), pieces.begin(), pieces.end());
+    return true;
   }
 
  private:

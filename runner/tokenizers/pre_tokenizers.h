@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runner/base/expected.h"
@@ -17,6 +18,9 @@ class PreTokenizer {
   // Splits each piece further, in place. section: the index of the text between added tokens
   // that the pieces come from (Metaspace's prepend_scheme "first" reads it).
   virtual void Split(std::vector<std::string>& pieces, size_t section) const = 0;
+  // The fast path for steps that only cut the text (never rewrite it): appends the pieces of
+  // `text` as views into it and returns true; false when the step rewrites text.
+  virtual bool Cut(std::string_view, std::vector<std::string_view>&) const { return false; }
 };
 
 // null config: none (nullptr). *byte_level is set when a ByteLevel step is present: the model's

@@ -1,0 +1,158 @@
+#include "tests/support/toy_bpe.h"
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "runner/inputs/corpus.h"
+
+namespace servebench::testing {
+namespace {
+
+using Json = nlohmann::json;
+using Word = std::vector<std::string>;
+
+const std::string kSpace = "\xE2\x96\x81";  // U+2581
+
+// GPT-2's byte-to-character map.
+std::string ByteChar(unsigned char b) {
+  static const std::vector<std::string> map = [] {
+    std::vector<std::string> chars(256);
+    int next = 256;
+    for (int c = 0; c < 256; ++c) {
+      const bool printable = (c >= '!' && c <= '~') || (c >= 0xA1 && c <= 0xAC) || c >= 0xAE;
+      const int code = printable ? c : next++;
+      std::string s;
+      if (code < 0x80) {
+        s += static_cast<char>(code);
+      } else {
+        s += static_cast<char>(0xC0 | (code >> 6));
+        s += static_cast<char>(0x80 | (code & 0x3F));
+      }
+      chars[c] = s;
+    }
+    return chars;
+  }();
+  return map[b];
+}
+
+// The corpus's words with their counts, each split into its starting symbols.
+std::map<Word, int> Words(const std::string& corpus, ToyStyle style) {
+  std::map<Word, int> words;
+  size_t start = 0;
+  for (size_t i = 1; i <= corpus.size(); ++i) {
+    if (i < corpus.size() && corpus[i] != ' ') continue;
+    const std::string word = corpus.substr(start, i - start);
+    start = i;
+    Word symbols;
+    if (style == ToyStyle::kByteLevel) {
+      for (unsigned char c : word) symbols.push_back(ByteChar(c));
+    } else {
+      symbols.push_back(kSpace);
+      for (char c : word) {
+        if (c != ' ') symbols.push_back(std::string(1, c));
+      }
+    }
+    ++words[symbols];
+  }
+  return words;
+}
+
+}  // namespace
+
+void WriteToyBpe(const std::filesystem::path& folder, ToyStyle style, int merges) {
+  std::map<Word, int> words = Words(inputs::GenerateCorpus(24 * 1024, 7), style);
+  Json vocab = Json::object();
+  auto add = [&vocab](const std::string& token) {
+    if (!vocab.contains(token)) vocab[token] = static_cast<int>(vocab.size());
+  };
+  if (style == ToyStyle::kByteLevel) {
+    for (int b = 0; b < 256; ++b) add(ByteChar(static_cast<unsigned char>(b)));
+  } else {
+    add("<unk>");
+    char name[8];
+    for (int b = 0; b < 256; ++b) {
+      std::snprintf(name, sizeof(name), "<0x%02X>", b);
+      add(name);
+    }
+    for (const auto& [word, count] : words) {
+      for (const auto& s : word) add(s);
+    }
+  }
+  Json merge_list = Json::array();
+  for (int m = 0; m < merges; ++m) {
+    std::map<std::pair<std::string, std::string>, int> pairs;
+    for (const auto& [word, count] : words) {
+      for (size_t i = 0; i + 1 < word.size(); ++i) pairs[{word[i], word[i + 1]}] += count;
+    }
+    if (pairs.empty()) break;
+    auto best = pairs.begin();
+    for (auto it = pairs.begin(); it != pairs.end(); ++it) {
+      if (it->second > best->second) best = it;
+    }
+    const auto [left, right] = best->first;
+    merge_list.push_back(left + " " + right);
+    add(left + right);
+    std::map<Word, int> merged;
+    for (const auto& [word, count] : words) {
+      Word next;
+      for (size_t i = 0; i < word.size(); ++i) {
+        if (i + 1 < word.size() && word[i] == left && word[i + 1] == right) {
+          next.push_back(left + right);
+          ++i;
+        } else {
+          next.push_back(word[i]);
+        }
+      }
+      merged[next] += count;
+    }
+    words = std::move(merged);
+  }
+  const int bos = static_cast<int>(vocab.size());
+  Json file = {
+      {"version", "1.0"},
+      {"added_tokens",
+       {{{"id", bos}, {"content", "<|bos|>"}, {"special", true}, {"normalized", false}},
+        {{"id", bos + 1}, {"content", "<|eot|>"}, {"special", true}, {"normalized", false}}}},
+      {"post_processor", nullptr}};
+  if (style == ToyStyle::kByteLevel) {
+    file["normalizer"] = {{"type", "NFC"}};
+    file["pre_tokenizer"] = {
+        {"type", "Sequence"},
+        {"pretokenizers",
+         {{{"type", "Split"},
+           {"pattern",
+            {{"Regex",
+              "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| "
+              "?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"}}},
+           {"behavior", "Isolated"},
+           {"invert", false}},
+          {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
+    file["model"] = {
+        {"type", "BPE"}, {"vocab", vocab}, {"merges", merge_list}, {"ignore_merges", true}};
+    file["decoder"] = {{"type", "ByteLevel"}};
+  } else {
+    file["normalizer"] = {
+        {"type", "Sequence"},
+        {"normalizers",
+         {{{"type", "Prepend"}, {"prepend", kSpace}},
+          {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", kSpace}}}}};
+    file["pre_tokenizer"] = nullptr;
+    file["model"] = {{"type", "BPE"},        {"vocab", vocab},        {"merges", merge_list},
+                     {"unk_token", "<unk>"}, {"byte_fallback", true}, {"fuse_unk", true}};
+    file["decoder"] = {{"type", "Sequence"},
+                       {"decoders",
+                        {{{"type", "Replace"}, {"pattern", {{"String", kSpace}}}, {"content", " "}},
+                         {{"type", "ByteFallback"}},
+                         {{"type", "Fuse"}},
+                         {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}};
+  }
+  std::filesystem::create_directories(folder);
+  std::ofstream(folder / "tokenizer.json") << file.dump();
+  std::ofstream(folder / "tokenizer_config.json")
+      << Json{{"bos_token", "<|bos|>"}, {"add_bos_token", true}}.dump();
+}
+
+}  // namespace servebench::testing
