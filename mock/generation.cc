@@ -177,6 +177,7 @@ Pending Generate(MockState& state, const HttpRequest& request, int64_t received_
     return Now(std::move(r));
   }
   for (const auto& p : a.ask.prompts) a.prompt_tokens += state.token_counter->Count(p);
+  if (!a.ask.prompts.empty()) a.prompt_tokens += state.token_counter->ServerPrefixTokens();
   if (state.prefix_cache) a.cached_tokens = CachedTokens(state, a.ask);
   a.request_id = request.Header("x-request-id");
   if (state.send_log.enabled()) {

@@ -25,6 +25,8 @@ class PromptTokens {
   std::vector<std::string> WordPieces() const;
   // Whether a text's first word goes without its space (the tokenizer adds it back).
   bool FirstWordWithoutSpace() const;
+  // The BOS a server adds to each prompt it counts (tokenizer.h); 0 without a tokenizer.
+  int ServerPrefixTokens() const { return tokenizer_ ? tokenizer_->ServerPrefixTokens() : 0; }
   const tokenizers::Tokenizer* tokenizer() const { return tokenizer_.get(); }  // null: estimate
 
  private:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs every test: the Release build (with the benchmarks run once as a smoke test,
-# the OpenAI SDK compatibility check and the real llama.cpp engine tier), each fuzz target for
+# Builds and runs every test: the Release build (with the tokenizer oracle against Hugging Face's
+# reference, the benchmarks run once as a smoke test, the OpenAI SDK compatibility check and the
+# real llama.cpp engine tier), each fuzz target for
 # 60 s, then an ASan+UBSan build of the tests, and the mock's HTTP tests with the sanitizer
 # runtimes linked statically.
 set -euo pipefail
@@ -12,6 +13,7 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
 clang-format --dry-run --Werror $(git ls-files '*.cc' '*.h')
 (cd build && ctest --output-on-failure -j"$jobs")
+bash tests/tokenizers/run.sh build/servebench
 build/servebench_bench --benchmark_min_time=0.01 >/dev/null
 bash tests/sdk/run.sh build/servebench
 bash tests/engine_tier/run.sh build/servebench build/testdata/tiny.model

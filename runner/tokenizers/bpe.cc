@@ -1,7 +1,9 @@
 #include "runner/tokenizers/bpe.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <queue>
 #include <tuple>
 
@@ -52,7 +54,57 @@ base::Expected<std::pair<std::string, std::string>> MergeParts(const Json& merge
 }
 
 constexpr size_t kCachedWordBytes = 256;
-constexpr size_t kCacheEntries = 1 << 16;
+
+// A thread's cache of word -> ids: open addressing over one arena of text and one of ids, so a
+// lookup touches a slot and two short runs of memory (prose repeats few distinct words).
+class WordCache {
+ public:
+  static uint64_t Hash(std::string_view word) {
+    uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+    for (unsigned char c : word) h = (h ^ c) * 0x100000001b3ull;
+    return h | 1;  // 0 marks a free slot
+  }
+  // The cached ids of word, or false.
+  bool Find(std::string_view word, uint64_t hash, std::vector<int>& out) const {
+    for (size_t i = hash & kMask;; i = (i + 1) & kMask) {
+      const Slot& s = slots_[i];
+      if (s.hash == 0) return false;
+      if (s.hash == hash && s.length == word.size() &&
+          std::memcmp(text_.data() + s.text, word.data(), word.size()) == 0) {
+        out.insert(out.end(), ids_.begin() + s.ids, ids_.begin() + s.ids + s.count);
+        return true;
+      }
+    }
+  }
+  void Insert(std::string_view word, uint64_t hash, const int* ids, size_t count) {
+    if (used_ >= kSlots / 2) Clear();
+    size_t i = hash & kMask;
+    while (slots_[i].hash != 0) i = (i + 1) & kMask;
+    slots_[i] = {hash, static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(word.size()),
+                 static_cast<uint32_t>(ids_.size()), static_cast<uint32_t>(count)};
+    text_.append(word);
+    ids_.insert(ids_.end(), ids, ids + count);
+    ++used_;
+  }
+  void Clear() {
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    text_.clear();
+    ids_.clear();
+    used_ = 0;
+  }
+  uint64_t owner = 0;  // the serial of the model whose words these are
+
+ private:
+  static constexpr size_t kSlots = 1 << 17, kMask = kSlots - 1;
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t text = 0, length = 0, ids = 0, count = 0;
+  };
+  std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
+  std::string text_;
+  std::vector<int> ids_;
+  size_t used_ = 0;
+};
 
 }  // namespace
 
@@ -82,8 +134,12 @@ base::Expected<std::unique_ptr<Bpe>> Bpe::Load(const Json& model, bool byte_leve
   bpe->ignore_merges_ = model.value("ignore_merges", false);
   std::string bytes;
   for (const auto& [text, id] : model["vocab"].items()) {
-    if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() > 100'000'000) {
-      return base::MakeError("model.vocab: '" + text + "' has no valid id");
+    // Ids are dense in real files; one far past the vocabulary's size is an error, not a
+    // gigabyte-sized table.
+    const int64_t most = static_cast<int64_t>(model["vocab"].size()) + 1'000'000;
+    if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() >= most) {
+      return base::MakeError("model.vocab: '" + text + "' has no valid id (0 to " +
+                             std::to_string(most - 1) + ")");
     }
     const int index = id.get<int>();
     std::string token = text;
@@ -130,20 +186,16 @@ void Bpe::EncodeWord(std::string_view word, std::vector<int>& out) const {
     MergeOrLookUp(word, out);
     return;
   }
-  thread_local uint64_t cache_owner = 0;
-  thread_local std::unordered_map<std::string, std::vector<int>, Hash, std::equal_to<>> cache;
-  if (cache_owner != serial_ || cache.size() >= kCacheEntries) {
-    cache.clear();
-    cache_owner = serial_;
+  thread_local WordCache cache;
+  if (cache.owner != serial_) {
+    cache.Clear();
+    cache.owner = serial_;
   }
-  if (const auto hit = cache.find(word); hit != cache.end()) {
-    out.insert(out.end(), hit->second.begin(), hit->second.end());
-    return;
-  }
-  std::vector<int> ids;
-  MergeOrLookUp(word, ids);
-  out.insert(out.end(), ids.begin(), ids.end());
-  cache.emplace(std::string(word), std::move(ids));
+  const uint64_t hash = WordCache::Hash(word);
+  if (cache.Find(word, hash, out)) return;
+  const size_t before = out.size();
+  MergeOrLookUp(word, out);
+  cache.Insert(word, hash, out.data() + before, out.size() - before);
 }
 
 // ignore_merges: a word the vocabulary holds whole is that one token.

@@ -48,6 +48,18 @@ class Metaspace : public Decoder {
   bool strip_first_;
 };
 
+// The byte a "<0xAB>" token stands for, or -1.
+int ByteToken(const std::string& token) {
+  if (token.size() != 6 || token.compare(0, 3, "<0x") != 0 || token[5] != '>') return -1;
+  int byte = 0;
+  for (char c : token.substr(3, 2)) {
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (digit < 0) return -1;
+    byte = byte * 16 + digit;
+  }
+  return byte;
+}
+
 // <0xAB> tokens back to bytes: a run of them that forms valid UTF-8 becomes that text, else one
 // U+FFFD per byte.
 class ByteFallback : public Decoder {
@@ -67,8 +79,8 @@ class ByteFallback : public Decoder {
       run = 0;
     };
     for (auto& token : tokens) {
-      if (token.size() == 6 && token.compare(0, 3, "<0x") == 0 && token[5] == '>') {
-        bytes += static_cast<char>(std::stoi(token.substr(3, 2), nullptr, 16));
+      if (int byte = ByteToken(token); byte >= 0) {
+        bytes += static_cast<char>(byte);
         ++run;
         continue;
       }

@@ -94,6 +94,7 @@ class HfTokenizer : public Tokenizer {
   }
 
   bool ImpliesLeadingSpace() const override { return leading_space_implied_; }
+  int ServerPrefixTokens() const override { return adds_bos_ ? 1 : 0; }
 
  private:
   friend base::Expected<std::shared_ptr<Tokenizer>> Build(const Json&, const Json&);
@@ -124,7 +125,18 @@ class HfTokenizer : public Tokenizer {
   std::unordered_map<int, std::string> added_content_;
   bool byte_level_ = false;
   bool leading_space_implied_ = false;
+  bool adds_bos_ = false;
 };
+
+// tokenizer_config.json's bos_token: a string, or an AddedToken object with "content".
+std::string BosToken(const Json& config) {
+  const Json bos = config.value("bos_token", Json());
+  if (bos.is_string()) return bos.get<std::string>();
+  if (bos.is_object() && bos.contains("content") && bos["content"].is_string()) {
+    return bos["content"].get<std::string>();
+  }
+  return "";
+}
 
 base::Expected<Json> ReadJson(const fs::path& path) {
   std::ifstream in(path);
@@ -136,7 +148,7 @@ base::Expected<Json> ReadJson(const fs::path& path) {
   return json;
 }
 
-base::Expected<std::shared_ptr<Tokenizer>> Build(const Json& file, const Json& /*config*/) {
+base::Expected<std::shared_ptr<Tokenizer>> Build(const Json& file, const Json& config) {
   auto t = std::make_shared<HfTokenizer>();
   auto normalizer = MakeNormalizer(file.value("normalizer", Json()));
   if (!normalizer) return normalizer.error();
@@ -168,6 +180,10 @@ base::Expected<std::shared_ptr<Tokenizer>> Build(const Json& file, const Json& /
       t->raw_added_.Add(token.content, id, token);
     }
   }
+  const std::string bos = BosToken(config);
+  const bool add_bos = config.contains("add_bos_token") && config["add_bos_token"].is_boolean() &&
+                       config["add_bos_token"].get<bool>();
+  t->adds_bos_ = add_bos && !bos.empty() && t->Encode(bos).size() == 1;
   const std::vector<int> probe = t->Encode("hello");
   t->leading_space_implied_ = !probe.empty() && t->WordText(probe[0]).starts_with(' ');
   return std::shared_ptr<Tokenizer>(t);

@@ -41,6 +41,10 @@ class Tokenizer {
   // True when a text's first word is written without its space (sentencepiece-style tokenizers
   // prepend one): Encode("word") is then one token, the same as " word" mid-text.
   virtual bool ImpliesLeadingSpace() const = 0;
+  // The special tokens a server puts before a prompt it tokenizes: 1 when tokenizer_config.json
+  // sets add_bos_token with a bos_token, else 0. Never part of Count (metrics.md: no client-
+  // added special tokens); the mock adds it to usage.prompt_tokens as a server does.
+  virtual int ServerPrefixTokens() const { return 0; }
 };
 
 }  // namespace servebench::tokenizers

@@ -38,24 +38,28 @@ void ExpectExactPrompts(const fs::path& inputs, const tokenizers::Tokenizer& t, 
   }
 }
 
-// The streamed reasoning and content of every record, recounted, must equal the usage.
-void ExpectRecountEqualsUsage(const fs::path& out, const tokenizers::Tokenizer& t) {
+// The streamed reasoning and content of every record, recounted, must equal the usage; the
+// prompt's usage counts the BOS the tokenizer's config has a server add.
+void ExpectRecountEqualsUsage(const fs::path& out, const tokenizers::Tokenizer& t, int64_t isl) {
   int records = 0;
   auto read = records::ReadRecords(out / "records.jsonl", [&](records::Record r) {
     ++records;
     std::string content, reasoning;
-    int64_t completion = -1;
+    int64_t completion = -1, prompt = -1;
     for (const auto& e : r.events) {
       if (e.data == "[DONE]") continue;
       const Json j = Json::parse(e.data);
-      if (j.contains("usage") && j["usage"].is_object())
+      if (j.contains("usage") && j["usage"].is_object()) {
         completion = j["usage"]["completion_tokens"];
+        prompt = j["usage"]["prompt_tokens"];
+      }
       if (!j.contains("choices") || j["choices"].empty()) continue;
       const Json& delta = j["choices"][0]["delta"];
       if (delta.contains("content") && delta["content"].is_string()) content += delta["content"];
       if (delta.contains("reasoning_content")) reasoning += delta["reasoning_content"];
     }
     EXPECT_EQ(t.Count(content) + t.Count(reasoning), completion) << content;
+    EXPECT_EQ(prompt, isl + 1);  // the toy's tokenizer_config.json: add_bos_token
   });
   ASSERT_TRUE(read) << read.error().message;
   EXPECT_GT(records, 0);
@@ -84,7 +88,7 @@ TEST_P(TokenizerEndToEnd, TheMockSpeaksInTheTokenizersTokens) {
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_EQ(run.output.find("usage differs"), std::string::npos) << run.output;
   ExpectExactPrompts(out / "inputs.json", *t, 64);
-  ExpectRecountEqualsUsage(out, *t);
+  ExpectRecountEqualsUsage(out, *t, 64);
 }
 
 TEST_P(TokenizerEndToEnd, TokenizerServerBuildsExactPromptsThroughTheServersTokenize) {
@@ -96,7 +100,7 @@ TEST_P(TokenizerEndToEnd, TokenizerServerBuildsExactPromptsThroughTheServersToke
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_EQ(run.output.find("usage differs"), std::string::npos) << run.output;
   ExpectExactPrompts(out / "inputs.json", *t, 100);
-  ExpectRecountEqualsUsage(out, *t);
+  ExpectRecountEqualsUsage(out, *t, 100);
 }
 
 INSTANTIATE_TEST_SUITE_P(Styles, TokenizerEndToEnd,
