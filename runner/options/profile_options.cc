@@ -387,7 +387,8 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   }
   if (auto sources = CheckWorkloadFlags(f); !sources) return sources.error();
   if (*source == metrics::TokenCountSource::kTokenizer && f.tokenizer.empty()) {
-    return base::MakeError("--token-count-source tokenizer needs --tokenizer (a file, a model folder or server)");
+    return base::MakeError(
+        "--token-count-source tokenizer needs --tokenizer (a file, a model folder or server)");
   }
   const int64_t concurrency =
       f.request_rate > 0 ? f.concurrency : std::max<int64_t>(1, f.concurrency);
