@@ -26,6 +26,8 @@ class BlockPrompts {
   // A prompt of `length` tokens of its own (a row with a length and no hash ids).
   std::string Unique(uint64_t row, int64_t length);
   int64_t block_tokens() const { return block_; }
+  // False when the tokenizer lists no whole-word tokens to draw blocks from.
+  bool HasWords() const { return tokenizer_ == nullptr || !words_.empty(); }
 
  private:
   const std::vector<int>& Block(int64_t hash_id);

@@ -141,6 +141,7 @@ class MooncakeRows {
  public:
   MooncakeRows(const InputFileOptions& o, const Tokenizer* tokenizer)
       : prompts_(tokenizer, o.isl_block_size, o.seed) {}
+  bool HasWords() const { return prompts_.HasWords(); }
 
   Problem Read(const Json& o, uint64_t row, Turn& turn, std::string* session_id) {
     if (auto p = UnknownKeys(o, {"input_length", "hash_ids", "text_input", "output_length",
@@ -259,7 +260,14 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
   std::vector<Conversation> conversations;
   std::unordered_map<std::string, size_t> by_session;  // mooncake: session_id -> conversation
   std::optional<MooncakeRows> mooncake;  // its block vocabulary is built only for traces
-  if (o.type == "mooncake_trace") mooncake.emplace(o, tokenizer);
+  if (o.type == "mooncake_trace") {
+    mooncake.emplace(o, tokenizer);
+    if (!mooncake->HasWords()) {
+      return base::MakeError(
+          "--tokenizer: it lists no whole-word tokens to build hash-id blocks from; give the "
+          "model's tokenizer.json or .model file");
+    }
+  }
   uint64_t row = 0;
   for (const auto& file : files) {
     std::ifstream in(file);

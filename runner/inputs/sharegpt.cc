@@ -1,12 +1,12 @@
 #include "runner/inputs/sharegpt.h"
 
-#include <curl/curl.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "runner/base/download.h"
 
 namespace servebench::inputs {
 namespace {
@@ -36,35 +36,6 @@ fs::path CacheFolder() {
   }
   const char* home = std::getenv("HOME");
   return fs::path(home && *home ? home : ".") / ".cache" / "servebench";
-}
-
-size_t WriteTo(char* data, size_t size, size_t count, void* file) {
-  return std::fwrite(data, size, count, static_cast<FILE*>(file)) * size;
-}
-
-// Downloads url into path (through a .part file); "" or what went wrong.
-std::string Download(const std::string& url, const fs::path& path) {
-  std::error_code error;
-  fs::create_directories(path.parent_path(), error);
-  const fs::path part = path.string() + ".part";
-  FILE* file = std::fopen(part.c_str(), "wb");
-  if (file == nullptr) return "cannot write " + part.string();
-  CURL* curl = curl_easy_init();
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteTo);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, file);
-  const CURLcode code = curl_easy_perform(curl);
-  curl_easy_cleanup(curl);
-  const bool closed = std::fclose(file) == 0;
-  if (code != CURLE_OK || !closed) {
-    fs::remove(part, error);
-    return code != CURLE_OK ? curl_easy_strerror(code) : "cannot write " + part.string();
-  }
-  fs::rename(part, path, error);
-  return error ? "cannot move the download into " + path.string() : "";
 }
 
 }  // namespace
@@ -128,7 +99,7 @@ base::Expected<std::string> LocateShareGpt(const std::string& dataset_path, std:
   }
   const char* mirror = std::getenv("SERVEBENCH_SHAREGPT_URL");
   const std::string url = mirror && *mirror ? mirror : kUrl;
-  if (const std::string failed = Download(url, cached); !failed.empty()) {
+  if (const std::string failed = base::DownloadFile(url, cached); !failed.empty()) {
     return base::MakeError("--public-dataset sharegpt: cannot download " + url + " (" + failed +
                            "); download " + kFileName +
                            " elsewhere and give it with "

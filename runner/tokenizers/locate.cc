@@ -1,13 +1,12 @@
 // Where --tokenizer SPEC points: a file, a model folder, or a Hugging Face name from the local
 // cache (downloaded into it when the network allows).
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "runner/base/download.h"
 #include "runner/tokenizers/hf_tokenizer.h"
 #include "runner/tokenizers/sentencepiece_tokenizer.h"
 #include "runner/tokenizers/tokenizer.h"
@@ -38,46 +37,11 @@ fs::path HubCache() {
   return fs::path(home && *home ? home : ".") / ".cache" / "huggingface" / "hub";
 }
 
-size_t WriteTo(char* data, size_t size, size_t count, void* file) {
-  return std::fwrite(data, size, count, static_cast<FILE*>(file));
-}
-
-// GETs url into path (through a .part file); "" or what went wrong. $HF_TOKEN, when set, is
-// sent as a bearer token (gated models need it); it is never logged.
-std::string Fetch(const std::string& url, const fs::path& path) {
-  const fs::path part = path.string() + ".part";
-  FILE* file = std::fopen(part.c_str(), "wb");
-  if (file == nullptr) return "cannot write " + part.string();
-  CURL* curl = curl_easy_init();
-  curl_slist* headers = nullptr;
-  if (const char* token = std::getenv("HF_TOKEN"); token && *token) {
-    headers = curl_slist_append(headers, (std::string("Authorization: Bearer ") + token).c_str());
-  }
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteTo);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, file);
-  const CURLcode code = curl_easy_perform(curl);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  std::fclose(file);
-  std::error_code error;
-  if (code != CURLE_OK) {
-    fs::remove(part, error);
-    return curl_easy_strerror(code);
-  }
-  fs::rename(part, path, error);
-  return error ? error.message() : "";
-}
-
 // Downloads the name's tokenizer.json (and tokenizer_config.json, when there is one) into the
 // cache's layout: snapshots/main, with refs/main naming it. "" or what went wrong.
 std::string Download(const std::string& name, const fs::path& model) {
   const char* endpoint = std::getenv("HF_ENDPOINT");
-  const std::string base =
+  const std::string root =
       std::string(endpoint && *endpoint ? endpoint : "https://huggingface.co") + "/" + name +
       "/resolve/main/";
   std::error_code error;
@@ -85,10 +49,20 @@ std::string Download(const std::string& name, const fs::path& model) {
   fs::create_directories(snapshot, error);
   fs::create_directories(model / "refs", error);
   if (error) return "cannot create " + snapshot.string() + ": " + error.message();
-  if (auto failed = Fetch(base + "tokenizer.json", snapshot / "tokenizer.json"); !failed.empty()) {
-    return base + "tokenizer.json: " + failed;
+  // $HF_TOKEN, when set, is sent as a bearer token (gated models need it).
+  std::vector<std::string> headers;
+  if (const char* token = std::getenv("HF_TOKEN"); token && *token) {
+    headers.push_back(std::string("Authorization: Bearer ") + token);
   }
-  Fetch(base + "tokenizer_config.json", snapshot / "tokenizer_config.json");  // optional
+  const std::string failed =
+      base::DownloadFile(root + "tokenizer.json", snapshot / "tokenizer.json", headers);
+  if (!failed.empty()) {
+    fs::remove(snapshot, error);  // only if empty: a later run looks again
+    fs::remove(model / "snapshots", error);
+    return root + "tokenizer.json: " + failed;
+  }
+  base::DownloadFile(root + "tokenizer_config.json", snapshot / "tokenizer_config.json",
+                     headers);  // optional
   std::ofstream(model / "refs" / "main") << "main";
   return "";
 }

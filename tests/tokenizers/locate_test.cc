@@ -46,6 +46,9 @@ TEST(TokenizerLocate, AFolderOrACachedModelNameFindsItsTokenizerModel) {
   EXPECT_NE(missing.error().message.find((f.dir / "hf" / "hub" / "models--acme--other").string()),
             std::string::npos)
       << missing.error().message;
+  EXPECT_NE(missing.error().message.find("the download failed"), std::string::npos);
+  // The failed download leaves no empty snapshot behind, so a later run tries again.
+  EXPECT_FALSE(fs::exists(f.dir / "hf" / "hub" / "models--acme--other" / "snapshots"));
   unsetenv("HF_HOME");
   unsetenv("HF_ENDPOINT");
 }

@@ -56,9 +56,9 @@ const invalid = [[0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 
   [0xc0, 0xaf], [0xf5, 0x80, 0x80, 0x80], [0xe0, 0x80, 0x80], [0xfe, 0xfe]];
 
 const encoder = new TextEncoder();
-function makeBytes() {
+function makeBytes(long) {
   const parts = [];
-  const n = 1 + (next() % 12);
+  const n = long ? 300 : 1 + (next() % 12);
   for (let i = 0; i < n; ++i) {
     if (next() % 20 === 0) parts.push(Uint8Array.from(pick(invalid)));
     else parts.push(encoder.encode(pick(fragments)()));
@@ -68,7 +68,9 @@ function makeBytes() {
 
 const cases = [];
 for (let i = 0; i < count; ++i) {
-  const bytes = makeBytes();
+  let bytes = makeBytes(i % 100 === 0);  // every hundredth string is a long text
+  // Every added token appears inline at least once, between generated text.
+  if (i < special.length) bytes = Buffer.concat([bytes, encoder.encode(special[i]), makeBytes(false)]);
   cases.push(bytes);
 }
 const dir = mkdtempSync(join(tmpdir(), "sb-oracle-"));
