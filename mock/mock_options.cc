@@ -20,7 +20,9 @@ void RegisterMockFlags(base::FlagSet& flags, MockOptions& o, const std::string& 
             0, int64_t{1} << 40);
   flags.Int(p + "prefix-cache-block", &o.prefix_cache_block,
             "tokens per prefix-cache block (default 16)", 1, 1 << 20);
-  flags.String(p + "tokenizer", &o.tokenizer, "sentencepiece .model to count prompt tokens");
+  flags.String(p + "tokenizer", &o.tokenizer,
+               "tokenizer.json or .model file, model folder or org/name: counts tokens, speaks "
+               "in its words, serves /tokenize");
   flags.Int(p + "default-max-tokens", &o.default_max_tokens, "output cap when none is asked");
   flags.Int(p + "reasoning-tokens", &o.reasoning_tokens, "reasoning tokens before the content");
   flags.Int(p + "embedding-dim", &o.embedding_dim, "embedding vector size (default 384)");

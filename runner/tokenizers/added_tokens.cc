@@ -1,5 +1,7 @@
 #include "runner/tokenizers/added_tokens.h"
 
+#include <unicode/uchar.h>
+
 #include "runner/tokenizers/text.h"
 
 namespace servebench::tokenizers {
@@ -37,13 +39,23 @@ size_t AddedTokens::Longest(std::string_view text, size_t at, int* id) const {
   return best;
 }
 
+// For a single_word token: no letter or digit just before or just after the match.
+bool AddedTokens::StandsAlone(std::string_view text, size_t at, size_t length) const {
+  size_t size = 0;
+  if (at + length < text.size() && u_isalnum(CodePointAt(text, at + length, &size))) return false;
+  if (at == 0) return true;
+  size_t start = at - 1;
+  while (start > 0 && (static_cast<uint8_t>(text[start]) & 0xC0) == 0x80) --start;
+  return !u_isalnum(CodePointAt(text, start, &size));
+}
+
 std::vector<Section> AddedTokens::Split(std::string_view text) const {
   std::vector<Section> sections;
   size_t start = 0;
   for (size_t at = 0; at < text.size();) {
     int id = -1;
-    const size_t length =
-        starts_[static_cast<unsigned char>(text[at])] ? Longest(text, at, &id) : 0;
+    size_t length = starts_[static_cast<unsigned char>(text[at])] ? Longest(text, at, &id) : 0;
+    if (length > 0 && tokens_.at(id).single_word && !StandsAlone(text, at, length)) length = 0;
     if (length == 0) {
       ++at;
       continue;

@@ -18,6 +18,7 @@ struct Section {
 struct AddedToken {
   std::string content;
   bool lstrip = false, rstrip = false;
+  bool single_word = false;  // matches only where no letter or digit touches it
 };
 
 class AddedTokens {
@@ -30,6 +31,7 @@ class AddedTokens {
  private:
   // The longest added token starting at text[at]: its length (0: none) and id.
   size_t Longest(std::string_view text, size_t at, int* id) const;
+  bool StandsAlone(std::string_view text, size_t at, size_t length) const;
 
   bool starts_[256] = {};
   std::unordered_map<uint64_t, int> edges_;  // (node << 8 | byte) -> child node

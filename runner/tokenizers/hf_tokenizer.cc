@@ -169,7 +169,7 @@ base::Expected<std::shared_ptr<Tokenizer>> Build(const Json& file, const Json& c
     }
     const int id = added["id"].get<int>();
     AddedToken token{added["content"].get<std::string>(), added.value("lstrip", false),
-                     added.value("rstrip", false)};
+                     added.value("rstrip", false), added.value("single_word", false)};
     t->added_content_[id] = token.content;
     const bool special = added.value("special", false);
     if (added.value("normalized", !special) && t->normalizer_) {

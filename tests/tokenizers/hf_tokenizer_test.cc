@@ -82,6 +82,12 @@ TEST(HfTokenizer, AddedTokensMatchLongestFirstAndStripTheirNeighbours) {
   EXPECT_EQ(t->Encode("a<x>>"), (Ids{0, 6}));      // the longest added token wins
   EXPECT_EQ(t->Encode("<x"), (Ids{2, 3}));
   EXPECT_EQ(t->Decode({0, 5, 0}), "a <x> a");  // no decoder: joined with spaces
+
+  // single_word: only where no letter or digit touches it (as Hugging Face's Rust library).
+  const Json alone = {{{"id", 5}, {"content", "x"}, {"special", true}, {"single_word", true}}};
+  auto word = Make(f, vocab, Json::array(), nullptr, alone);
+  EXPECT_EQ(word->Encode("a x<"), (Ids{0, 1, 5, 2}));
+  EXPECT_EQ(word->Encode("ax"), (Ids{0, 3}));
 }
 
 TEST(HfTokenizer, AnUnsupportedComponentIsAnErrorNamingIt) {
