@@ -1,6 +1,7 @@
 #include "runner/metrics/request_metrics.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace servebench::metrics {
 namespace {
@@ -80,8 +81,14 @@ void CountTokens(const Content& c, const MeasureContext& ctx, RequestMetrics& m)
   std::optional<double> client_osl, client_reasoning;
   if (ctx.tokenizer != nullptr) {
     // All content text concatenated and encoded once; reasoning encoded separately and added.
-    client_reasoning = static_cast<double>(ctx.tokenizer->Count(c.reasoning));
-    client_osl = static_cast<double>(ctx.tokenizer->Count(c.text)) + *client_reasoning;
+    try {
+      client_reasoning = static_cast<double>(ctx.tokenizer->Count(c.reasoning));
+      client_osl = static_cast<double>(ctx.tokenizer->Count(c.text)) + *client_reasoning;
+    } catch (const std::runtime_error&) {
+      // --tokenizer server that stopped answering: the client counts are absent, never 0.
+      client_reasoning.reset();
+      client_osl.reset();
+    }
   }
   const bool use_server = ctx.source == TokenCountSource::kServer ||
                           (ctx.source == TokenCountSource::kAuto && server_osl);

@@ -177,5 +177,25 @@ TEST(MetricsTokens, NonStreamingHasOneContentResponseAndNoStreamingMetrics) {
   EXPECT_DOUBLE_EQ(*m.input_sequence_length, 4);  // no client tokenizer: the server's count
 }
 
+// A tokenizer that has stopped answering (--tokenizer server, the server gone).
+class GoneTokenizer : public tokenizers::Tokenizer {
+ public:
+  std::vector<int> Encode(std::string_view) const override {
+    throw std::runtime_error("--tokenizer server: gone");
+  }
+  std::string Decode(const std::vector<int>&) const override { return ""; }
+  std::vector<int> WholeWordIds() const override { return {}; }
+  std::string WordText(int) const override { return ""; }
+  bool ImpliesLeadingSpace() const override { return false; }
+};
+
+TEST(MetricsTokens, AClientTokenizerThatFailsLeavesItsCountsAbsentNotZero) {
+  GoneTokenizer gone;
+  const auto m = Measure(Streamed(0, {10, 20}, -1),
+                         {endpoints::EndpointType::kChat, TokenCountSource::kTokenizer, &gone});
+  EXPECT_FALSE(m.output_sequence_length.has_value());
+  EXPECT_FALSE(m.reasoning_token_count.has_value());
+}
+
 }  // namespace
 }  // namespace servebench::metrics
