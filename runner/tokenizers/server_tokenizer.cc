@@ -39,6 +39,17 @@ size_t Append(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+// A reply body as a short excerpt on one line (an error message is one line).
+std::string Excerpt(const std::string& body) {
+  std::string line;
+  for (char c : body.substr(0, 200)) {
+    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (!(space && (line.empty() || line.back() == ' '))) line += space ? ' ' : c;
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
 // scheme://host:port of a base URL (the /v1 path and anything after it dropped).
 std::string Root(const std::string& url) {
   const size_t host = url.find("://");
@@ -74,11 +85,10 @@ class ServerTokenizer : public Tokenizer {
     if (code != CURLE_OK) return base::MakeError(url + ": " + curl_easy_strerror(code));
     if (status != 200) {
       return base::MakeError(url + " answered HTTP " + std::to_string(status) + ": " +
-                             answer.substr(0, 200));
+                             Excerpt(answer));
     }
     Json json = Json::parse(answer, nullptr, false);
-    if (json.is_discarded())
-      return base::MakeError(url + " answered no JSON: " + answer.substr(0, 200));
+    if (json.is_discarded()) return base::MakeError(url + " answered no JSON: " + Excerpt(answer));
     return json;
   }
 

@@ -119,5 +119,14 @@ check('a trace replays on its clock', replay.status === 0 && replay.lines.length
   replay.lines.every((l) => !l.error && value(l, 'input_sequence_length') === 40) &&
   replay.output.includes('trace replay of 4 requests'), replay.output);
 
+// 9. --tokenizer server on a server without /tokenize (this one has none): one line, exit 2,
+// and no run.
+const noTokenize = spawnSync(servebench, ['profile', '--model', 'tiny', '--url', `${baseUrl}/openai`,
+  '--tokenizer', 'server', '--max-tokens-field', 'max_tokens', '--request-count', '2',
+  '--artifact-dir', join(work, 'no-tokenize')], { encoding: 'utf8', timeout: 600_000 });
+check('--tokenizer server without /tokenize stops the run in one line',
+  noTokenize.status === 2 && /^--tokenizer server: .*\/tokenize answered HTTP 404/.test(noTokenize.stderr) &&
+    noTokenize.stderr.trim().split('\n').length === 1, noTokenize.stderr);
+
 console.log(`engine tier: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
