@@ -43,6 +43,7 @@ class ConsoleReporter : public SuiteReporter {
           std::printf("  %s\n", GateLine(g).c_str());
       }
     }
+    for (const auto& w : verdict.warnings) std::printf("\nwarning: %s", w.c_str());
     std::printf("\nsuite %s: %s\n", context_.suite.c_str(), verdicts::Name(verdict.outcome));
     std::fflush(stdout);
   }

@@ -189,6 +189,8 @@ class GbenchJsonReporter : public SuiteReporter {
     context["suite_sha256"] = context_.suite_sha256;
     context["server_url"] = context_.server_url;
     context["endpoint_type"] = context_.endpoint_type;
+    context["labels"] = context_.labels;
+    context["client"] = context_.client;
     // Until the run ends, the file holds the cases finished so far: a run killed before its
     // end leaves a file that says so.
     context["interrupted"] = !ended_ || interrupted_;

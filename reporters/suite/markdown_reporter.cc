@@ -22,6 +22,7 @@ class MarkdownReporter : public SuiteReporter {
         << (verdict.interrupted ? " (interrupted: only the cases that finished)" : "") << "\n\n";
     out << "Baseline: " << (context_.baseline.empty() ? "none" : "`" + context_.baseline + "`")
         << ". Server: `" << context_.server_url << "`.\n\n";
+    for (const auto& w : verdict.warnings) out << "> **Warning:** " << w << "\n\n";
     out << "| case | verdict | reps";
     for (const auto& [title, counter] : kKeyMetrics) out << " | " << title;
     out << " |\n|---|---|---";

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,9 +18,11 @@ namespace servebench::reporters {
 struct SuiteContext {
   std::string suite, suite_file, suite_sha256, server_url, endpoint_type;
   std::filesystem::path out_dir;
-  std::vector<std::string> parameter_keys;  // the matrix keys that vary: CSV columns
-  std::vector<std::string> gated_metrics;   // gate metrics as written (time_to_first_token.p99)
-  std::string baseline;                     // the baseline file, or empty
+  std::vector<std::string> parameter_keys;    // the matrix keys that vary: CSV columns
+  std::vector<std::string> gated_metrics;     // gate metrics as written (time_to_first_token.p99)
+  std::string baseline;                       // the baseline file, or empty
+  std::map<std::string, std::string> labels;  // --label and the suite's labels:
+  std::string client;                         // host and CPU (base/machine.h)
 };
 
 class SuiteReporter {

@@ -26,6 +26,11 @@ std::string GateLine(const verdicts::GateVerdict& g) {
     std::snprintf(text, sizeof text, "p = %.4g", *g.p_value);
     detail += (detail.empty() ? "" : ", ") + std::string(text);
   }
+  if (g.tolerance) {
+    char text[40];
+    std::snprintf(text, sizeof text, "tolerance %.1f %%", *g.tolerance * 100);
+    detail += (detail.empty() ? "" : ", ") + std::string(text);
+  }
   if (!detail.empty()) out += " (" + detail + ")";
   out += std::string(" ") + verdicts::Name(g.outcome);
   if (!g.note.empty()) out += "; " + g.note;

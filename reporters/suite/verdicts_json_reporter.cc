@@ -29,6 +29,7 @@ class VerdictsJsonReporter : public SuiteReporter {
                          {"value", Optional(g.value)},
                          {"delta", Optional(g.delta)},
                          {"p_value", Optional(g.p_value)},
+                         {"tolerance", Optional(g.tolerance)},
                          {"note", g.note}});
       }
       cases.push_back({{"name", c.name},
@@ -41,6 +42,7 @@ class VerdictsJsonReporter : public SuiteReporter {
                       {"verdict", verdicts::Name(verdict.outcome)},
                       {"interrupted", verdict.interrupted},
                       {"exit_code", verdict.exit_code},
+                      {"warnings", verdict.warnings},
                       {"cases", cases}};
     Save(file_, doc.dump(2) + "\n");
   }

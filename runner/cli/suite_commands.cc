@@ -2,10 +2,13 @@
 // expanded into cases, each case run as profile sessions, results and verdicts reported.
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <regex>
+#include <sstream>
 
 #include "reporters/suite/suite_reporter.h"
 #include "runner/base/clock.h"
+#include "runner/base/machine.h"
 #include "runner/cases/cases.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/interrupts.h"
@@ -21,6 +24,8 @@ namespace fs = std::filesystem;
 
 struct SuiteFlags {
   std::string baseline, out, filter;
+  std::vector<std::string> labels;  // --label name=value
+  std::string require_same_labels;  // name,name: a difference from the baseline is INVALID
   int64_t repetitions = 0;
   int64_t max_cases = 100'000;
   bool dry_run = false, strict = false, update_baseline = false, help = false;
@@ -139,6 +144,10 @@ int ParseSuiteFlags(const std::string& command, const Args& args, SuiteFlags& f,
     flags.Bool("--strict", &f.strict, "INCONCLUSIVE fails the run (exit 1)");
     flags.Bool("--update-baseline", &f.update_baseline,
                "after a clean run, write results.json to the baseline path");
+    flags.StringList("--label", &f.labels,
+                     "name=value recorded with the results, e.g. gpu=H100 (repeatable)");
+    flags.String("--require-same-labels", &f.require_same_labels,
+                 "name,name: a baseline with other values for them makes the run INVALID");
   }
   flags.Bool("--help", &f.help, "show this help");
   auto parsed = flags.Parse(args);
@@ -152,6 +161,41 @@ int ParseSuiteFlags(const std::string& command, const Args& args, SuiteFlags& f,
   if (positional.size() != 1)
     return Fail(command + ": give one suite file: servebench " + command + " SUITE.yaml");
   return -1;
+}
+
+// The suite's labels with --label name=value over them.
+base::Expected<std::map<std::string, std::string>> Labels(const suite::Suite& s,
+                                                          const std::vector<std::string>& flags) {
+  std::map<std::string, std::string> labels = s.labels;
+  for (const auto& text : flags) {
+    const size_t equals = text.find('=');
+    if (equals == 0 || equals == std::string::npos) {
+      return base::MakeError("--label: expected name=value, e.g. gpu=H100, got '" + text + "'");
+    }
+    labels[text.substr(0, equals)] = text.substr(equals + 1);
+  }
+  return labels;
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream items(text);
+  for (std::string item; std::getline(items, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// Warns of every identity difference (console, summary.md, verdicts.json); with required
+// labels that differ, every case is INVALID.
+void JudgeIdentity(const results::SuiteIdentity& baseline, const results::SuiteIdentity& run,
+                   const std::string& require_same, verdicts::SuiteVerdict& verdict) {
+  verdict.warnings = results::IdentityDifferences(baseline, run);  // the console prints them
+  const auto differing = results::DifferingLabels(baseline, run, SplitList(require_same));
+  if (differing.empty()) return;
+  std::string names;
+  for (const auto& n : differing) names += (names.empty() ? "" : ", ") + n;
+  verdict.Invalidate("--require-same-labels: the baseline's " + names + " differ from this run's");
 }
 
 }  // namespace
@@ -198,6 +242,12 @@ int RunCommand(const Args& args) {
   }
 
   reporters::SuiteContext context = ContextOf(*loaded);
+  auto labels = Labels(loaded->suite, f.labels);
+  if (!labels) return Fail(labels.error().message);
+  context.labels = *labels;
+  context.client = base::ClientMachine();
+  const results::SuiteIdentity run_identity{loaded->suite.name, loaded->suite.sha256,
+                                            context.labels, context.client};
   auto out_dir = FreshDirectory(
       f.out.empty() ? fs::path("results") / loaded->suite.name / UtcStamp() : fs::path(f.out),
       "--out");
@@ -217,6 +267,10 @@ int RunCommand(const Args& args) {
     for (auto& r : reporters) r->CaseDone(results.back());
   }
   auto verdict = verdicts::Judge(baseline ? &*baseline : nullptr, results, loaded->suite.gates);
+  if (baseline) {
+    JudgeIdentity(results::ReadSuiteIdentity(baseline_path.string()), run_identity,
+                  f.require_same_labels, verdict);
+  }
   verdict.interrupted = interrupts.interrupted();
   verdict.exit_code = verdict.interrupted ? interrupts.exit_code() : verdict.ExitCode(f.strict);
   for (auto& r : reporters) r->End(verdict);
@@ -253,10 +307,12 @@ int RunCommand(const Args& args) {
 }
 
 int CompareCommand(const Args& args) {
-  std::string gates_suite;
+  std::string gates_suite, require_same_labels;
   bool strict = false, help = false;
   base::FlagSet flags("compare");
   flags.String("--gates", &gates_suite, "take the gates from this suite file");
+  flags.String("--require-same-labels", &require_same_labels,
+               "name,name: runs with other values for them are INVALID");
   flags.Bool("--strict", &strict, "INCONCLUSIVE fails (exit 1)");
   flags.Bool("--help", &help, "show this help");
   auto parsed = flags.Parse(args);
@@ -288,7 +344,9 @@ int CompareCommand(const Args& args) {
     return Fail(same.error().message);
   }
   if (!warning.empty()) std::fprintf(stderr, "warning: %s\n", warning.c_str());
-  const auto verdict = verdicts::Judge(&*base, *now, gates);
+  auto verdict = verdicts::Judge(&*base, *now, gates);
+  JudgeIdentity(results::ReadSuiteIdentity((*parsed)[0]), results::ReadSuiteIdentity((*parsed)[1]),
+                require_same_labels, verdict);
   auto console = reporters::MakeSuiteReporter("console");
   reporters::SuiteContext context;
   context.suite = suite_name;

@@ -166,7 +166,49 @@ SuiteIdentity ReadSuiteIdentity(const std::string& path) {
   const Json& context = doc["context"];
   id.suite = context.value("suite", "");
   id.suite_sha256 = context.value("suite_sha256", "");
+  id.client = context.value("client", "");
+  if (context.contains("labels") && context["labels"].is_object()) {
+    for (const auto& [name, value] : context["labels"].items()) {
+      if (value.is_string()) id.labels[name] = value.get<std::string>();
+    }
+  }
   return id;
+}
+
+namespace {
+
+std::string LabelOf(const SuiteIdentity& id, const std::string& name) {
+  const auto it = id.labels.find(name);
+  return it == id.labels.end() ? "(unset)" : it->second;
+}
+
+}  // namespace
+
+std::vector<std::string> DifferingLabels(const SuiteIdentity& baseline, const SuiteIdentity& run,
+                                         const std::vector<std::string>& required) {
+  std::vector<std::string> out;
+  for (const auto& name : required) {
+    if (LabelOf(baseline, name) != LabelOf(run, name)) out.push_back(name);
+  }
+  return out;
+}
+
+std::vector<std::string> IdentityDifferences(const SuiteIdentity& baseline,
+                                             const SuiteIdentity& run) {
+  std::vector<std::string> out;
+  std::map<std::string, std::string> names = baseline.labels;
+  names.insert(run.labels.begin(), run.labels.end());
+  for (const auto& [name, unused] : names) {
+    if (LabelOf(baseline, name) != LabelOf(run, name)) {
+      out.push_back("label " + name + ": " + LabelOf(baseline, name) + " in the baseline, " +
+                    LabelOf(run, name) + " in this run");
+    }
+  }
+  if (!baseline.client.empty() && !run.client.empty() && baseline.client != run.client) {
+    out.push_back("client machine: " + baseline.client + " in the baseline, " + run.client +
+                  " in this run");
+  }
+  return out;
 }
 
 base::Status CheckSameSuite(const SuiteIdentity& baseline, const SuiteIdentity& run,

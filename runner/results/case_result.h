@@ -54,8 +54,17 @@ base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path);
 // Which suite a results.json measured (its context's suite and suite_sha256; empty when absent).
 struct SuiteIdentity {
   std::string suite, suite_sha256;
+  std::map<std::string, std::string> labels = {};  // --label and the suite's labels:
+  std::string client = {};                         // host and CPU of the machine that ran it
 };
 SuiteIdentity ReadSuiteIdentity(const std::string& path);
+// What differs between a baseline's identity and a run's, one line each ("label gpu: A in the
+// baseline, B in this run"): numbers from different machines or servers are not comparable.
+std::vector<std::string> IdentityDifferences(const SuiteIdentity& baseline,
+                                             const SuiteIdentity& run);
+// The labels among `required` that differ (or are set on one side only).
+std::vector<std::string> DifferingLabels(const SuiteIdentity& baseline, const SuiteIdentity& run,
+                                         const std::vector<std::string>& required);
 // Whether a baseline may judge a run: another suite is an error (the cases would all read as
 // NEW and MISSING); a changed suite file is a warning, returned in `warning`.
 base::Status CheckSameSuite(const SuiteIdentity& baseline, const SuiteIdentity& run,

@@ -208,7 +208,7 @@ base::Expected<double> ReadPercent(const Reader& r, const YAML::Node& v) {
   double value = 0;
   if (text.empty() || text.back() != '%' ||
       !base::ParseDouble(text.substr(0, text.size() - 1), &value) || value < 0) {
-    return r.Fail(v, "tolerance should be a percentage, e.g. 10%");
+    return r.Fail(v, "tolerance should be a percentage, e.g. 10%, or auto");
   }
   return value / 100;
 }
@@ -244,10 +244,14 @@ base::Status ReadGate(const Reader& r, const std::string& metric, const YAML::No
           gate.lower_is_better = s == "lower";
           relative = true;
         } else if (key == "tolerance") {
+          relative = true;
+          if (vv.IsScalar() && vv.Scalar() == "auto") {
+            gate.auto_tolerance = true;
+            return base::Ok{};
+          }
           auto t = ReadPercent(r, vv);
           if (!t) return t.error();
           gate.tolerance = *t;
-          relative = true;
         } else if (key == "floor") {
           auto f = ReadAmount(r, vv, "floor");
           if (!f) return f.error();
@@ -342,6 +346,17 @@ base::Status ReadTop(const Reader& r, const YAML::Node& root, Suite& suite) {
                 return ReadGate(r, metric, gk, gv, suite.gates);
               });
         }
+        if (key == "labels") {
+          return EachKey(r, v, "labels",
+                         [&](const std::string& name, const YAML::Node&,
+                             const YAML::Node& value) -> base::Status {
+                           if (!value.IsScalar()) {
+                             return r.Fail(value, "label " + name + " should be a plain value");
+                           }
+                           suite.labels[name] = value.Scalar();
+                           return base::Ok{};
+                         });
+        }
         if (key == "repetitions") {
           auto n = ReadRepetitions(r, v);
           if (!n) return n.error();
@@ -350,7 +365,7 @@ base::Status ReadTop(const Reader& r, const YAML::Node& root, Suite& suite) {
         }
         return r.Fail(k, "unknown key '" + key +
                              "' (expected suite, description, server, defaults, matrix, exclude, "
-                             "cases, gates or repetitions)");
+                             "cases, gates, labels or repetitions)");
       });
   if (!status) return status;
   if (!has_name) return r.Fail(root, "the suite needs a name: suite: my-suite");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -51,6 +52,9 @@ struct Gate {
   double floor = 0;      // in the metric's display unit (ms for times)
   double limit = 0;      // max / min gates
   Place place;
+  // tolerance: auto: 3 × the baseline's median absolute deviation across repetitions, relative
+  // to its median (the floor still applies as an absolute minimum).
+  bool auto_tolerance = false;
 };
 
 struct Suite {
@@ -62,7 +66,8 @@ struct Suite {
   std::vector<Settings> exclude;
   std::vector<ExtraCase> cases;
   std::vector<Gate> gates;
-  std::optional<int64_t> repetitions;  // top level
+  std::optional<int64_t> repetitions;         // top level
+  std::map<std::string, std::string> labels;  // what the run measured: gpu: H100, engine: ...
 };
 
 base::Expected<Suite> LoadSuite(const std::string& path);

@@ -39,6 +39,15 @@ GateVerdict JudgeLimit(const suite::Gate& gate, const results::CaseResult& run) 
   return v;
 }
 
+// tolerance: auto: 3 × the median absolute deviation of the baseline's repetitions, relative to
+// their median; one repetition has no spread, and leaves the floor alone to absorb noise.
+double AutoTolerance(const std::vector<double>& before, double median) {
+  if (median == 0) return 0;
+  std::vector<double> deviations;
+  for (double x : before) deviations.push_back(std::fabs(x - median));
+  return 3 * results::Median(deviations).value_or(0) / std::fabs(median);
+}
+
 GateVerdict JudgeRelative(const suite::Gate& gate, const results::CaseResult* base,
                           const results::CaseResult& run) {
   GateVerdict v{gate.metric, Outcome::kPass, {}, {}, {}, {}, {}};
@@ -61,10 +70,13 @@ GateVerdict JudgeRelative(const suite::Gate& gate, const results::CaseResult* ba
   // Positive change means worse, whichever way the metric is better.
   const double change = gate.lower_is_better ? *v.value - *v.baseline : *v.baseline - *v.value;
   if (*v.baseline != 0) v.delta = change / std::fabs(*v.baseline);
+  const double tolerance =
+      gate.auto_tolerance ? AutoTolerance(before, *v.baseline) : gate.tolerance;
+  v.tolerance = tolerance;
   const bool within_floor = std::fabs(change) <= gate.floor;
   const double relative = v.delta.value_or(change > 0 ? HUGE_VAL : -HUGE_VAL);
-  const bool worse = !within_floor && change > 0 && relative > gate.tolerance;
-  const bool better = !within_floor && change < 0 && -relative > gate.tolerance;
+  const bool worse = !within_floor && change > 0 && relative > tolerance;
+  const bool better = !within_floor && change < 0 && -relative > tolerance;
   if (!worse && !better) return v;
   if (now.size() < kMinRepetitionsForTest || before.size() < kMinRepetitionsForTest) {
     v.outcome = worse ? Outcome::kFail : Outcome::kImproved;
@@ -158,6 +170,14 @@ int SuiteVerdict::ExitCode(bool strict) const {
   if (any(Outcome::kFail) || (strict && any(Outcome::kInconclusive))) return 1;
   if (outcome == Outcome::kInvalid) return 3;
   return 0;
+}
+
+void SuiteVerdict::Invalidate(const std::string& why) {
+  for (auto& c : cases) {
+    c.outcome = Outcome::kInvalid;
+    c.note = why;
+  }
+  outcome = Outcome::kInvalid;
 }
 
 base::Status CheckGates(const std::vector<suite::Gate>& gates) {

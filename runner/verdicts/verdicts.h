@@ -23,6 +23,7 @@ struct GateVerdict {
   std::optional<double> delta;            // relative change, positive = worse
   std::optional<double> p_value;          // when the U test ran
   std::string note;
+  std::optional<double> tolerance = std::nullopt;  // the relative tolerance applied
 };
 
 struct CaseVerdict {
@@ -39,6 +40,10 @@ struct SuiteVerdict {
   // process's exit status (which then is 128 + the signal).
   bool interrupted = false;
   int exit_code = 0;
+  // The baseline measured something else (labels, client machine): reported with the verdict.
+  std::vector<std::string> warnings;
+  // --require-same-labels: every case is INVALID, with the labels that differ as its note.
+  void Invalidate(const std::string& why);
   // 0 pass, 1 FAIL (and INCONCLUSIVE with strict), 3 INVALID; FAIL outranks INVALID.
   int ExitCode(bool strict) const;
 };

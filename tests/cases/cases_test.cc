@@ -142,16 +142,37 @@ TEST(Cases, ErrorsNameFileLineAndColumnAndWhatWouldBeRight) {
             "maps that vary together");
   EXPECT_EQ(ErrorOf("suite: s\nsuites: x\n"),
             "s.yaml:2:1: unknown key 'suites' (expected suite, description, server, defaults, "
-            "matrix, exclude, cases, gates or repetitions)");
+            "matrix, exclude, cases, gates, labels or repetitions)");
   EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\ngates:\n  time_to_first_token.p99: "
                     "{better: lower, tolerance: 10}\n"),
-            "s.yaml:4:55: tolerance should be a percentage, e.g. 10%");
+            "s.yaml:4:55: tolerance should be a percentage, e.g. 10%, or auto");
   EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\ngates:\n  ttft.p99: {max: 5}\n"),
             "s.yaml:4:3: gate on unknown metric 'ttft.p99' (e.g. time_to_first_token.p99, "
             "inter_token_latency.p50, output_token_throughput, request_error_rate)");
   // A YAML syntax error carries the parser's place.
   EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m\n").rfind("s.yaml:3:1: ", 0), 0u);
   EXPECT_EQ(ErrorOf("suite: S!\n"), "s.yaml:1:8: suite should be a name of a-z, 0-9, _ and -");
+}
+
+TEST(Cases, AGateToleranceMayBeAuto) {
+  auto s = suite::ParseSuite(std::string(kHead) +
+                                 "gates:\n  time_to_first_token.p50: {better: lower, tolerance: "
+                                 "auto, floor: 2ms}\n",
+                             "s.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->gates.size(), 1u);
+  EXPECT_TRUE(s->gates[0].auto_tolerance);
+  EXPECT_DOUBLE_EQ(s->gates[0].floor, 2);
+}
+
+TEST(Cases, LabelsNameWhatTheSuiteMeasures) {
+  auto s =
+      suite::ParseSuite(std::string(kHead) + "labels: {gpu: H100, engine: vllm-0.11}\n", "s.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->labels,
+            (std::map<std::string, std::string>{{"gpu", "H100"}, {"engine", "vllm-0.11"}}));
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "labels: {gpu: [a]}\n"),
+            "s.yaml:3:15: label gpu should be a plain value");
 }
 
 TEST(Cases, DuplicateNamesAreAnError) {

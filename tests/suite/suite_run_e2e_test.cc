@@ -103,6 +103,68 @@ TEST_F(SuiteRun, BaselinePassesUnchangedAndFailsASlowerServer) {
   EXPECT_NE(gbench.output.find("U Test, Repetitions: 5 vs 5"), std::string::npos);
 }
 
+// Sets a counter in each repetition of a results file's one case: repetition i gets values[i].
+void SetRepetitions(const fs::path& file, const std::string& counter,
+                    const std::vector<double>& values) {
+  Json doc = Json::parse(ReadFile(file));
+  size_t i = 0;
+  for (auto& b : doc["benchmarks"]) {
+    const std::string label = b.value("label", "");
+    if (b.value("run_type", "") != "iteration" || label.empty() || label[0] != '{') continue;
+    b[counter] = values.at(i++);
+  }
+  EXPECT_EQ(i, values.size());
+  std::ofstream(file) << doc.dump(2);
+}
+
+TEST_F(SuiteRun, AnUnprovenRegressionIsInconclusiveAndStrictFailsIt) {
+  auto run = Run("r");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const fs::path base = dir_ / "base.json", now = dir_ / "now.json";
+  fs::copy_file(dir_ / "r" / "results.json", base);
+  fs::copy_file(dir_ / "r" / "results.json", now);
+  SetRepetitions(base, "time_to_first_token_p50", {40, 40, 40, 40, 40});
+  // The median is 50 % worse (past the 25 % tolerance and the 5 ms floor), but two repetitions
+  // are faster: the U test cannot call it (p > 0.01).
+  SetRepetitions(now, "time_to_first_token_p50", {30, 31, 60, 61, 62});
+  const std::string compare = kBinary + " compare " + base.string() + " " + now.string() +
+                              " --gates " + (dir_ / "suites" / "e2e.yaml").string();
+  auto lenient = RunCommand(compare);
+  EXPECT_EQ(lenient.status, 0) << lenient.output;
+  EXPECT_NE(lenient.output.find("INCONCLUSIVE"), std::string::npos) << lenient.output;
+  EXPECT_NE(lenient.output.find("re-run with more repetitions"), std::string::npos);
+  auto strict = RunCommand(compare + " --strict");
+  EXPECT_EQ(strict.status, 1) << strict.output;
+  // A proven regression is FAIL either way.
+  SetRepetitions(now, "time_to_first_token_p50", {60, 61, 60, 62, 61});
+  EXPECT_EQ(RunCommand(compare).status, 1);
+}
+
+TEST_F(SuiteRun, ABaselineWithOtherLabelsWarnsAndIsInvalidWhenTheyMustMatch) {
+  auto a = Run("a", "", "--label gpu=A --label engine=mock --update-baseline");
+  ASSERT_EQ(a.status, 0) << a.output;
+  const Json context = Json::parse(ReadFile(dir_ / "a" / "results.json"))["context"];
+  EXPECT_EQ(context["labels"], (Json{{"engine", "mock"}, {"gpu", "A"}}));
+  EXPECT_FALSE(context["client"].get<std::string>().empty());
+
+  auto b = Run("b", "", "--label gpu=B --label engine=mock");
+  EXPECT_EQ(b.status, 0) << b.output;
+  const std::string warning = "label gpu: A in the baseline, B in this run";
+  EXPECT_NE(b.output.find("warning: " + warning), std::string::npos) << b.output;
+  EXPECT_EQ(Verdicts("b")["warnings"], (Json{warning}));
+  EXPECT_NE(ReadFile(dir_ / "b" / "summary.md").find("**Warning:** " + warning), std::string::npos);
+
+  auto required = Run("c", "", "--label gpu=B --label engine=mock --require-same-labels gpu");
+  EXPECT_EQ(required.status, 3) << required.output;
+  Json v = Verdicts("c");
+  EXPECT_EQ(v["verdict"], "INVALID");
+  EXPECT_NE(v["cases"][0]["note"].get<std::string>().find("gpu"), std::string::npos);
+  // A label both runs share passes the requirement.
+  auto same = Run("d", "", "--label gpu=A --label engine=mock --require-same-labels gpu,engine");
+  EXPECT_EQ(same.status, 0) << same.output;
+  EXPECT_TRUE(Verdicts("d")["warnings"].empty());
+}
+
 TEST_F(SuiteRun, ResultsFilesRoundTrip) {
   auto run = Run("r");
   ASSERT_EQ(run.status, 0) << run.output;  // no baseline: NEW

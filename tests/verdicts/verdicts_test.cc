@@ -76,6 +76,30 @@ TEST(Verdicts, RegressionWithoutSignificanceIsInconclusive) {
   EXPECT_EQ(v.ExitCode(true), 1);  // --strict
 }
 
+TEST(Verdicts, AutoToleranceIsThreeMadsOfTheBaselineAndIsReported) {
+  suite::Gate gate = Relative("time_to_first_token.p99", true, 0, 0);
+  gate.auto_tolerance = true;
+  // Baseline median 40, absolute deviations {0, 1, 1, 2, 0}: MAD 1, tolerance 3 / 40 = 7.5 %.
+  const CaseResult base = Ttft("a", {40, 41, 39, 42, 40});
+  const auto within = JudgeOne(base, Ttft("a", {42, 42, 43, 41, 42}), {gate});  // +5 %
+  EXPECT_EQ(within.outcome, Outcome::kPass);
+  ASSERT_TRUE(within.cases[0].gates[0].tolerance.has_value());
+  EXPECT_DOUBLE_EQ(*within.cases[0].gates[0].tolerance, 0.075);
+  const auto slower = JudgeOne(base, Ttft("a", {50, 50, 51, 50, 49}), {gate});  // +25 %
+  EXPECT_EQ(slower.outcome, Outcome::kFail);
+  // A noisier baseline widens it: MAD 4, tolerance 30 %, and +25 % passes.
+  const auto noisy =
+      JudgeOne(Ttft("a", {36, 44, 40, 32, 48}), Ttft("a", {50, 50, 51, 50, 49}), {gate});
+  EXPECT_EQ(noisy.outcome, Outcome::kPass);
+  EXPECT_DOUBLE_EQ(*noisy.cases[0].gates[0].tolerance, 0.3);
+  // One baseline repetition has no spread: only the floor absorbs noise.
+  gate.floor = 3;
+  const auto single = JudgeOne(Ttft("a", {40}), Ttft("a", {42.5}), {gate});
+  EXPECT_EQ(single.outcome, Outcome::kPass);
+  EXPECT_DOUBLE_EQ(*single.cases[0].gates[0].tolerance, 0);
+  EXPECT_EQ(JudgeOne(Ttft("a", {40}), Ttft("a", {43.5}), {gate}).outcome, Outcome::kFail);
+}
+
 TEST(Verdicts, FewRepetitionsFailWithoutATestAndSaySo) {
   const auto v = JudgeOne(Ttft("a", {40, 40, 40}), Ttft("a", {60, 60, 60}));
   EXPECT_EQ(v.outcome, Outcome::kFail);
