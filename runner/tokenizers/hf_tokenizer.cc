@@ -203,9 +203,14 @@ base::Expected<std::shared_ptr<Tokenizer>> LoadHuggingFace(const std::string& pa
     if (!read) return base::MakeError(where + read.error().message);
     config = *read;
   }
-  auto built = Build(*file, config);
-  if (!built) return base::MakeError(where + path + ": " + built.error().message);
-  return built;
+  try {
+    auto built = Build(*file, config);
+    if (!built) return base::MakeError(where + path + ": " + built.error().message);
+    return built;
+  } catch (const nlohmann::json::exception& e) {
+    // A field of the wrong JSON type ("type": true): named by the library's message.
+    return base::MakeError(where + path + ": a field has the wrong type (" + e.what() + ")");
+  }
 }
 
 }  // namespace servebench::tokenizers

@@ -98,7 +98,8 @@ TEST(HfTokenizer, AnUnsupportedComponentIsAnErrorNamingIt) {
       {{{"decoder", {{"type", "WordPiece"}}}}, "decoder type 'WordPiece'"},
       {{{"model", {{"type", "Unigram"}}}}, "model type 'Unigram'"},
       {{{"pre_tokenizer", {{"type", "Split"}, {"pattern", {{"Regex", "(unclosed"}}}}}},
-       "regex '(unclosed'"}};
+       "regex '(unclosed'"},
+      {{{"model", {{"type", true}}}}, "a field has the wrong type"}};  // found by the fuzzer
   for (const auto& [part, message] : cases) {
     Json file = {{"model", {{"type", "BPE"}, {"vocab", {{"a", 0}}}, {"merges", Json::array()}}}};
     file.update(part);
