@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "runner/base/version.h"
+
 namespace servebench::mock {
 namespace {
 
@@ -42,6 +44,7 @@ std::string ResponseHead(int status, const std::string& content_type,
                          const std::vector<std::pair<std::string, std::string>>& headers,
                          int64_t content_length, bool close) {
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " + ReasonOf(status) + "\r\n";
+  head += std::string("Server: servebench-mock/") + base::kVersion + "\r\n";
   if (!content_type.empty()) head += "Content-Type: " + content_type + "\r\n";
   for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
   head += content_length < 0 ? std::string("Transfer-Encoding: chunked\r\n")

@@ -191,6 +191,7 @@ class GbenchJsonReporter : public SuiteReporter {
     context["endpoint_type"] = context_.endpoint_type;
     context["labels"] = context_.labels;
     context["client"] = context_.client;
+    context["server"] = context_.server;
     // Until the run ends, the file holds the cases finished so far: a run killed before its
     // end leaves a file that says so.
     context["interrupted"] = !ended_ || interrupted_;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct SuiteContext {
   std::string baseline;                       // the baseline file, or empty
   std::map<std::string, std::string> labels;  // --label and the suite's labels:
   std::string client;                         // host and CPU (base/machine.h)
+  nlohmann::json server = nlohmann::json::object();  // transport/server_identity.h
 };
 
 class SuiteReporter {

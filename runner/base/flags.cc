@@ -27,6 +27,21 @@ bool ParseDouble(const std::string& text, double* out) {
   return true;
 }
 
+bool ParseSeconds(const std::string& text, double* out) {
+  static const std::vector<std::pair<char, double>> kUnits = {{'s', 1}, {'m', 60}, {'h', 3600}};
+  double v = 0;
+  if (!ParseDouble(text, &v)) {
+    const auto unit = std::find_if(kUnits.begin(), kUnits.end(), [&](const auto& u) {
+      return !text.empty() && text.back() == u.first;
+    });
+    if (unit == kUnits.end() || !ParseDouble(text.substr(0, text.size() - 1), &v)) return false;
+    v *= unit->second;
+  }
+  if (!(v > 0)) return false;
+  *out = v;
+  return true;
+}
+
 std::string NumberText(double v) {
   std::string s = std::to_string(v);
   s.erase(s.find_last_not_of('0') + 1);

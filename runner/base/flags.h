@@ -57,6 +57,8 @@ class FlagSet {
 bool ParseInt(const std::string& text, int64_t* out);
 bool ParseDouble(const std::string& text, double* out);
 bool ParseBool(const std::string& text, bool* out);
+// A time span > 0 in seconds: 90, 90s, 1.5m, 2h.
+bool ParseSeconds(const std::string& text, double* out);
 // A number as a person writes it: 2.5, 10 (no trailing zeros).
 std::string NumberText(double v);
 

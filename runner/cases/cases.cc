@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "runner/base/flags.h"
 #include "runner/inputs/input_file.h"
 
 namespace servebench::cases {
@@ -47,6 +48,18 @@ bool IsSecret(const std::string& key) {
   return key == "api_key" || key == "mock_api_key" || key == "header";
 }
 
+// Settings of how the suite runs a case rather than of the case itself: not profile flags, and
+// not part of what a baseline's case must match.
+bool RunsTheCase(const std::string& key) { return key == "repetitions" || key == "timeout"; }
+
+base::Expected<double> Timeout(const Setting& s) {
+  double seconds = 0;
+  if (!base::ParseSeconds(FlagText(s.value), &seconds)) {
+    return base::Error{s.place.Text() + ": timeout should be a time span such as 90s, 10m or 1h"};
+  }
+  return seconds;
+}
+
 base::Expected<int64_t> Repetitions(const Setting& s) {
   if (!s.value.is_number_integer() || s.value.get<int64_t>() < 1) {
     return base::Error{s.place.Text() + ": repetitions should be a whole number >= 1"};
@@ -59,7 +72,7 @@ base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
   base::FlagSet flags("profile");
   options::RegisterProfileFlags(flags, f);
   for (const auto& s : settings) {
-    if (s.key == "repetitions") continue;
+    if (RunsTheCase(s.key)) continue;
     const std::string flag = Kebab(s.key);
     if (!flags.Has(flag) || s.key.find('-') != std::string::npos) {
       return base::Error{s.place.Text() + ": unknown option '" + s.key +
@@ -99,7 +112,7 @@ bool DescribesTheServer(const std::string& key) {
 Json Fingerprint(const Settings& settings) {
   Json out = Json::object();
   for (const auto& s : settings) {
-    if (s.key == "repetitions" || DescribesTheServer(s.key)) continue;
+    if (RunsTheCase(s.key) || DescribesTheServer(s.key)) continue;
     out[s.key] = s.value;
   }
   return out;
@@ -287,6 +300,12 @@ base::Expected<Case> MakeCase(const suite::Suite& suite, const Settings& over,
     c.repetitions = *n;
   }
   if (options.repetitions) c.repetitions = *options.repetitions;
+  c.timeout_s = suite.timeout_s.value_or(0);
+  if (const Setting* t = Find(merged, "timeout")) {
+    auto seconds = Timeout(*t);
+    if (!seconds) return seconds.error();
+    c.timeout_s = *seconds;
+  }
   c.settings = Redacted(merged);
   return c;
 }

@@ -27,6 +27,7 @@ struct Case {
   nlohmann::ordered_json settings;  // every setting as resolved, secrets redacted (for --dry-run)
   options::ProfileFlags flags;
   int64_t repetitions = 1;
+  double timeout_s = 0;  // > 0: the case's repetitions together stop here, recorded as errors
 };
 
 struct ExpandOptions {

@@ -35,24 +35,11 @@ std::string SafeName(std::string name) {
 
 // Checks the server answers before any load is sent. A model it does not list is only a
 // warning: llama.cpp, TGI and proxies serve names they do not list; the first request decides.
-// /v1/models, polled for up to wait_s seconds while the server is unreachable or answers 5xx
-// (a server still loading its model): a suite may start together with its server.
-transport::FetchResult FetchModels(const std::string& base_url,
-                                   const transport::TransportOptions& t, double wait_s) {
-  const int64_t deadline = base::MonotonicNs() + static_cast<int64_t>(wait_s * 1e9);
-  for (;;) {
-    transport::FetchResult r = transport::Fetch(base_url + "/v1/models", t, t.timeout_s);
-    const bool down = r.status == 0 || r.status >= 500;
-    if (!down || base::MonotonicNs() >= deadline) return r;
-    usleep(250'000);  // polling a server that is starting up
-  }
-}
-
 base::Status CheckReady(const options::ProfilePlan& plan, const std::vector<std::string>& models,
                         const transport::TransportOptions& t, double wait_s,
                         std::vector<std::string>& warnings) {
   const std::string shown = options::RedactUrl(plan.base_url);
-  const transport::FetchResult r = FetchModels(plan.base_url, t, wait_s);
+  const transport::FetchResult r = transport::FetchWhenUp(plan.base_url + "/v1/models", t, wait_s);
   if (r.status == 0) {
     return base::MakeError("cannot reach " + shown + " (" + r.error +
                            "); is the server running? check --url");
@@ -210,6 +197,21 @@ base::Expected<fs::path> FreshDirectory(const fs::path& wanted, const std::strin
   return dir;
 }
 
+base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(const options::ProfileFlags& f,
+                                                                   options::ProfilePlan& plan) {
+  if (!plan.use_mock) return std::unique_ptr<mock::MockServer>();
+  mock::MockOptions m = f.mock;
+  m.host = "127.0.0.1";
+  m.port = 0;
+  if (m.models.empty()) m.models = plan.models;
+  auto mock = std::make_unique<mock::MockServer>(m);
+  auto port = mock->Start();
+  if (!port) return port.error();
+  plan.base_url = "http://127.0.0.1:" + std::to_string(*port);
+  plan.run.url = plan.base_url + plan.run.url;
+  return mock;
+}
+
 base::Expected<SessionResult> RunProfileSession(
     const options::ProfileFlags& f, const std::string& command, const fs::path& wanted_dir,
     const std::atomic<int>& interrupts,
@@ -236,18 +238,8 @@ base::Expected<SessionResult> RunProfileSession(
     if (auto made = make_workload(); !made) return made.error();
   }
 
-  std::unique_ptr<mock::MockServer> mock;
-  if (plan->use_mock) {
-    mock::MockOptions m = f.mock;
-    m.host = "127.0.0.1";
-    m.port = 0;
-    if (m.models.empty()) m.models = plan->models;
-    mock = std::make_unique<mock::MockServer>(m);
-    auto port = mock->Start();
-    if (!port) return port.error();
-    plan->base_url = "http://127.0.0.1:" + std::to_string(*port);
-    plan->run.url = plan->base_url + plan->run.url;
-  }
+  auto mock = StartMockIfAsked(f, *plan);
+  if (!mock) return mock.error();
   std::vector<std::string> notes = plan->notes;
   if (auto ready =
           CheckReady(*plan, plan->models, plan->run.transport, f.wait_for_model_timeout, notes);
@@ -302,7 +294,7 @@ base::Expected<SessionResult> RunProfileSession(
   sink.Close();
   written.Add(jsonl.path(), jsonl.Close());
   if (!outcome) return outcome.error();
-  if (mock) mock->Stop();
+  if (*mock) (*mock)->Stop();
   result.outcome = *outcome;
   info.end_wall_ns = base::WallNs();
   info.was_cancelled = outcome->was_cancelled;

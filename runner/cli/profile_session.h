@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "mock/mock_server.h"
 #include "reporters/profile_export/profile_export.h"
 #include "reporters/profile_export/run_report.h"
 #include "runner/base/expected.h"
@@ -32,6 +33,11 @@ base::Expected<SessionResult> RunProfileSession(
     const options::ProfileFlags& flags, const std::string& command,
     const std::filesystem::path& wanted_dir, const std::atomic<int>& interrupts,
     const std::function<void(const engine::Progress&)>& on_progress);
+
+// The embedded mock when the plan asks for one (--url mock), started on a free loopback port with
+// the plan's URLs pointed at it; null when the plan targets a server.
+base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(const options::ProfileFlags& f,
+                                                                   options::ProfilePlan& plan);
 
 using reporters::Rfc3339;
 

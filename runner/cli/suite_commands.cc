@@ -15,6 +15,7 @@
 #include "runner/cli/profile_session.h"
 #include "runner/results/case_result.h"
 #include "runner/suite/suite.h"
+#include "runner/transport/server_identity.h"
 #include "runner/verdicts/verdicts.h"
 
 namespace servebench::cli {
@@ -23,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct SuiteFlags {
-  std::string baseline, out, filter;
+  std::string baseline, out, filter, resume;
   std::vector<std::string> labels;  // --label name=value
   std::string require_same_labels;  // name,name: a difference from the baseline is INVALID
   int64_t repetitions = 0;
@@ -100,17 +101,34 @@ void PrintDryRun(const std::vector<cases::Case>& cases) {
   }
 }
 
-// Runs one case's repetitions, one after another.
+// A case past its timeout is an error as a whole: every repetition, run or not, says so.
+void TimedOut(const cases::Case& c, results::CaseResult& result) {
+  const std::string why = "timed out: the case ran past its timeout of " +
+                          base::NumberText(c.timeout_s) + " s (the suite's timeout key)";
+  std::fprintf(stderr, "%s: %s\n", c.name.c_str(), why.c_str());
+  result.repetitions.assign(static_cast<size_t>(c.repetitions), results::Failed(why));
+}
+
+// Runs one case's repetitions, one after another, within the case's timeout.
 // write_failed is set when a repetition's artifacts could not all be written.
 results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, InterruptScope& interrupts,
                             bool& write_failed) {
   results::CaseResult result{c.name, c.fingerprint, c.parameters, {}};
+  const int64_t deadline_ns = base::MonotonicNs() + static_cast<int64_t>(c.timeout_s * 1e9);
   for (int64_t rep = 0; rep < c.repetitions && !interrupts.interrupted(); ++rep) {
     std::printf("run %s  repetition %lld/%lld\n", c.name.c_str(), static_cast<long long>(rep + 1),
                 static_cast<long long>(c.repetitions));
     std::fflush(stdout);
+    options::ProfileFlags flags = c.flags;
+    if (c.timeout_s > 0) {
+      flags.time_limit_s = static_cast<double>(deadline_ns - base::MonotonicNs()) / 1e9;
+      if (flags.time_limit_s <= 0) {
+        TimedOut(c, result);
+        break;
+      }
+    }
     const fs::path rep_dir = dir / FolderName(c.name) / ("repetition-" + std::to_string(rep));
-    auto session = RunProfileSession(c.flags, "servebench run (case " + c.name + ")", rep_dir,
+    auto session = RunProfileSession(flags, "servebench run (case " + c.name + ")", rep_dir,
                                      interrupts.count(), interrupts.ProgressLine());
     interrupts.EndProgressLine();
     if (!session) {
@@ -122,10 +140,71 @@ results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, Interrupt
       std::fprintf(stderr, "error: %s\n", e.c_str());
       write_failed = true;
     }
+    if (session->outcome.timed_out) {
+      TimedOut(c, result);
+      break;
+    }
     if (session->outcome.was_cancelled) break;  // a partial repetition is not a measurement
     result.repetitions.push_back(results::FromSummary(session->report.summary));
   }
   return result;
+}
+
+// What the suite's server says of itself, learnt from its first case's target (the embedded
+// mock is started for the question); an empty object when it does not answer.
+nlohmann::json ServerIdentityOf(const cases::Case& c) {
+  auto plan = options::ResolveProfile(c.flags);
+  if (!plan) return nlohmann::json::object();
+  auto mock = StartMockIfAsked(c.flags, *plan);
+  if (!mock) return nlohmann::json::object();
+  auto identity = transport::ProbeServerIdentity(plan->base_url, plan->run.transport,
+                                                 c.flags.wait_for_model_timeout);
+  if (*mock) (*mock)->Stop();
+  return identity;
+}
+
+// --resume DIR: the cases an interrupted run in DIR finished, once DIR is known to have
+// measured this suite on this server with these labels.
+base::Expected<std::vector<results::CaseResult>> ResumableCases(const fs::path& dir,
+                                                                const results::SuiteIdentity& now) {
+  const std::string file = (dir / "results.json").string();
+  if (!fs::exists(file)) {
+    return base::MakeError("--resume " + dir.string() +
+                           ": no results.json there; give the folder of an interrupted run");
+  }
+  auto finished = results::ReadResults(file);
+  if (!finished) return finished.error();
+  const results::SuiteIdentity then = results::ReadSuiteIdentity(file);
+  const std::string start_anew = "; resume the same run, or start a new one without --resume";
+  if (then.suite != now.suite || then.suite_sha256 != now.suite_sha256) {
+    return base::MakeError("--resume " + dir.string() +
+                           ": the suite file changed since that run (" + then.suite + " sha256 " +
+                           then.suite_sha256.substr(0, 12) + ", now " + now.suite + " sha256 " +
+                           now.suite_sha256.substr(0, 12) + ")" + start_anew);
+  }
+  if (then.server != now.server) {
+    return base::MakeError("--resume " + dir.string() + ": the server changed since that run (" +
+                           results::ServerText(then.server) + " then, " +
+                           results::ServerText(now.server) + " now)" + start_anew);
+  }
+  if (then.labels != now.labels) {
+    return base::MakeError("--resume " + dir.string() +
+                           ": the labels differ from that run's; give the same --label flags" +
+                           start_anew);
+  }
+  return finished;
+}
+
+// The finished case of the same name and parameters, with every repetition recorded.
+const results::CaseResult* Finished(const cases::Case& c,
+                                    const std::vector<results::CaseResult>& finished) {
+  for (const auto& r : finished) {
+    if (r.name == c.name && r.fingerprint == c.fingerprint &&
+        static_cast<int64_t>(r.repetitions.size()) == c.repetitions) {
+      return &r;
+    }
+  }
+  return nullptr;
 }
 
 int ParseSuiteFlags(const std::string& command, const Args& args, SuiteFlags& f,
@@ -140,6 +219,8 @@ int ParseSuiteFlags(const std::string& command, const Args& args, SuiteFlags& f,
     flags.String("--baseline", &f.baseline,
                  "baseline results.json (default baselines/<suite>.json)");
     flags.String("--out", &f.out, "results folder (default results/<suite>/<UTC time>)");
+    flags.String("--resume", &f.resume,
+                 "continue the interrupted run in this folder: run only its missing cases");
     flags.Bool("--dry-run", &f.dry_run, "print the resolved cases; send nothing");
     flags.Bool("--strict", &f.strict, "INCONCLUSIVE fails the run (exit 1)");
     flags.Bool("--update-baseline", &f.update_baseline,
@@ -246,25 +327,50 @@ int RunCommand(const Args& args) {
   if (!labels) return Fail(labels.error().message);
   context.labels = *labels;
   context.client = base::ClientMachine();
+  context.server = ServerIdentityOf(loaded->cases.front());
   const results::SuiteIdentity run_identity{loaded->suite.name, loaded->suite.sha256,
-                                            context.labels, context.client};
-  auto out_dir = FreshDirectory(
-      f.out.empty() ? fs::path("results") / loaded->suite.name / UtcStamp() : fs::path(f.out),
-      "--out");
-  if (!out_dir) return Fail(out_dir.error().message);
-  context.out_dir = *out_dir;
+                                            context.labels, context.client, context.server};
+  std::vector<results::CaseResult> finished;  // by the run --resume continues
+  if (!f.resume.empty()) {
+    if (!f.out.empty()) return Fail("--resume continues in the run's own folder; leave --out out");
+    auto read = ResumableCases(f.resume, run_identity);
+    if (!read) return Fail(read.error().message);
+    finished = std::move(*read);
+    context.out_dir = f.resume;
+  } else {
+    auto out_dir = FreshDirectory(
+        f.out.empty() ? fs::path("results") / loaded->suite.name / UtcStamp() : fs::path(f.out),
+        "--out");
+    if (!out_dir) return Fail(out_dir.error().message);
+    context.out_dir = *out_dir;
+  }
   context.baseline = baseline ? baseline_path.string() : "";
   auto reporters = reporters::MakeSuiteReporters();
   for (auto& r : reporters) r->Begin(context);
 
-  InterruptScope interrupts;
   std::vector<results::CaseResult> results;
   bool any_failed_repetition = false, artifacts_failed = false;
+  auto done = [&](results::CaseResult result) {
+    for (const auto& rep : result.repetitions) any_failed_repetition |= rep.error;
+    for (auto& r : reporters) r->CaseDone(result);
+    results.push_back(std::move(result));
+  };
+  // Finished cases are reported first, so the rewritten results.json holds them again at once.
+  std::vector<const cases::Case*> to_run;
   for (const auto& c : loaded->cases) {
+    if (const results::CaseResult* earlier = Finished(c, finished)) {
+      std::printf("skip %s: finished in %s\n", c.name.c_str(), f.resume.c_str());
+      done(*earlier);
+    } else {
+      to_run.push_back(&c);
+    }
+  }
+  InterruptScope interrupts;
+  for (const cases::Case* c : to_run) {
     if (interrupts.interrupted()) break;
-    results.push_back(RunCase(c, context.out_dir, interrupts, artifacts_failed));
-    for (const auto& rep : results.back().repetitions) any_failed_repetition |= rep.error;
-    for (auto& r : reporters) r->CaseDone(results.back());
+    std::error_code ignored;  // a partial case's repetitions start again from the first
+    if (!f.resume.empty()) fs::remove_all(context.out_dir / FolderName(c->name), ignored);
+    done(RunCase(*c, context.out_dir, interrupts, artifacts_failed));
   }
   auto verdict = verdicts::Judge(baseline ? &*baseline : nullptr, results, loaded->suite.gates);
   if (baseline) {

@@ -83,9 +83,10 @@ class CaseRunner {
   }
 
   CaseOutcome Run() {
+    if (o_.time_limit_s > 0) time_limit_ns_ = clock_.Now() + Ns(o_.time_limit_s);
     if (o_.warmup_count > 0) Phase(true, o_.warmup_count, 0);
     outcome_.start_ns = clock_.Now();
-    if (interrupts_.load() == 0)
+    if (interrupts_.load() == 0 && !outcome_.timed_out)
       Phase(false, o_.duration_s > 0 ? 0 : o_.request_count, Ns(o_.duration_s));
     outcome_.end_ns = clock_.Now();
     outcome_.include_usage_dropped = o_.body.streaming && o_.body.include_usage && !include_usage_;
@@ -111,6 +112,7 @@ class CaseRunner {
   transport::Transport& transport_;
   const base::Clock& clock_;
   CaseOutcome outcome_;
+  int64_t time_limit_ns_ = kNever;
   bool include_usage_ = true;
   std::unordered_set<uint64_t> asked_usage_;  // in flight with stream_options
   uint64_t next_id_ = 0;
@@ -244,7 +246,8 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
   shape.seed = o_.seed + (warmup ? 1 : 0);
   auto schedule = schedule::MakeSchedule(shape, t0);
   const int64_t stop_issuing = duration_ns > 0 ? t0 + duration_ns : kNever;
-  int64_t hard_end = duration_ns > 0 ? stop_issuing + Ns(o_.grace_s) : kNever;
+  int64_t hard_end =
+      std::min(duration_ns > 0 ? stop_issuing + Ns(o_.grace_s) : kNever, time_limit_ns_);
   bool stopping = false;
   uint64_t issued = 0;  // sessions started (requests, for single-turn workloads)
   const uint64_t sent_before = sent_;
@@ -315,12 +318,14 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
   }
   // Requests still running at the end of the grace period are cut. Each still gets its record,
   // marked as cut, so every request sent is counted and visible; the metrics leave them out.
+  outcome_.timed_out = clock_.Now() >= time_limit_ns_;
   const size_t left = transport_.in_flight();
   if (left > 0) {
+    const std::string why = outcome_.timed_out ? "still running at the case's timeout"
+                                               : "still running at the end of the grace period";
     for (uint64_t id = 0; id < next_id_; ++id) {
-      transport_.Cancel(id, {499, records::kGracePeriodCut,
-                             "still running at the end of the grace period; cut and excluded "
-                             "from the metrics"});
+      transport_.Cancel(
+          id, {499, records::kGracePeriodCut, why + "; cut and excluded from the metrics"});
     }
     transport_.Poll(0, finished);
     for (auto& r : finished) Finish(std::move(r), warmup, false);

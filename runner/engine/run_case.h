@@ -35,6 +35,9 @@ struct CaseOptions {
   // Several models: each session asks one, in turn or drawn at random (from the seed).
   std::vector<std::string> models;
   bool random_model = false;
+  // > 0: the whole run, warmup included, stops this long after it starts, cutting what is in
+  // flight (a suite case's timeout).
+  double time_limit_s = 0;
 };
 
 struct CaseOutcome {
@@ -42,6 +45,7 @@ struct CaseOutcome {
   uint64_t issued = 0;                 // measured-phase requests started
   uint64_t dropped = 0;                // still running at the end of the grace period
   bool include_usage_dropped = false;  // the server rejected stream_options
+  bool timed_out = false;              // stopped at time_limit_s
   int64_t start_ns = 0, end_ns = 0;
 };
 

@@ -412,6 +412,7 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
       f.request_count > 0 ? f.request_count : std::max<int64_t>(10, 2 * concurrency);
   run.duration_s = f.benchmark_duration;
   run.grace_s = f.benchmark_grace_period;
+  run.time_limit_s = f.time_limit_s;
   run.warmup_count = f.warmup_request_count;
   run.cancellation_rate_pct = f.request_cancellation_rate;
   run.cancellation_delay_s = f.request_cancellation_delay;

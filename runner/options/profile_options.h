@@ -25,6 +25,7 @@ struct ProfileFlags {
   double arrival_smoothness = 1;
   int64_t request_count = 0;
   double benchmark_duration = 0, benchmark_grace_period = 30;
+  double time_limit_s = 0;  // no flag: what is left of a suite case's timeout
   int64_t warmup_request_count = 0;
   int64_t random_seed = 0;
   double request_cancellation_rate = 0, request_cancellation_delay = 0;

@@ -167,12 +167,27 @@ SuiteIdentity ReadSuiteIdentity(const std::string& path) {
   id.suite = context.value("suite", "");
   id.suite_sha256 = context.value("suite_sha256", "");
   id.client = context.value("client", "");
+  if (context.contains("server") && context["server"].is_object()) id.server = context["server"];
   if (context.contains("labels") && context["labels"].is_object()) {
     for (const auto& [name, value] : context["labels"].items()) {
       if (value.is_string()) id.labels[name] = value.get<std::string>();
     }
   }
   return id;
+}
+
+std::string ServerText(const Json& server) {
+  std::string models;
+  if (server.contains("models") && server["models"].is_array()) {
+    for (const auto& m : server["models"]) {
+      models += (models.empty() ? "" : ", ") + m.value("id", "");
+      if (m.contains("owned_by")) models += " (owned by " + m.value("owned_by", "") + ")";
+    }
+  }
+  std::string text = "models " + (models.empty() ? std::string("unlisted") : models);
+  if (server.contains("server_header")) text += ", Server " + server.value("server_header", "");
+  if (server.contains("version")) text += ", version " + server.value("version", "");
+  return text;
 }
 
 namespace {
@@ -203,6 +218,10 @@ std::vector<std::string> IdentityDifferences(const SuiteIdentity& baseline,
       out.push_back("label " + name + ": " + LabelOf(baseline, name) + " in the baseline, " +
                     LabelOf(run, name) + " in this run");
     }
+  }
+  if (!baseline.server.empty() && !run.server.empty() && baseline.server != run.server) {
+    out.push_back("server: " + ServerText(baseline.server) + " in the baseline, " +
+                  ServerText(run.server) + " in this run");
   }
   if (!baseline.client.empty() && !run.client.empty() && baseline.client != run.client) {
     out.push_back("client machine: " + baseline.client + " in the baseline, " + run.client +

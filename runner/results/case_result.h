@@ -56,7 +56,11 @@ struct SuiteIdentity {
   std::string suite, suite_sha256;
   std::map<std::string, std::string> labels = {};  // --label and the suite's labels:
   std::string client = {};                         // host and CPU of the machine that ran it
+  // What the server said of itself (transport/server_identity.h); empty when unknown.
+  nlohmann::json server = nlohmann::json::object();
 };
+// The server identity in one line: "models m (owned by o), Server x, version v".
+std::string ServerText(const nlohmann::json& server);
 SuiteIdentity ReadSuiteIdentity(const std::string& path);
 // What differs between a baseline's identity and a run's, one line each ("label gpu: A in the
 // baseline, B in this run"): numbers from different machines or servers are not comparable.

@@ -363,9 +363,17 @@ base::Status ReadTop(const Reader& r, const YAML::Node& root, Suite& suite) {
           suite.repetitions = *n;
           return base::Ok{};
         }
+        if (key == "timeout") {
+          double seconds = 0;
+          if (!v.IsScalar() || !base::ParseSeconds(v.Scalar(), &seconds)) {
+            return r.Fail(v, "timeout should be a time span such as 90s, 10m or 1h");
+          }
+          suite.timeout_s = seconds;
+          return base::Ok{};
+        }
         return r.Fail(k, "unknown key '" + key +
                              "' (expected suite, description, server, defaults, matrix, exclude, "
-                             "cases, gates, labels or repetitions)");
+                             "cases, gates, labels, repetitions or timeout)");
       });
   if (!status) return status;
   if (!has_name) return r.Fail(root, "the suite needs a name: suite: my-suite");

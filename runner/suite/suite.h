@@ -67,6 +67,7 @@ struct Suite {
   std::vector<ExtraCase> cases;
   std::vector<Gate> gates;
   std::optional<int64_t> repetitions;         // top level
+  std::optional<double> timeout_s;            // top level: each case's time limit
   std::map<std::string, std::string> labels;  // what the run measured: gpu: H100, engine: ...
 };
 

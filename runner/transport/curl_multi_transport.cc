@@ -6,9 +6,11 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <limits>
+#include <string_view>
 #include <unordered_map>
 
 #include "runner/base/clock.h"
@@ -407,6 +409,23 @@ FetchResult Fetch(const std::string& url, const TransportOptions& options, doubl
         return s * n;
       });
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(
+      e, CURLOPT_HEADERFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
+        const std::string_view line(d, s * n);
+        constexpr std::string_view kName = "server:";
+        if (line.size() > kName.size() &&
+            std::equal(kName.begin(), kName.end(), line.begin(), [](char a, char b) {
+              return a == std::tolower(static_cast<unsigned char>(b));
+            })) {
+          std::string value(line.substr(kName.size()));
+          const auto first = value.find_first_not_of(" \t");
+          const auto last = value.find_last_not_of(" \t\r\n");
+          *static_cast<std::string*>(out) =
+              first == std::string::npos ? "" : value.substr(first, last - first + 1);
+        }
+        return s * n;
+      });
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &result.server);
   if (const CURLcode code = curl_easy_perform(e); code != CURLE_OK) {
     result.error = TransportErrorMessage(code);
   } else {
@@ -415,6 +434,16 @@ FetchResult Fetch(const std::string& url, const TransportOptions& options, doubl
   curl_slist_free_all(headers);
   curl_easy_cleanup(e);
   return result;
+}
+
+FetchResult FetchWhenUp(const std::string& url, const TransportOptions& options, double wait_s) {
+  const int64_t deadline = base::MonotonicNs() + static_cast<int64_t>(wait_s * 1e9);
+  for (;;) {
+    FetchResult r = Fetch(url, options, options.timeout_s);
+    const bool down = r.status == 0 || r.status >= 500;
+    if (!down || base::MonotonicNs() >= deadline) return r;
+    usleep(250'000);  // polling a server that is starting up
+  }
 }
 
 namespace {

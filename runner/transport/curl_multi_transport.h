@@ -51,8 +51,12 @@ struct FetchResult {
   long status = 0;
   std::string body;
   std::string error;
+  std::string server;  // the Server header, when sent
 };
 FetchResult Fetch(const std::string& url, const TransportOptions& options, double timeout_s);
+// The same, polled for up to wait_s seconds while the server is unreachable or answers 5xx (a
+// server still loading its model): a suite may start together with its server.
+FetchResult FetchWhenUp(const std::string& url, const TransportOptions& options, double wait_s);
 
 // One blocking streaming POST that stops by itself after max_events SSE events (a server that
 // ignores an output cap could otherwise stream until its context is full). The events read, the

@@ -142,7 +142,7 @@ TEST(Cases, ErrorsNameFileLineAndColumnAndWhatWouldBeRight) {
             "maps that vary together");
   EXPECT_EQ(ErrorOf("suite: s\nsuites: x\n"),
             "s.yaml:2:1: unknown key 'suites' (expected suite, description, server, defaults, "
-            "matrix, exclude, cases, gates, labels or repetitions)");
+            "matrix, exclude, cases, gates, labels, repetitions or timeout)");
   EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\ngates:\n  time_to_first_token.p99: "
                     "{better: lower, tolerance: 10}\n"),
             "s.yaml:4:55: tolerance should be a percentage, e.g. 10%, or auto");

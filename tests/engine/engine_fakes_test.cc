@@ -92,6 +92,35 @@ TEST(EngineFakes, RequestsStillRunningAfterTheGracePeriodAreCutAndCounted) {
   EXPECT_EQ(outcome.dropped, 2u);
 }
 
+TEST(EngineFakes, ATimeLimitStopsTheRunWarmupIncludedAndCutsWhatIsInFlight) {
+  FakeRun run(Takes(30));
+  engine::CaseOptions o = FakeCase(1, 100);
+  o.warmup_count = 2;
+  o.time_limit_s = 0.1;
+  const auto outcome = run.Go(o);
+  // Warmup 0-60 ms, then measured requests every 30 ms from 60: the one started at 90 ms is cut
+  // at 100 ms, counted from the run's start, not the measured phase's.
+  EXPECT_EQ(run.StartsMs(kStart), (std::vector<int64_t>{0, 30, 60, 90}));
+  ASSERT_EQ(run.sink.records.size(), 4u);
+  ASSERT_TRUE(run.sink.records.back().error);
+  EXPECT_EQ(run.sink.records.back().error->type, records::kGracePeriodCut);
+  EXPECT_EQ(run.sink.records.back().end_ns, kStart + 100 * kMs);
+  EXPECT_TRUE(outcome.timed_out);
+  EXPECT_FALSE(outcome.was_cancelled);
+  EXPECT_EQ(outcome.dropped, 1u);
+}
+
+TEST(EngineFakes, ATimeLimitReachedInWarmupRunsNoMeasuredRequest) {
+  FakeRun run(Takes(30));
+  engine::CaseOptions o = FakeCase(1, 100);
+  o.warmup_count = 10;
+  o.time_limit_s = 0.05;
+  const auto outcome = run.Go(o);
+  EXPECT_TRUE(outcome.timed_out);
+  EXPECT_EQ(outcome.issued, 0u);
+  for (const auto& r : run.sink.records) EXPECT_TRUE(r.warmup);
+}
+
 TEST(EngineFakes, CancelledRequestsEndAtTheirDelayAs499) {
   FakeRun run(Takes(1000));
   engine::CaseOptions o = FakeCase(1, 3);

@@ -22,10 +22,7 @@ const std::string kBinary = SERVEBENCH_BINARY;
 
 bool FinishedStream(int fd, const HostileRequest& r) {
   if (r.method != "POST") return false;
-  const std::string body = ChatEvent("hi") + ChatEvent("", "stop") + "data: [DONE]\n\n";
-  SendAll(fd, Head("200 OK", {"Content-Type: text/event-stream",
-                              "Content-Length: " + std::to_string(body.size())}) +
-                  body);
+  SendFinishedChat(fd);
   return true;
 }
 
@@ -34,9 +31,11 @@ HostileServer::Script QuickThenEndless(int quick) {
   auto count = std::make_shared<std::atomic<int>>(0);
   return [count, quick](int fd, const HostileRequest& r) {
     if (r.method != "POST") return false;
-    if (count->fetch_add(1) < quick) return FinishedStream(fd, r);
-    SendAll(fd, Head("200 OK", {"Content-Type: text/event-stream", "Connection: close"}));
-    for (int i = 0; i < 3000 && SendAll(fd, ChatEvent("x")); ++i) usleep(20'000);
+    if (count->fetch_add(1) < quick) {
+      SendFinishedChat(fd);
+    } else {
+      SendEndlessChat(fd);
+    }
     return true;
   };
 }

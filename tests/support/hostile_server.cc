@@ -67,6 +67,18 @@ std::string ChatEvent(const std::string& content, const std::string& finish_reas
          (finish_reason.empty() ? "null" : "\"" + finish_reason + "\"") + "}]}\n\n";
 }
 
+void SendFinishedChat(int fd) {
+  const std::string body = ChatEvent("hi") + ChatEvent("", "stop") + "data: [DONE]\n\n";
+  SendAll(fd, Head("200 OK", {"Content-Type: text/event-stream",
+                              "Content-Length: " + std::to_string(body.size())}) +
+                  body);
+}
+
+void SendEndlessChat(int fd) {
+  SendAll(fd, Head("200 OK", {"Content-Type: text/event-stream", "Connection: close"}));
+  for (int i = 0; i < 3000 && SendAll(fd, ChatEvent("x")); ++i) usleep(20'000);
+}
+
 HostileServer::HostileServer(Script script) : script_(std::move(script)) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;

@@ -56,5 +56,10 @@ std::string Head(const std::string& status, const std::vector<std::string>& head
 std::string Chunk(const std::string& text);
 // A chat completion chunk event carrying `content` (and finish_reason when given).
 std::string ChatEvent(const std::string& content, const std::string& finish_reason = "");
+// A whole streamed chat reply ("hi", stop, [DONE]) with a Content-Length.
+void SendFinishedChat(int fd);
+// A streamed chat reply that never ends: an event every 20 ms until the client leaves (or a
+// minute passes).
+void SendEndlessChat(int fd);
 
 }  // namespace servebench::testing
