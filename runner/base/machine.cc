@@ -1,14 +1,33 @@
 #include "runner/base/machine.h"
 
+#include <pwd.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 
 namespace servebench::base {
 
-std::string ClientMachine() {
+namespace {
+
+std::string HostName() {
   char host[256] = {};
   if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return *host ? host : "unknown host";
+}
+
+}  // namespace
+
+std::string UserAtHost() {
+  const char* user = std::getenv("USER");
+  if (user == nullptr || *user == '\0') {
+    const passwd* entry = getpwuid(getuid());
+    user = entry != nullptr ? entry->pw_name : "unknown";
+  }
+  return std::string(user) + "@" + HostName();
+}
+
+std::string ClientMachine() {
   std::string cpu;
   std::ifstream info("/proc/cpuinfo");
   for (std::string line; std::getline(info, line);) {
@@ -17,8 +36,7 @@ std::string ClientMachine() {
       break;
     }
   }
-  return std::string(*host ? host : "unknown host") + " (" + (cpu.empty() ? "unknown CPU" : cpu) +
-         ")";
+  return HostName() + " (" + (cpu.empty() ? "unknown CPU" : cpu) + ")";
 }
 
 }  // namespace servebench::base

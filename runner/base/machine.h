@@ -6,5 +6,7 @@
 namespace servebench::base {
 
 std::string ClientMachine();
+// Who runs servebench: "user@host" (for a baseline's history).
+std::string UserAtHost();
 
 }  // namespace servebench::base

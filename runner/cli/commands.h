@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include "runner/base/expected.h"
 
 namespace servebench::cli {
 
@@ -25,5 +28,14 @@ int RunCommand(const Args& args);
 int ListCommand(const Args& args);
 int CompareCommand(const Args& args);
 int AnalyzeCommand(const Args& args);
+int BaselineCommand(const Args& args);
+
+// "servebench run suites/x.yaml --label gpu=A": a command as typed, for a baseline's history.
+std::string CommandText(const std::string& command, const Args& args);
+// Notes an update of `baseline` in its history file: when, by whom, from which results file,
+// which cases, by what command.
+base::Status RecordBaselineUpdate(const std::filesystem::path& baseline, const std::string& from,
+                                  const std::vector<std::string>& cases,
+                                  const std::string& command);
 
 }  // namespace servebench::cli

@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  run       run a YAML suite of cases, compare with its baseline, write verdicts\n"
     "  list      print the case names of a suite\n"
     "  compare   judge two results.json files by the verdict rules\n"
+    "  baseline  show a baseline, take a run's cases into it, or diff two baselines\n"
     "  analyze   compute a run's metrics again from its records (or merge several runs)\n"
     "  mock      run the built-in OpenAI-compatible mock server\n"
     "  corpus    print the generated prompt corpus (text for tokenizers and prompts)\n"
@@ -39,6 +40,7 @@ int Dispatch(int argc, char** argv) {
   if (command == "run") return RunCommand(args);
   if (command == "list") return ListCommand(args);
   if (command == "compare") return CompareCommand(args);
+  if (command == "baseline") return BaselineCommand(args);
   if (command == "analyze") return AnalyzeCommand(args);
   if (command == "mock") return MockCommand(args);
   if (command == "corpus") return CorpusCommand(args);

@@ -406,6 +406,14 @@ int RunCommand(const Args& args) {
       fs::create_directories(fs::absolute(baseline_path).parent_path());
       fs::copy_file(context.out_dir / "results.json", baseline_path,
                     fs::copy_options::overwrite_existing);
+      std::vector<std::string> names;
+      for (const auto& r : results) names.push_back(r.name);
+      if (auto noted =
+              RecordBaselineUpdate(baseline_path, (context.out_dir / "results.json").string(),
+                                   names, CommandText("run", args));
+          !noted) {
+        return Fail(noted.error().message);
+      }
       std::printf("baseline updated: %s\n", baseline_path.string().c_str());
     }
   }
