@@ -1,0 +1,105 @@
+// Issue 14's verdicts end to end on the built-in mock: a rate sweep under concurrency caps, half
+// of its cases held back by the cap, passes unchanged and fails a slower mock, never INVALID;
+// a client that cannot keep its schedule still is.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/run_command.h"
+
+namespace servebench {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using testing::ReadFile;
+using testing::RunCommand;
+
+const std::string kBinary = SERVEBENCH_BINARY;
+
+// Requests of about 16 ms (TTFT 10 ms, then 3 gaps of 2 ms). Constant arrivals: at 20/s a slot
+// is always free; at 200/s every arrival waits for one, under a cap of 1 or 2.
+constexpr const char* kSweep = R"(suite: caps
+server:
+  url: mock
+  mock: {ttft_ms: "${SB_CAPS_TTFT_MS:-10}", itl_ms: 2}
+defaults: {model: m, streaming: true, request_count: 6, osl: 4, arrival_pattern: constant,
+           extra_inputs: {ignore_eos: true}, repetitions: 3}
+matrix:
+  concurrency: [1, 2]
+  request_rate: [20, 200]
+  isl: [16, 32]
+gates:
+  time_to_first_token.p50: {better: lower, tolerance: 20%, floor: 2ms}
+)";
+
+class GatingAcceptance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::FreshTempDir("servebench-caps");
+    std::ofstream(dir_ / "caps.yaml") << kSweep;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  testing::CommandResult Run(const std::string& out, const std::string& env = "",
+                             const std::string& extra = "") {
+    return RunCommand(env + " " + kBinary + " run " + (dir_ / "caps.yaml").string() + " --out " +
+                      (dir_ / out).string() + " --baseline " + (dir_ / "base.json").string() + " " +
+                      extra);
+  }
+  Json Verdicts(const std::string& out) {
+    return Json::parse(ReadFile(dir_ / out / "verdicts.json"));
+  }
+
+  fs::path dir_;
+};
+
+bool CapLimited(const Json& c) {
+  return c["name"].get<std::string>().find("request_rate:200") != std::string::npos;
+}
+
+TEST_F(GatingAcceptance, ACappedRateSweepPassesUnchangedAndFailsASlowerServer) {
+  auto base = Run("base", "", "--update-baseline");
+  ASSERT_EQ(base.status, 0) << base.output;
+
+  auto same = Run("same");
+  EXPECT_EQ(same.status, 0) << same.output;
+  Json v = Verdicts("same");
+  EXPECT_EQ(v["verdict"], "PASS");
+  ASSERT_EQ(v["cases"].size(), 8u);
+  int capped = 0;
+  for (const auto& c : v["cases"]) {
+    EXPECT_EQ(c["verdict"], "PASS") << c.dump();
+    if (!CapLimited(c)) continue;  // (a slow moment may make one of the others wait too)
+    EXPECT_NE(c["note"].get<std::string>().find("capped: "), std::string::npos) << c.dump();
+    ++capped;
+  }
+  EXPECT_EQ(capped, 4);
+
+  auto slow = Run("slow", "SB_CAPS_TTFT_MS=20");
+  EXPECT_EQ(slow.status, 1) << slow.output;
+  v = Verdicts("slow");
+  EXPECT_EQ(v["verdict"], "FAIL");
+  for (const auto& c : v["cases"]) EXPECT_EQ(c["verdict"], "FAIL") << c.dump();
+}
+
+TEST_F(GatingAcceptance, AClientThatCannotKeepItsScheduleIsStillInvalid) {
+  // A million requests a second, uncapped: no client sends that; its own lag is the problem.
+  std::ofstream(dir_ / "flood.yaml")
+      << "suite: flood\nserver: {url: mock, mock: {ttft_ms: 1, itl_ms: 0}}\n"
+         "defaults: {model: m, streaming: true, request_count: 3000, osl: 1, isl: 8, "
+         "request_rate: 1000000, arrival_pattern: constant}\n";
+  auto run = RunCommand(kBinary + " run " + (dir_ / "flood.yaml").string() + " --out " +
+                        (dir_ / "flood").string());
+  EXPECT_EQ(run.status, 3) << run.output;
+  const Json v = Verdicts("flood");
+  EXPECT_EQ(v["verdict"], "INVALID");
+  // It sent late (schedule lag) or too slowly (achieved rate): either is the client's own.
+  const std::string note = v["cases"][0]["note"];
+  EXPECT_TRUE(note.starts_with("the client fell behind schedule") ||
+              note.find("is below 95 % of the target 1000000") != std::string::npos)
+      << note;
+}
+
+}  // namespace
+}  // namespace servebench
