@@ -132,21 +132,26 @@ class GbenchJsonReporter : public SuiteReporter {
     }
     Append(case_runs);
     ++family_;
-    // One entry per time-valued gated metric, so compare.py's U test sees each gated latency.
+    // One entry per gated metric, so compare.py's U test sees each gate: a latency as its time,
+    // a throughput as its inverse (ms_per_output_token), since compare.py reads lower as better.
     for (const auto& metric : context_.gated_metrics) {
       const std::string counter = results::CounterName(metric);
-      if (!results::IsTimeCounter(counter)) continue;
+      const bool time = results::IsTimeCounter(counter);
+      const std::string name = time ? counter : results::InverseTimeName(counter);
+      if (name.empty()) continue;
       std::vector<Run> metric_runs;
       for (size_t i = 0; i < c.repetitions.size(); ++i) {
         const auto& rep = c.repetitions[i];
         const auto value = rep.counters.find(counter);
-        Run run = BaseRun(c.name + "/" + counter, family_, reps);
+        const bool measured =
+            !rep.error && value != rep.counters.end() && (time || value->second > 0);
+        Run run = BaseRun(c.name + "/" + name, family_, reps);
         run.repetition_index = static_cast<int64_t>(i);
-        run.iterations = rep.error || value == rep.counters.end() ? 0 : 1;
-        run.error_occurred = run.iterations == 0;
+        run.iterations = measured ? 1 : 0;
+        run.error_occurred = !measured;
         run.error_message = rep.error ? rep.error_message : "not measured";
         run.report_label = "gate";
-        SetTimeMs(run, run.iterations ? value->second : 0);
+        if (measured) SetTimeMs(run, time ? value->second : 1e3 / value->second);
         metric_runs.push_back(std::move(run));
       }
       Append(metric_runs);

@@ -421,10 +421,12 @@ int RunCommand(const Args& args) {
 }
 
 int CompareCommand(const Args& args) {
-  std::string gates_suite, require_same_labels;
+  std::string gates_suite, require_same_labels, out;
   bool strict = false, help = false;
   base::FlagSet flags("compare");
   flags.String("--gates", &gates_suite, "take the gates from this suite file");
+  flags.String("--out", &out,
+               "also write verdicts.json, verdicts.xml and summary.md into this new folder");
   flags.String("--require-same-labels", &require_same_labels,
                "name,name: runs with other values for them are INVALID");
   flags.Bool("--strict", &strict, "INCONCLUSIVE fails (exit 1)");
@@ -461,14 +463,31 @@ int CompareCommand(const Args& args) {
   auto verdict = verdicts::Judge(&*base, *now, gates);
   JudgeIdentity(results::ReadSuiteIdentity((*parsed)[0]), results::ReadSuiteIdentity((*parsed)[1]),
                 require_same_labels, verdict);
-  auto console = reporters::MakeSuiteReporter("console");
   reporters::SuiteContext context;
   context.suite = suite_name;
   context.baseline = (*parsed)[0];
-  console->Begin(context);
-  for (const auto& c : *now) console->CaseDone(c);
-  console->End(verdict);
-  return verdict.ExitCode(strict);
+  context.server_url = results::ReadSuiteIdentity((*parsed)[1]).server_url;
+  for (const auto& g : gates) context.gated_metrics.push_back(g.metric);
+  std::vector<std::unique_ptr<reporters::SuiteReporter>> reporters;
+  reporters.push_back(reporters::MakeSuiteReporter("console"));
+  if (!out.empty()) {
+    auto dir = FreshDirectory(out, "--out");
+    if (!dir) return Fail(dir.error().message);
+    context.out_dir = *dir;
+    for (const char* name : {"verdicts.json", "verdicts.xml", "summary.md"})
+      reporters.push_back(reporters::MakeSuiteReporter(name));
+  }
+  for (auto& r : reporters) r->Begin(context);
+  for (const auto& c : *now) {
+    for (auto& r : reporters) r->CaseDone(c);
+  }
+  verdict.exit_code = verdict.ExitCode(strict);
+  for (auto& r : reporters) r->End(verdict);
+  for (const auto& r : reporters) {
+    for (const auto& file : r->Files()) std::printf("  %s\n", file.string().c_str());
+    for (const auto& e : r->write_errors()) return Fail("error: " + e);
+  }
+  return verdict.exit_code;
 }
 
 }  // namespace servebench::cli

@@ -37,6 +37,14 @@ bool IsTimeCounter(const std::string& counter) {
   return m != nullptr && m->unit == "ms" && !counter.ends_with("_count");
 }
 
+std::string InverseTimeName(const std::string& counter) {
+  const metrics::MetricInfo* m = FindMetric(counter);
+  if (m == nullptr || !m->higher_is_better || !m->unit.ends_with("/s")) return "";
+  std::string name = counter;
+  if (const size_t at = name.find("_throughput"); at != std::string::npos) name.erase(at, 11);
+  return "ms_per_" + name;
+}
+
 std::vector<std::string> KnownCounters() {
   std::vector<std::string> out;
   for (const auto& m : metrics::MetricCatalog()) {
@@ -164,9 +172,14 @@ SuiteIdentity ReadSuiteIdentity(const std::string& path) {
   SuiteIdentity id;
   if (doc.is_discarded() || !doc.contains("context") || !doc["context"].is_object()) return id;
   const Json& context = doc["context"];
-  id.suite = context.value("suite", "");
-  id.suite_sha256 = context.value("suite_sha256", "");
-  id.client = context.value("client", "");
+  auto text = [&context](const char* key) {
+    const auto it = context.find(key);
+    return it != context.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  id.suite = text("suite");
+  id.suite_sha256 = text("suite_sha256");
+  id.client = text("client");
+  id.server_url = text("server_url");
   if (context.contains("server") && context["server"].is_object()) id.server = context["server"];
   if (context.contains("labels") && context["labels"].is_object()) {
     for (const auto& [name, value] : context["labels"].items()) {
@@ -177,17 +190,25 @@ SuiteIdentity ReadSuiteIdentity(const std::string& path) {
 }
 
 std::string ServerText(const Json& server) {
+  // Read from a file: any field may be missing or of another type.
+  auto text = [](const Json& object, const char* key) {
+    const auto it = object.is_object() ? object.find(key) : object.end();
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
   std::string models;
   if (server.contains("models") && server["models"].is_array()) {
     for (const auto& m : server["models"]) {
-      models += (models.empty() ? "" : ", ") + m.value("id", "");
-      if (m.contains("owned_by")) models += " (owned by " + m.value("owned_by", "") + ")";
+      models += (models.empty() ? "" : ", ") + text(m, "id");
+      if (const std::string owner = text(m, "owned_by"); !owner.empty())
+        models += " (owned by " + owner + ")";
     }
   }
-  std::string text = "models " + (models.empty() ? std::string("unlisted") : models);
-  if (server.contains("server_header")) text += ", Server " + server.value("server_header", "");
-  if (server.contains("version")) text += ", version " + server.value("version", "");
-  return text;
+  std::string line = "models " + (models.empty() ? std::string("unlisted") : models);
+  if (const std::string header = text(server, "server_header"); !header.empty())
+    line += ", Server " + header;
+  if (const std::string version = text(server, "version"); !version.empty())
+    line += ", version " + version;
+  return line;
 }
 
 namespace {

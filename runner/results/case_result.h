@@ -35,6 +35,10 @@ struct CaseResult {
 std::string CounterName(const std::string& metric);
 // Whether a counter holds a time in ms (the gated latencies compare.py's U test reads).
 bool IsTimeCounter(const std::string& counter);
+// For a rate where higher is better (output_token_throughput, tokens/s): the name of its inverse
+// as a time in ms, lower is better (ms_per_output_token), so tools that read every time as lower
+// is better (Google Benchmark's compare.py) see a drop as a regression. Empty for other counters.
+std::string InverseTimeName(const std::string& counter);
 // Every counter name a summary can produce.
 std::vector<std::string> KnownCounters();
 
@@ -58,6 +62,7 @@ struct SuiteIdentity {
   std::string client = {};                         // host and CPU of the machine that ran it
   // What the server said of itself (transport/server_identity.h); empty when unknown.
   nlohmann::json server = nlohmann::json::object();
+  std::string server_url = {};  // as written (without credentials)
 };
 // The server identity in one line: "models m (owned by o), Server x, version v".
 std::string ServerText(const nlohmann::json& server);

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/child_process.h"
+#include "tests/support/binary_test.h"
 #include "tests/support/hostile_server.h"
 
 namespace servebench::testing {
@@ -17,8 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-const std::string kBinary = SERVEBENCH_BINARY;
 
 bool FinishedStream(int fd, const HostileRequest& r) {
   if (r.method != "POST") return false;
@@ -40,10 +38,9 @@ HostileServer::Script QuickThenEndless(int quick) {
   };
 }
 
-class SuiteReliability : public ::testing::Test {
+class SuiteReliability : public BinaryTest {
  protected:
-  void SetUp() override { dir_ = FreshTempDir("servebench-suite-rel"); }
-  void TearDown() override { fs::remove_all(dir_); }
+  SuiteReliability() : BinaryTest("servebench-suite-rel") {}
 
   fs::path WriteSuite(const std::string& url, const std::string& name = "stop") {
     const fs::path file = dir_ / (name + ".yaml");
@@ -52,16 +49,7 @@ class SuiteReliability : public ::testing::Test {
                            "benchmark_grace_period: 0.2}\nmatrix: {concurrency: [1, 2]}\n";
     return file;
   }
-  Child Start(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {kBinary};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return Spawn(argv, dir_ / ("output-" + std::to_string(++runs_) + ".txt"));
-  }
-  Exited Run(const std::vector<std::string>& args) { return Reap(Start(args)); }
   Json Read(const fs::path& file) { return Json::parse(ReadFile(file)); }
-
-  fs::path dir_;
-  int runs_ = 0;
 };
 
 std::vector<std::string> Names(const Json& results) {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "tests/support/child_process.h"
+#include "tests/support/binary_test.h"
 #include "tests/support/hostile_server.h"
 
 namespace servebench::testing {
@@ -17,8 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-const std::string kBinary = SERVEBENCH_BINARY;
 
 // Streams finish at once, except POST number `hang` (1-based), which streams until the client
 // leaves. /v1/models lists the model in *model.
@@ -43,10 +41,9 @@ HostileServer::Script HangAtPost(int hang, std::shared_ptr<std::string> model) {
   };
 }
 
-class SuiteResume : public ::testing::Test {
+class SuiteResume : public BinaryTest {
  protected:
-  void SetUp() override { dir_ = FreshTempDir("servebench-resume"); }
-  void TearDown() override { fs::remove_all(dir_); }
+  SuiteResume() : BinaryTest("servebench-resume") {}
 
   // Six cases of two requests each, one at a time (so a hung request is its case's last).
   fs::path WriteSuite(const std::string& url, const std::string& extra = "") {
@@ -58,15 +55,6 @@ class SuiteResume : public ::testing::Test {
                         << extra;
     return file;
   }
-  Child Start(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {kBinary};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return Spawn(argv, dir_ / ("output-" + std::to_string(++runs_) + ".txt"));
-  }
-  Exited Run(const std::vector<std::string>& args) { return Reap(Start(args)); }
-
-  fs::path dir_;
-  int runs_ = 0;
 };
 
 std::multiset<std::string> CaseNames(const fs::path& results) {

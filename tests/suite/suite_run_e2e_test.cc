@@ -35,6 +35,7 @@ defaults:
 gates:
   time_to_first_token.p50: {better: lower, tolerance: 25%, floor: 5ms}
   request_error_rate: {max: 0}
+  output_token_throughput: {better: higher, tolerance: 10%}
 )";
 
 class SuiteRun : public ::testing::Test {
@@ -87,20 +88,39 @@ TEST_F(SuiteRun, BaselinePassesUnchangedAndFailsASlowerServer) {
             std::string::npos)
       << junit;
 
-  // The same rules over two files; --gates takes them from the suite.
+  // The same rules over two files; --gates takes them from the suite, and --out writes the
+  // verdict files run writes, the same verdicts in them.
   auto compare = RunCommand(kBinary + " compare " + baseline.string() + " " +
                             (dir_ / "slow" / "results.json").string() + " --gates " +
-                            (dir_ / "suites" / "e2e.yaml").string());
+                            (dir_ / "suites" / "e2e.yaml").string() + " --out " +
+                            (dir_ / "compared").string());
   EXPECT_EQ(compare.status, 1) << compare.output;
   EXPECT_NE(compare.output.find("FAIL"), std::string::npos);
+  Json compared = Verdicts("compared");
+  EXPECT_EQ(compared["cases"], v["cases"]);
+  EXPECT_EQ(compared["exit_code"], 1);
+  EXPECT_EQ(ReadFile(dir_ / "compared" / "verdicts.xml"), junit);
+  EXPECT_NE(ReadFile(dir_ / "compared" / "summary.md").find("| `e2e/chat` | FAIL |"),
+            std::string::npos);
 
   // Google Benchmark's own comparison tool reads both files and runs its U test on the gate.
-  auto gbench = RunCommand("/usr/bin/python3 /usr/share/benchmark/compare.py benchmarks " +
-                           baseline.string() + " " + (dir_ / "slow" / "results.json").string());
+  auto gbench =
+      RunCommand("/usr/bin/python3 /usr/share/benchmark/compare.py --no-color benchmarks " +
+                 baseline.string() + " " + (dir_ / "slow" / "results.json").string());
   ASSERT_EQ(gbench.status, 0) << gbench.output;
   EXPECT_NE(gbench.output.find("e2e/chat/time_to_first_token_p50_pvalue"), std::string::npos)
       << gbench.output;
   EXPECT_NE(gbench.output.find("U Test, Repetitions: 5 vs 5"), std::string::npos);
+  // The throughput gate as its inverse: TTFT 40 -> 60 ms takes about 30 % off the throughput,
+  // which compare.py shows as a time about 40 % worse.
+  const size_t row = gbench.output.find("e2e/chat/ms_per_output_token_median ");
+  ASSERT_NE(row, std::string::npos) << gbench.output;
+  std::istringstream fields(gbench.output.substr(row));
+  std::string name;
+  double time_change = 0;
+  fields >> name >> time_change;
+  EXPECT_GT(time_change, 0.3) << gbench.output.substr(row, 200);
+  EXPECT_NE(gbench.output.find("e2e/chat/ms_per_output_token_pvalue"), std::string::npos);
 }
 
 // Sets a counter in each repetition of a results file's one case: repetition i gets values[i].
@@ -185,11 +205,16 @@ TEST_F(SuiteRun, ResultsFilesRoundTrip) {
   }
   EXPECT_EQ(context["json_schema_version"], 1);
   EXPECT_EQ(context["suite"], "e2e");
-  // 5 repetitions and 4 aggregates for the case and for its gated latency.
-  ASSERT_EQ(doc["benchmarks"].size(), 18u);
+  // 5 repetitions and 4 aggregates for the case, its gated latency and its gated throughput (as
+  // its inverse); the absolute gate on errors has no entry.
+  ASSERT_EQ(doc["benchmarks"].size(), 27u);
   EXPECT_EQ(doc["benchmarks"][5]["name"], "e2e/chat_mean");
   EXPECT_EQ(doc["benchmarks"][5]["run_type"], "aggregate");
   EXPECT_EQ(doc["benchmarks"][9]["name"], "e2e/chat/time_to_first_token_p50");
+  const Json& inverse = doc["benchmarks"][18];
+  EXPECT_EQ(inverse["name"], "e2e/chat/ms_per_output_token");
+  EXPECT_DOUBLE_EQ(inverse["real_time"].get<double>(),
+                   1e3 / doc["benchmarks"][0]["output_token_throughput"].get<double>());
 
   auto cases = results::ReadResults((dir_ / "r" / "results.json").string());
   ASSERT_TRUE(cases);
