@@ -2,6 +2,7 @@
 #include <map>
 #include <sstream>
 
+#include "reporters/suite/pivot.h"
 #include "reporters/suite/suite_reporter.h"
 #include "reporters/suite/verdict_text.h"
 
@@ -14,7 +15,10 @@ class MarkdownReporter : public SuiteReporter {
     context_ = context;
     file_ = context.out_dir / "summary.md";
   }
-  void CaseDone(const results::CaseResult& c) override { results_[c.name] = c; }
+  void CaseDone(const results::CaseResult& c) override {
+    results_[c.name] = c;
+    order_.push_back(c);
+  }
 
   void End(const verdicts::SuiteVerdict& verdict) override {
     std::ostringstream out;
@@ -37,6 +41,12 @@ class MarkdownReporter : public SuiteReporter {
       }
       out << " |\n";
     }
+    if (const auto pivots = MakePivots(context_.gated_metrics, order_, verdict); !pivots.empty()) {
+      out << "\n### Pivots\n\n";
+      for (const auto& p : pivots) {
+        out << "**" << p.metric << "**, median over repetitions\n\n" << PivotMarkdown(p) << "\n";
+      }
+    }
     out << "\n### Gates\n\n";
     for (const auto& c : verdict.cases) {
       out << "- `" << c.name << "`: **" << verdicts::Name(c.outcome) << "**"
@@ -53,6 +63,7 @@ class MarkdownReporter : public SuiteReporter {
   SuiteContext context_;
   std::filesystem::path file_;
   std::map<std::string, results::CaseResult> results_;
+  std::vector<results::CaseResult> order_;  // as the cases ran
 };
 
 const bool registered =

@@ -1,9 +1,12 @@
 // `servebench baseline show|update|diff`: what a baseline holds and measured, a run's cases taken
 // into it (every update noted in its history), and what differs between two baselines.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include "reporters/profile_export/run_report.h"
 #include "runner/base/clock.h"

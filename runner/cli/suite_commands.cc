@@ -1,5 +1,7 @@
 // `servebench run SUITE`, `servebench list SUITE` and `servebench compare BASE NEW`: suites
 // expanded into cases, each case run as profile sessions, results and verdicts reported.
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -13,6 +15,7 @@
 #include "runner/cli/commands.h"
 #include "runner/cli/interrupts.h"
 #include "runner/cli/profile_session.h"
+#include "runner/cli/progress.h"
 #include "runner/results/case_result.h"
 #include "runner/suite/suite.h"
 #include "runner/transport/server_identity.h"
@@ -24,7 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct SuiteFlags {
-  std::string baseline, out, filter, resume;
+  std::string baseline, out, filter, resume, progress = "auto";
   std::vector<std::string> labels;  // --label name=value
   std::string require_same_labels;  // name,name: a difference from the baseline is INVALID
   int64_t repetitions = 0;
@@ -112,13 +115,11 @@ void TimedOut(const cases::Case& c, results::CaseResult& result) {
 // Runs one case's repetitions, one after another, within the case's timeout.
 // write_failed is set when a repetition's artifacts could not all be written.
 results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, InterruptScope& interrupts,
-                            bool& write_failed) {
+                            SuiteProgress& progress, bool& write_failed) {
   results::CaseResult result{c.name, c.fingerprint, c.parameters, {}};
   const int64_t deadline_ns = base::MonotonicNs() + static_cast<int64_t>(c.timeout_s * 1e9);
   for (int64_t rep = 0; rep < c.repetitions && !interrupts.interrupted(); ++rep) {
-    std::printf("run %s  repetition %lld/%lld\n", c.name.c_str(), static_cast<long long>(rep + 1),
-                static_cast<long long>(c.repetitions));
-    std::fflush(stdout);
+    progress.StartRepetition(rep + 1, c.repetitions);
     options::ProfileFlags flags = c.flags;
     if (c.timeout_s > 0) {
       flags.time_limit_s = static_cast<double>(deadline_ns - base::MonotonicNs()) / 1e9;
@@ -129,8 +130,8 @@ results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, Interrupt
     }
     const fs::path rep_dir = dir / FolderName(c.name) / ("repetition-" + std::to_string(rep));
     auto session = RunProfileSession(flags, "servebench run (case " + c.name + ")", rep_dir,
-                                     interrupts.count(), interrupts.ProgressLine());
-    interrupts.EndProgressLine();
+                                     interrupts.count(), progress.Live());
+    progress.EndRepetition();
     if (!session) {
       std::fprintf(stderr, "%s: %s\n", c.name.c_str(), session.error().message.c_str());
       result.repetitions.push_back(results::Failed(session.error().message));
@@ -222,6 +223,9 @@ int ParseSuiteFlags(const std::string& command, const Args& args, SuiteFlags& f,
     flags.String("--resume", &f.resume,
                  "continue the interrupted run in this folder: run only its missing cases");
     flags.Bool("--dry-run", &f.dry_run, "print the resolved cases; send nothing");
+    flags.String("--progress", &f.progress,
+                 "none, plain (a line a repetition, and every 10 s), bar (one live line) or auto "
+                 "(bar on a terminal, else plain)");
     flags.Bool("--strict", &f.strict, "INCONCLUSIVE fails the run (exit 1)");
     flags.Bool("--update-baseline", &f.update_baseline,
                "after a clean run, write results.json to the baseline path");
@@ -297,6 +301,8 @@ int RunCommand(const Args& args) {
   if (int rc = ParseSuiteFlags("run", args, f, positional, true); rc >= 0) return rc;
   auto loaded = Load(positional[0], f);
   if (!loaded) return Fail(loaded.error().message);
+  const auto progress_mode = ParseProgressMode(f.progress, isatty(STDERR_FILENO) != 0);
+  if (!progress_mode) return Fail(progress_mode.error().message);
   if (f.dry_run) {
     PrintDryRun(loaded->cases);
     return 0;
@@ -366,11 +372,16 @@ int RunCommand(const Args& args) {
     }
   }
   InterruptScope interrupts;
-  for (const cases::Case* c : to_run) {
-    if (interrupts.interrupted()) break;
+  int64_t repetitions = 0;
+  for (const cases::Case* c : to_run) repetitions += c->repetitions;
+  const base::SystemClock clock;
+  SuiteProgress progress(*progress_mode, repetitions, clock, stderr);
+  for (size_t i = 0; i < to_run.size() && !interrupts.interrupted(); ++i) {
+    const cases::Case& c = *to_run[i];
     std::error_code ignored;  // a partial case's repetitions start again from the first
-    if (!f.resume.empty()) fs::remove_all(context.out_dir / FolderName(c->name), ignored);
-    done(RunCase(*c, context.out_dir, interrupts, artifacts_failed));
+    if (!f.resume.empty()) fs::remove_all(context.out_dir / FolderName(c.name), ignored);
+    progress.StartCase(c.name, i + 1, to_run.size());
+    done(RunCase(c, context.out_dir, interrupts, progress, artifacts_failed));
   }
   auto verdict = verdicts::Judge(baseline ? &*baseline : nullptr, results, loaded->suite.gates);
   if (baseline) {

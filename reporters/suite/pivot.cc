@@ -1,0 +1,101 @@
+#include "reporters/suite/pivot.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "reporters/suite/verdict_text.h"
+
+namespace servebench::reporters {
+namespace {
+
+void AddOnce(std::vector<std::string>& list, const std::string& item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
+// The varying key with the most distinct values (the first such in matrix order).
+std::string ColumnKey(const std::vector<results::CaseResult>& cases) {
+  std::vector<std::string> keys;
+  std::map<std::string, std::vector<std::string>> values;
+  for (const auto& c : cases) {
+    for (const auto& [key, value] : c.parameters) {
+      AddOnce(keys, key);
+      AddOnce(values[key], value);
+    }
+  }
+  std::string best;
+  for (const auto& key : keys) {
+    if (best.empty() || values[key].size() > values[best].size()) best = key;
+  }
+  return best;
+}
+
+std::string RowOf(const results::CaseResult& c, const std::string& column_key) {
+  std::string row;
+  for (const auto& [key, value] : c.parameters) {
+    if (key != column_key) row += (row.empty() ? "" : ", ") + key + "=" + value;
+  }
+  return row;
+}
+
+std::string ColumnOf(const results::CaseResult& c, const std::string& column_key) {
+  for (const auto& [key, value] : c.parameters) {
+    if (key == column_key) return value;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<Pivot> MakePivots(const std::vector<std::string>& gated_metrics,
+                              const std::vector<results::CaseResult>& cases,
+                              const verdicts::SuiteVerdict& verdict) {
+  const std::string column_key = ColumnKey(cases);
+  if (column_key.empty()) return {};
+  std::map<std::string, verdicts::Outcome> outcomes;
+  for (const auto& c : verdict.cases) outcomes[c.name] = c.outcome;
+  std::vector<Pivot> out;
+  for (const auto& metric : gated_metrics) {
+    Pivot p{metric, column_key, {}, {}, {}};
+    for (const auto& c : cases) {
+      const std::string row = RowOf(c, column_key), column = ColumnOf(c, column_key);
+      AddOnce(p.rows, row);
+      AddOnce(p.columns, column);
+      const auto outcome = outcomes.find(c.name);
+      p.cells[{row, column}] = {
+          MedianOf(c, results::CounterName(metric)),
+          outcome == outcomes.end() ? verdicts::Outcome::kPass : outcome->second};
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::string PivotMarkdown(const Pivot& p) {
+  std::ostringstream out;
+  const bool one_row = p.rows.size() == 1 && p.rows.front().empty();
+  out << "| " << (one_row ? "" : "case") << " |";
+  for (const auto& column : p.columns) out << " " << p.column_key << " " << column << " |";
+  out << "\n|---|";
+  for (size_t i = 0; i < p.columns.size(); ++i) out << "---:|";
+  out << "\n";
+  for (const auto& row : p.rows) {
+    out << "| " << (one_row ? p.metric : row) << " |";
+    for (const auto& column : p.columns) {
+      const auto it = p.cells.find({row, column});
+      if (it == p.cells.end()) {
+        out << " |";
+        continue;
+      }
+      const auto& cell = it->second;
+      out << " " << Short(cell.median);
+      const bool passed =
+          cell.outcome == verdicts::Outcome::kPass || cell.outcome == verdicts::Outcome::kNew;
+      if (!passed) out << " " << verdicts::Name(cell.outcome);
+      out << " |";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace servebench::reporters

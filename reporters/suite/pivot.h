@@ -1,0 +1,35 @@
+// Pivot tables of a sweep: for each gated metric, the varying key with the most values as columns
+// and the other keys as rows, each cell a case's median over repetitions, so a sweep reads at a
+// glance (summary.md; the HTML report can use the same values).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runner/results/case_result.h"
+#include "runner/verdicts/verdicts.h"
+
+namespace servebench::reporters {
+
+struct Pivot {
+  std::string metric;                      // as written in the suite (time_to_first_token.p50)
+  std::string column_key;                  // concurrency
+  std::vector<std::string> columns, rows;  // values of column_key; "isl=128, osl=16" (first seen)
+  struct Cell {
+    std::optional<double> median;
+    verdicts::Outcome outcome = verdicts::Outcome::kPass;
+  };
+  std::map<std::pair<std::string, std::string>, Cell> cells;  // (row, column)
+};
+
+// One pivot per gated metric; none when no key varies.
+std::vector<Pivot> MakePivots(const std::vector<std::string>& gated_metrics,
+                              const std::vector<results::CaseResult>& cases,
+                              const verdicts::SuiteVerdict& verdict);
+// A Markdown table; a cell whose case did not pass carries its verdict.
+std::string PivotMarkdown(const Pivot& pivot);
+
+}  // namespace servebench::reporters
