@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: the Release build (with the tokenizer oracle against Hugging Face's
-# reference, the benchmarks run once as a smoke test, the OpenAI SDK compatibility check and the
-# real llama.cpp engine tier), each fuzz target for
+# reference, the benchmarks run once as a smoke test, the OpenAI SDK compatibility check, the HTML
+# report in headless Chromium and the real llama.cpp engine tier), each fuzz target for
 # 60 s, then an ASan+UBSan build of the tests, and the mock's HTTP tests with the sanitizer
 # runtimes linked statically.
 set -euo pipefail
@@ -16,6 +16,7 @@ clang-format --dry-run --Werror $(git ls-files '*.cc' '*.h')
 bash tests/tokenizers/run.sh build/servebench
 build/servebench_bench --benchmark_min_time=0.01 >/dev/null
 bash tests/sdk/run.sh build/servebench
+bash tests/report/run.sh build/servebench
 bash tests/engine_tier/run.sh build/servebench build/testdata/tiny.model
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 

@@ -12,8 +12,9 @@ void AddOnce(std::vector<std::string>& list, const std::string& item) {
   if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
 
-// The varying key with the most distinct values (the first such in matrix order).
-std::string ColumnKey(const std::vector<results::CaseResult>& cases) {
+}  // namespace
+
+std::string AxisKey(const std::vector<results::CaseResult>& cases) {
   std::vector<std::string> keys;
   std::map<std::string, std::vector<std::string>> values;
   for (const auto& c : cases) {
@@ -29,7 +30,7 @@ std::string ColumnKey(const std::vector<results::CaseResult>& cases) {
   return best;
 }
 
-std::string RowOf(const results::CaseResult& c, const std::string& column_key) {
+std::string OtherParameters(const results::CaseResult& c, const std::string& column_key) {
   std::string row;
   for (const auto& [key, value] : c.parameters) {
     if (key != column_key) row += (row.empty() ? "" : ", ") + key + "=" + value;
@@ -37,19 +38,17 @@ std::string RowOf(const results::CaseResult& c, const std::string& column_key) {
   return row;
 }
 
-std::string ColumnOf(const results::CaseResult& c, const std::string& column_key) {
+std::string ParameterValue(const results::CaseResult& c, const std::string& column_key) {
   for (const auto& [key, value] : c.parameters) {
     if (key == column_key) return value;
   }
   return "";
 }
 
-}  // namespace
-
 std::vector<Pivot> MakePivots(const std::vector<std::string>& gated_metrics,
                               const std::vector<results::CaseResult>& cases,
                               const verdicts::SuiteVerdict& verdict) {
-  const std::string column_key = ColumnKey(cases);
+  const std::string column_key = AxisKey(cases);
   if (column_key.empty()) return {};
   std::map<std::string, verdicts::Outcome> outcomes;
   for (const auto& c : verdict.cases) outcomes[c.name] = c.outcome;
@@ -57,7 +56,8 @@ std::vector<Pivot> MakePivots(const std::vector<std::string>& gated_metrics,
   for (const auto& metric : gated_metrics) {
     Pivot p{metric, column_key, {}, {}, {}};
     for (const auto& c : cases) {
-      const std::string row = RowOf(c, column_key), column = ColumnOf(c, column_key);
+      const std::string row = OtherParameters(c, column_key),
+                        column = ParameterValue(c, column_key);
       AddOnce(p.rows, row);
       AddOnce(p.columns, column);
       const auto outcome = outcomes.find(c.name);

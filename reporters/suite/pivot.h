@@ -25,6 +25,13 @@ struct Pivot {
   std::map<std::pair<std::string, std::string>, Cell> cells;  // (row, column)
 };
 
+// The varying key with the most distinct values (the first such in matrix order): a sweep's axis.
+// Empty when no key varies.
+std::string AxisKey(const std::vector<results::CaseResult>& cases);
+// A case's value of key ("" when it has none), and its other keys as "isl=128, osl=16".
+std::string ParameterValue(const results::CaseResult& c, const std::string& key);
+std::string OtherParameters(const results::CaseResult& c, const std::string& key);
+
 // One pivot per gated metric; none when no key varies.
 std::vector<Pivot> MakePivots(const std::vector<std::string>& gated_metrics,
                               const std::vector<results::CaseResult>& cases,

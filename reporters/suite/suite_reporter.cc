@@ -28,9 +28,12 @@ bool RegisterSuiteReporter(const std::string& name, ReporterFactory factory) {
   return true;
 }
 
-std::vector<std::unique_ptr<SuiteReporter>> MakeSuiteReporters() {
+std::vector<std::unique_ptr<SuiteReporter>> MakeSuiteReporters(
+    const std::set<std::string>& except) {
   std::vector<std::unique_ptr<SuiteReporter>> out;
-  for (const auto& [name, factory] : Registry()) out.push_back(factory());
+  for (const auto& [name, factory] : Registry()) {
+    if (!except.count(name)) out.push_back(factory());
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,9 @@ using ReporterFactory = std::function<std::unique_ptr<SuiteReporter>()>;
 
 // Called from a reporter's file at static-initialization time; returns true.
 bool RegisterSuiteReporter(const std::string& name, ReporterFactory factory);
-// One of every registered reporter, in name order.
-std::vector<std::unique_ptr<SuiteReporter>> MakeSuiteReporters();
+// One of every registered reporter but those named in except, in name order.
+std::vector<std::unique_ptr<SuiteReporter>> MakeSuiteReporters(
+    const std::set<std::string>& except = {});
 // The reporter registered under name ("console", "results.json"...), or null.
 std::unique_ptr<SuiteReporter> MakeSuiteReporter(const std::string& name);
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "reporters/suite/suite_reporter.h"
@@ -32,7 +33,7 @@ struct SuiteFlags {
   std::string require_same_labels;  // name,name: a difference from the baseline is INVALID
   int64_t repetitions = 0;
   int64_t max_cases = 100'000;
-  bool dry_run = false, strict = false, update_baseline = false, help = false;
+  bool dry_run = false, strict = false, update_baseline = false, help = false, no_report = false;
 };
 
 struct LoadedSuite {
@@ -223,6 +224,7 @@ int ParseSuiteFlags(const std::string& command, const Args& args, SuiteFlags& f,
     flags.String("--resume", &f.resume,
                  "continue the interrupted run in this folder: run only its missing cases");
     flags.Bool("--dry-run", &f.dry_run, "print the resolved cases; send nothing");
+    flags.Bool("--no-report", &f.no_report, "do not write report.html");
     flags.String("--progress", &f.progress,
                  "none, plain (a line a repetition, and every 10 s), bar (one live line) or auto "
                  "(bar on a terminal, else plain)");
@@ -351,7 +353,8 @@ int RunCommand(const Args& args) {
     context.out_dir = *out_dir;
   }
   context.baseline = baseline ? baseline_path.string() : "";
-  auto reporters = reporters::MakeSuiteReporters();
+  auto reporters = reporters::MakeSuiteReporters(f.no_report ? std::set<std::string>{"report.html"}
+                                                             : std::set<std::string>{});
   for (auto& r : reporters) r->Begin(context);
 
   std::vector<results::CaseResult> results;
@@ -437,7 +440,8 @@ int CompareCommand(const Args& args) {
   base::FlagSet flags("compare");
   flags.String("--gates", &gates_suite, "take the gates from this suite file");
   flags.String("--out", &out,
-               "also write verdicts.json, verdicts.xml and summary.md into this new folder");
+               "also write verdicts.json, verdicts.xml, summary.md and report.html into this new "
+               "folder");
   flags.String("--require-same-labels", &require_same_labels,
                "name,name: runs with other values for them are INVALID");
   flags.Bool("--strict", &strict, "INCONCLUSIVE fails (exit 1)");
@@ -485,7 +489,7 @@ int CompareCommand(const Args& args) {
     auto dir = FreshDirectory(out, "--out");
     if (!dir) return Fail(dir.error().message);
     context.out_dir = *dir;
-    for (const char* name : {"verdicts.json", "verdicts.xml", "summary.md"})
+    for (const char* name : {"verdicts.json", "verdicts.xml", "summary.md", "report.html"})
       reporters.push_back(reporters::MakeSuiteReporter(name));
   }
   for (auto& r : reporters) r->Begin(context);

@@ -1,0 +1,197 @@
+// report.html: one self-contained page, with its style inline, charts as inline SVG and no script
+// or network request, so it opens from a file on an air-gapped laptop. The verdicts (FAIL first,
+// each case linking to its details), sweep curves of the key metrics against the sweep's axis,
+// and each case's gates and figures. Light and dark follow the system.
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "reporters/suite/pivot.h"
+#include "reporters/suite/suite_reporter.h"
+#include "reporters/suite/svg_chart.h"
+#include "reporters/suite/verdict_text.h"
+#include "runner/base/flags.h"
+
+namespace servebench::reporters {
+namespace {
+
+constexpr const char* kStyle = R"(
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --grid: #d1d9e0; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --grid: #3d444d; }
+}
+body { font: 14px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 24px; }
+h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; } h3 { font-size: 14px; }
+table { border-collapse: collapse; } td, th { padding: 4px 8px; border-bottom: 1px solid var(--grid); text-align: left; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.muted { color: var(--muted); } .warning { border-left: 4px solid #d29922; padding-left: 8px; }
+.verdict { font-weight: 600; padding: 1px 6px; border-radius: 4px; color: #fff; background: #59636e; }
+.v-FAIL, .v-INVALID { background: #cf222e; } .v-PASS, .v-IMPROVED { background: #1a7f37; }
+.v-INCONCLUSIVE { background: #9a6700; } .v-NEW, .v-MISSING { background: #0969da; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; }
+.chart { width: 560px; max-width: 100%; } .chart text { fill: var(--fg); font-size: 11px; }
+.chart .title { font-size: 13px; font-weight: 600; } .chart .grid { stroke: var(--grid); }
+.series { color: #0969da; } .series .line { fill: none; stroke: currentColor; stroke-width: 2; }
+.series .band { fill: currentColor; fill-opacity: 0.15; } .series .point { fill: currentColor; }
+.s0 { color: #0969da; } .s1 { color: #cf222e; } .s2 { color: #1a7f37; }
+.s3 { color: #8250df; } .s4 { color: #bc4c00; } .s5 { color: #1b7c83; }
+.legend span { display: inline-block; margin-right: 16px; }
+.legend i { display: inline-block; width: 10px; height: 10px; background: currentColor; margin-right: 4px; }
+)";
+
+// The curves drawn against the sweep's axis: (counter, title with unit).
+constexpr std::pair<const char*, const char*> kCurves[] = {
+    {"time_to_first_token_p50", "TTFT p50 (ms)"},
+    {"time_to_first_token_p99", "TTFT p99 (ms)"},
+    {"inter_token_latency_p50", "ITL p50 (ms)"},
+    {"inter_token_latency_p99", "ITL p99 (ms)"},
+    {"request_latency_p99", "request latency p99 (ms)"},
+    {"output_token_throughput", "output token throughput (tokens/s)"}};
+
+int Severity(verdicts::Outcome o) { return static_cast<int>(o); }
+
+std::string VerdictBadge(verdicts::Outcome o) {
+  const std::string name = verdicts::Name(o);
+  return "<span class=\"verdict v-" + name + "\">" + name + "</span>";
+}
+
+class HtmlReporter : public SuiteReporter {
+ public:
+  void Begin(const SuiteContext& context) override {
+    context_ = context;
+    file_ = context.out_dir / "report.html";
+  }
+  void CaseDone(const results::CaseResult& c) override { cases_.push_back(c); }
+  void End(const verdicts::SuiteVerdict& verdict) override {
+    std::ostringstream page;
+    page << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         << "<title>servebench: " << Escaped(context_.suite) << "</title>\n<style>" << kStyle
+         << "</style>\n</head>\n<body>\n";
+    Header(page, verdict);
+    Verdicts(page, verdict);
+    Curves(page);
+    Cases(page, verdict);
+    page << "</body>\n</html>\n";
+    Save(file_, page.str());
+  }
+  std::vector<std::filesystem::path> Files() const override { return {file_}; }
+
+ private:
+  void Header(std::ostringstream& page, const verdicts::SuiteVerdict& verdict) const {
+    page << "<h1>servebench: " << Escaped(context_.suite) << " " << VerdictBadge(verdict.outcome)
+         << (verdict.interrupted ? " <span class=\"muted\">(interrupted: only the cases that "
+                                   "finished)</span>"
+                                 : "")
+         << "</h1>\n<p class=\"muted\">Baseline: "
+         << Escaped(context_.baseline.empty() ? "none" : context_.baseline)
+         << ". Server: " << Escaped(context_.server_url);
+    if (!context_.server.empty())
+      page << " (" << Escaped(results::ServerText(context_.server)) << ")";
+    page << ". Client: " << Escaped(context_.client);
+    for (const auto& [name, value] : context_.labels) {
+      page << ". " << Escaped(name) << "=" << Escaped(value);
+    }
+    page << ".</p>\n";
+    for (const auto& w : verdict.warnings) {
+      page << "<p class=\"warning\">Warning: " << Escaped(w) << "</p>\n";
+    }
+  }
+
+  // FAIL first: the most severe verdicts lead, cases keep their order within one verdict.
+  void Verdicts(std::ostringstream& page, const verdicts::SuiteVerdict& verdict) const {
+    std::vector<size_t> order(verdict.cases.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return Severity(verdict.cases[a].outcome) > Severity(verdict.cases[b].outcome);
+    });
+    page << "<h2>Verdicts</h2>\n<table class=\"verdicts\">\n<tr><th>case</th><th>verdict</th>"
+            "<th>gates: baseline → now (Δ, p)</th></tr>\n";
+    for (size_t i : order) {
+      const auto& c = verdict.cases[i];
+      page << "<tr><td><a href=\"#case-" << i << "\">" << Escaped(c.name) << "</a></td><td>"
+           << VerdictBadge(c.outcome) << "</td><td>";
+      for (const auto& g : c.gates) page << "<div>" << Escaped(GateLine(g)) << "</div>";
+      if (!c.note.empty()) page << "<div class=\"muted\">" << Escaped(c.note) << "</div>";
+      page << "</td></tr>\n";
+    }
+    page << "</table>\n";
+  }
+
+  // One chart per key metric against the sweep's axis, a series per combination of the other
+  // keys; none when the axis is not numeric.
+  void Curves(std::ostringstream& page) const {
+    const std::string axis = AxisKey(cases_);
+    if (axis.empty()) return;
+    std::vector<std::string> series_names;
+    std::map<std::string, double> x_of;
+    for (const auto& c : cases_) {
+      double x = 0;
+      if (!base::ParseDouble(ParameterValue(c, axis), &x)) return;
+      x_of[c.name] = x;
+      const std::string name = OtherParameters(c, axis);
+      if (std::find(series_names.begin(), series_names.end(), name) == series_names.end())
+        series_names.push_back(name);
+    }
+    page << "<h2>Sweep: against " << Escaped(axis) << "</h2>\n";
+    if (series_names.size() > 1) {
+      page << "<p class=\"legend\">";
+      for (size_t i = 0; i < series_names.size(); ++i) {
+        page << "<span class=\"s" << i % 6 << "\"><i></i>" << Escaped(series_names[i]) << "</span>";
+      }
+      page << "</p>\n";
+    }
+    page << "<div class=\"charts\">\n";
+    for (const auto& [counter, title] : kCurves) {
+      Chart chart{title, axis, title, {}};
+      for (const auto& name : series_names) chart.series.push_back({name, {}});
+      for (const auto& c : cases_) {
+        const auto values = results::CounterValues(c, counter);
+        if (values.empty()) continue;
+        const auto s =
+            std::find(series_names.begin(), series_names.end(), OtherParameters(c, axis)) -
+            series_names.begin();
+        chart.series[static_cast<size_t>(s)].points.push_back(
+            {x_of[c.name], *results::Median(values),
+             *std::min_element(values.begin(), values.end()),
+             *std::max_element(values.begin(), values.end()), c.name});
+      }
+      const bool measured = std::any_of(chart.series.begin(), chart.series.end(),
+                                        [](const auto& s) { return !s.points.empty(); });
+      if (measured) page << SvgLineChart(chart);
+    }
+    page << "</div>\n<p class=\"muted\">A point is the median over repetitions, its band the "
+            "minimum to the maximum; hover a point for its case.</p>\n";
+  }
+
+  void Cases(std::ostringstream& page, const verdicts::SuiteVerdict& verdict) const {
+    page << "<h2>Cases</h2>\n";
+    for (size_t i = 0; i < verdict.cases.size(); ++i) {
+      const auto& v = verdict.cases[i];
+      page << "<h3 id=\"case-" << i << "\">" << Escaped(v.name) << " " << VerdictBadge(v.outcome)
+           << "</h3>\n";
+      if (!v.note.empty()) page << "<p class=\"muted\">" << Escaped(v.note) << "</p>\n";
+      const auto c = std::find_if(cases_.begin(), cases_.end(),
+                                  [&](const auto& r) { return r.name == v.name; });
+      if (c == cases_.end()) continue;
+      page << "<table>\n<tr><th>repetitions</th>";
+      for (const auto& [title, counter] : kKeyMetrics) page << "<th>" << title << "</th>";
+      page << "</tr>\n<tr><td class=\"num\">" << c->repetitions.size() << "</td>";
+      for (const auto& [title, counter] : kKeyMetrics) {
+        page << "<td class=\"num\">" << Short(MedianOf(*c, counter)) << "</td>";
+      }
+      page << "</tr>\n</table>\n";
+      for (const auto& g : v.gates) page << "<div>" << Escaped(GateLine(g)) << "</div>\n";
+    }
+  }
+
+  SuiteContext context_;
+  std::filesystem::path file_;
+  std::vector<results::CaseResult> cases_;
+};
+
+const bool registered =
+    RegisterSuiteReporter("report.html", [] { return std::make_unique<HtmlReporter>(); });
+
+}  // namespace
+}  // namespace servebench::reporters

@@ -1,0 +1,33 @@
+// Line charts as inline SVG, drawn by servebench itself (the report must open on an air-gapped
+// laptop: no script library, no CDN). Each point is a median with its min–max band over the
+// repetitions; hovering a point shows its case and value (an SVG <title>).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace servebench::reporters {
+
+struct ChartPoint {
+  double x = 0, median = 0, low = 0, high = 0;  // low/high: the band, min and max
+  std::string label;                            // the case's name, shown on hover
+};
+
+// Series are drawn in the classes s0..s5 (colours from the page's style; the page draws the
+// legend).
+struct ChartSeries {
+  std::string name;  // "isl=128, osl=16"; empty when there is one series
+  std::vector<ChartPoint> points;
+};
+
+struct Chart {
+  std::string title, x_label, y_label;  // labels carry their units: "TTFT p50 (ms)"
+  std::vector<ChartSeries> series;
+};
+
+// The SVG element; x is drawn on a log scale when it spans 16× or more (concurrency 1..64).
+std::string SvgLineChart(const Chart& chart);
+// Text made safe inside XML and HTML.
+std::string Escaped(const std::string& text);
+
+}  // namespace servebench::reporters

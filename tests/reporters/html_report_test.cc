@@ -1,0 +1,104 @@
+// The report's SVG and HTML against golden files. After an intended change, regenerate them:
+//   SERVEBENCH_UPDATE_GOLDEN=1 build/servebench_tests --gtest_filter='HtmlReport.*'
+// and review the diff (open tests/golden/report.html in a browser).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+
+#include "reporters/suite/suite_reporter.h"
+#include "reporters/suite/svg_chart.h"
+#include "tests/support/run_command.h"
+
+namespace servebench::reporters {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Compares text with a golden file, or rewrites the file when SERVEBENCH_UPDATE_GOLDEN is set.
+void ExpectGolden(const std::string& text, const std::string& name) {
+  const fs::path golden = fs::path(SERVEBENCH_SOURCE_DIR) / "tests" / "golden" / name;
+  if (std::getenv("SERVEBENCH_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(golden) << text;
+    return;
+  }
+  EXPECT_EQ(text, testing::ReadFile(golden)) << "regenerate with SERVEBENCH_UPDATE_GOLDEN=1";
+}
+
+results::CaseResult Case(const std::string& concurrency, const std::string& isl,
+                         std::vector<double> ttft) {
+  results::CaseResult c{"s/chat/concurrency:" + concurrency + "/isl:" + isl,
+                        {},
+                        {{"concurrency", concurrency}, {"isl", isl}},
+                        {}};
+  for (double v : ttft) {
+    c.repetitions.push_back({4,
+                             false,
+                             "",
+                             {{"time_to_first_token_p50", v},
+                              {"time_to_first_token_p99", v * 2},
+                              {"output_token_throughput", 1000 / v}}});
+  }
+  return c;
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(HtmlReport, AChartDrawsEachMedianWithItsBandAxisLabelsAndHoverText) {
+  Chart chart{"TTFT p50 (ms)", "concurrency", "TTFT p50 (ms)", {}};
+  chart.series.push_back(
+      {"isl=128", {{1, 40, 39, 42, "a <1>"}, {4, 44, 43, 46, "b"}, {16, 60, 55, 70, "c"}}});
+  chart.series.push_back({"isl=512", {{1, 50, 50, 50, "d"}, {16, 90, 80, 95, "e"}}});
+  const std::string svg = SvgLineChart(chart);
+  EXPECT_EQ(Count(svg, "<circle"), 5u);
+  EXPECT_NE(svg.find("<title>a &lt;1&gt;: 40 (min 39, max 42)</title>"), std::string::npos);
+  EXPECT_NE(svg.find("concurrency (log scale)"), std::string::npos);  // 1..16 spans 16x
+  ExpectGolden(svg, "sweep_chart.svg");
+}
+
+TEST(HtmlReport, ThePageHasTheVerdictsFailFirstAChartPointPerCaseAndNoScript) {
+  const fs::path dir = testing::FreshTempDir("servebench-html");
+  SuiteContext context;
+  context.suite = "s";
+  context.out_dir = dir;
+  context.server_url = "http://127.0.0.1:8000";
+  context.baseline = "baselines/s.json";
+  context.labels = {{"gpu", "H100"}};
+  const std::vector<results::CaseResult> cases = {
+      Case("1", "128", {40, 41, 42}), Case("4", "128", {44, 45, 46}),
+      Case("16", "128", {60, 61, 62}), Case("1", "512", {50, 51, 52}),
+      Case("16", "512", {90, 91, 99})};
+  verdicts::SuiteVerdict verdict;
+  verdict.outcome = verdicts::Outcome::kFail;
+  for (const auto& c : cases) verdict.cases.push_back({c.name, verdicts::Outcome::kPass, {}, ""});
+  verdict.cases.back().outcome = verdicts::Outcome::kFail;
+  verdict.cases.back().gates.push_back(
+      {"time_to_first_token.p50", verdicts::Outcome::kFail, 60, 91, 0.5167, 0.004, "", 0.1});
+  auto reporter = MakeSuiteReporter("report.html");
+  ASSERT_NE(reporter, nullptr);
+  reporter->Begin(context);
+  for (const auto& c : cases) reporter->CaseDone(c);
+  reporter->End(verdict);
+  const std::string page = testing::ReadFile(dir / "report.html");
+  fs::remove_all(dir);
+
+  EXPECT_EQ(page.find("<script"), std::string::npos);
+  EXPECT_EQ(page.find("http://", page.find("</p>")), std::string::npos);  // no request to make
+  // The cases measured TTFT p50 and p99 and throughput: three charts, a point per case each.
+  EXPECT_EQ(Count(page, "<svg"), 3u);
+  EXPECT_EQ(Count(page, "<circle"), 3 * cases.size());
+  // One row per case, the FAIL first.
+  const size_t table = page.find("<table class=\"verdicts\">");
+  EXPECT_EQ(Count(page.substr(table, page.find("</table>", table) - table), "<tr><td>"), 5u);
+  EXPECT_LT(page.find("s/chat/concurrency:16/isl:512</a>", table),
+            page.find("s/chat/concurrency:1/isl:128</a>", table));
+  ExpectGolden(page, "report.html");
+}
+
+}  // namespace
+}  // namespace servebench::reporters
