@@ -66,7 +66,9 @@ std::string SvgLineChart(const Chart& chart) {
       top = std::max({top, p.high, p.median});
     }
   }
-  const double x_min = xs.empty() ? 0 : *xs.begin(), x_max = xs.empty() ? 1 : *xs.rbegin();
+  std::set<double> span = xs;  // given ticks widen the x axis (a history's nights without a point)
+  for (const auto& [x, text] : chart.x_ticks) span.insert(x);
+  const double x_min = span.empty() ? 0 : *span.begin(), x_max = span.empty() ? 1 : *span.rbegin();
   const bool log_x = x_min > 0 && x_max / x_min >= 16;
   const double step = TickStep(top > 0 ? top : 1);
   const double y_top = std::ceil((top > 0 ? top : 1) / step) * step;
@@ -90,9 +92,18 @@ std::string SvgLineChart(const Chart& chart) {
         << kLeft - 6 << "\" y=\"" << Num(at_y(y) + 4) << "\" text-anchor=\"end\">"
         << base::NumberText(y) << "</text>\n";
   }
-  for (double x : xs) {
+  std::vector<std::pair<double, std::string>> ticks = chart.x_ticks;
+  if (ticks.empty()) {
+    for (double x : xs) ticks.emplace_back(x, base::NumberText(x));
+  }
+  for (const auto& [x, text] : ticks) {
     svg << "<text class=\"tick\" x=\"" << Num(at_x(x)) << "\" y=\"" << kHeight - kBottom + 16
-        << "\" text-anchor=\"middle\">" << base::NumberText(x) << "</text>\n";
+        << "\" text-anchor=\"middle\">" << Escaped(text) << "</text>\n";
+  }
+  for (const auto& m : chart.markers) {
+    svg << "<line class=\"marker\" x1=\"" << Num(at_x(m.x)) << "\" x2=\"" << Num(at_x(m.x))
+        << "\" y1=\"" << kTop << "\" y2=\"" << kHeight - kBottom << "\"><title>" << Escaped(m.label)
+        << "</title></line>\n";
   }
   svg << "<text class=\"axis\" x=\"" << kLeft + plot_w / 2 << "\" y=\"" << kHeight - kBottom + 34
       << "\" text-anchor=\"middle\">" << Escaped(chart.x_label) << (log_x ? " (log scale)" : "")
@@ -112,9 +123,10 @@ std::string SvgLineChart(const Chart& chart) {
     svg << "<g class=\"series " << cls << "\"><polygon class=\"band\" points=\"" << band
         << "\"/><polyline class=\"line\" points=\"" << line << "\"/>\n";
     for (const auto& p : points) {
-      svg << "<circle class=\"point\" cx=\"" << Num(at_x(p.x)) << "\" cy=\"" << Num(at_y(p.median))
-          << "\" r=\"3.5\"><title>" << Escaped(p.label) << ": " << Short(p.median) << " (min "
-          << Short(p.low) << ", max " << Short(p.high) << ")</title></circle>\n";
+      svg << "<circle class=\"point" << (p.mark.empty() ? "" : " " + p.mark) << "\" cx=\""
+          << Num(at_x(p.x)) << "\" cy=\"" << Num(at_y(p.median)) << "\" r=\"3.5\"><title>"
+          << Escaped(p.label) << ": " << Short(p.median) << " (min " << Short(p.low) << ", max "
+          << Short(p.high) << ")</title></circle>\n";
     }
     svg << "</g>\n";
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace servebench::reporters {
@@ -11,6 +12,7 @@ namespace servebench::reporters {
 struct ChartPoint {
   double x = 0, median = 0, low = 0, high = 0;  // low/high: the band, min and max
   std::string label;                            // the case's name, shown on hover
+  std::string mark = {};                        // an extra class of the point: "v-FAIL"
 };
 
 // Series are drawn in the classes s0..s5 (colours from the page's style; the page draws the
@@ -20,9 +22,17 @@ struct ChartSeries {
   std::vector<ChartPoint> points;
 };
 
+struct ChartMarker {
+  double x = 0;
+  std::string label;  // shown on hover: "baseline updated 2026-11-07 by ci@runner"
+};
+
 struct Chart {
   std::string title, x_label, y_label;  // labels carry their units: "TTFT p50 (ms)"
   std::vector<ChartSeries> series;
+  // x tick labels in place of the x values (dates for a history), and vertical marker lines.
+  std::vector<std::pair<double, std::string>> x_ticks = {};
+  std::vector<ChartMarker> markers = {};
 };
 
 // The SVG element; x is drawn on a log scale when it spans 16× or more (concurrency 1..64).

@@ -29,6 +29,7 @@ int ListCommand(const Args& args);
 int CompareCommand(const Args& args);
 int AnalyzeCommand(const Args& args);
 int BaselineCommand(const Args& args);
+int ReportCommand(const Args& args);
 
 // "servebench run suites/x.yaml --label gpu=A": a command as typed, for a baseline's history.
 std::string CommandText(const std::string& command, const Args& args);

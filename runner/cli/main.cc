@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  list      print the case names of a suite\n"
     "  compare   judge two results.json files by the verdict rules\n"
     "  baseline  show a baseline, take a run's cases into it, or diff two baselines\n"
+    "  report    a stored run's report.html again, or many runs as nightly trends\n"
     "  analyze   compute a run's metrics again from its records (or merge several runs)\n"
     "  mock      run the built-in OpenAI-compatible mock server\n"
     "  corpus    print the generated prompt corpus (text for tokenizers and prompts)\n"
@@ -41,6 +42,7 @@ int Dispatch(int argc, char** argv) {
   if (command == "list") return ListCommand(args);
   if (command == "compare") return CompareCommand(args);
   if (command == "baseline") return BaselineCommand(args);
+  if (command == "report") return ReportCommand(args);
   if (command == "analyze") return AnalyzeCommand(args);
   if (command == "mock") return MockCommand(args);
   if (command == "corpus") return CorpusCommand(args);

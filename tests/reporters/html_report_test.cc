@@ -7,6 +7,7 @@
 #include <fstream>
 #include <regex>
 
+#include "reporters/suite/history_page.h"
 #include "reporters/suite/suite_reporter.h"
 #include "reporters/suite/svg_chart.h"
 #include "tests/support/run_command.h"
@@ -98,6 +99,36 @@ TEST(HtmlReport, ThePageHasTheVerdictsFailFirstAChartPointPerCaseAndNoScript) {
   EXPECT_LT(page.find("s/chat/concurrency:16/isl:512</a>", table),
             page.find("s/chat/concurrency:1/isl:128</a>", table));
   ExpectGolden(page, "report.html");
+}
+
+TEST(HtmlReport, AHistoryDrawsACaseOnlyOnItsNightsAndABaselineUpdateAsALine) {
+  auto night = [](const std::string& date, std::vector<results::CaseResult> cases) {
+    verdicts::StoredRun run{"runs/" + date.substr(8, 2), date, {"s", "", {}, ""}, cases, {}};
+    run.verdict = verdicts::SuiteVerdict{};
+    for (const auto& c : cases) {
+      run.verdict->cases.push_back({c.name, verdicts::Outcome::kPass, {}, ""});
+      run.verdict->cases.back().gates.push_back(
+          {"time_to_first_token.p50", verdicts::Outcome::kPass, 40, 40, 0, {}, "", 0.1});
+    }
+    return run;
+  };
+  const auto a = Case("1", "128", {40}), b = Case("4", "128", {44});
+  // Given out of order: nights sort by date. Case b ran on the last two nights only.
+  const std::vector<verdicts::StoredRun> runs = {night("2026-11-03T02:00:00Z", {a, b}),
+                                                 night("2026-11-01T02:00:00Z", {a}),
+                                                 night("2026-11-02T02:00:00Z", {a, b})};
+  const std::string page =
+      HistoryPage(runs, {{"2026-11-01T09:00:00Z", "ci@runner", "runs/01", {a.name}, "update"}});
+  const size_t first = page.find("<h2>" + a.name), second = page.find("<h2>" + b.name);
+  ASSERT_LT(first, second);
+  EXPECT_EQ(Count(page.substr(first, second - first), "<circle"), 3u);
+  EXPECT_EQ(Count(page.substr(second), "<circle"), 2u);
+  // The update lies between the first and the second night, on a's chart only.
+  EXPECT_EQ(Count(page, "<line class=\"marker\""), 1u);
+  EXPECT_NE(page.find("<title>baseline updated 2026-11-01T09:00:00Z by ci@runner from runs/01"),
+            std::string::npos);
+  EXPECT_LT(page.find("runs/01"), page.find("runs/02"));
+  ExpectGolden(page, "history.html");
 }
 
 }  // namespace
