@@ -59,6 +59,11 @@ bool CapLimited(const Json& c) {
 }
 
 TEST_F(GatingAcceptance, ACappedRateSweepPassesUnchangedAndFailsASlowerServer) {
+#ifdef SERVEBENCH_SANITIZED
+  // Under ASan the client itself runs several times slower and an open loop at 200/s falls
+  // behind its schedule for real (INVALID, rightly); the Release build asserts the verdicts.
+  GTEST_SKIP() << "open-loop timing is asserted in the Release build";
+#endif
   auto base = Run("base", "", "--update-baseline");
   ASSERT_EQ(base.status, 0) << base.output;
 
