@@ -1,6 +1,6 @@
 #include "reporters/suite/html_page.h"
 
-#include "reporters/suite/svg_chart.h"
+#include "reporters/suite/verdict_text.h"
 
 namespace servebench::reporters {
 namespace {

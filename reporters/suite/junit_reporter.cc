@@ -10,29 +10,6 @@ namespace {
 
 using verdicts::Outcome;
 
-std::string Xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string Details(const verdicts::CaseVerdict& c) {
   std::string out = c.note.empty() ? "" : c.note + "\n";
   for (const auto& g : c.gates) out += GateLine(g) + "\n";
@@ -51,24 +28,24 @@ class JunitReporter : public SuiteReporter {
     int failures = 0, skipped = 0;
     std::string body;
     for (const auto& c : verdict.cases) {
-      body +=
-          "    <testcase classname=\"" + Xml(context_.suite) + "\" name=\"" + Xml(c.name) + "\">\n";
+      body += "    <testcase classname=\"" + Escaped(context_.suite) + "\" name=\"" +
+              Escaped(c.name) + "\">\n";
       const std::string message =
           std::string(verdicts::Name(c.outcome)) + (c.note.empty() ? "" : ": " + c.note);
       if (c.outcome == Outcome::kFail || c.outcome == Outcome::kInvalid) {
         ++failures;
-        body += "      <failure message=\"" + Xml(message) + "\" type=\"" +
-                verdicts::Name(c.outcome) + "\">" + Xml(Details(c)) + "</failure>\n";
+        body += "      <failure message=\"" + Escaped(message) + "\" type=\"" +
+                verdicts::Name(c.outcome) + "\">" + Escaped(Details(c)) + "</failure>\n";
       } else if (c.outcome == Outcome::kInconclusive || c.outcome == Outcome::kMissing ||
                  c.outcome == Outcome::kNew) {
         ++skipped;
-        body += "      <skipped message=\"" + Xml(message) + "\"/>\n";
+        body += "      <skipped message=\"" + Escaped(message) + "\"/>\n";
       }
-      body += "      <system-out>" + Xml(Details(c)) + "</system-out>\n    </testcase>\n";
+      body += "      <system-out>" + Escaped(Details(c)) + "</system-out>\n    </testcase>\n";
     }
     std::ostringstream out;
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\""
-        << Xml(context_.suite) << "\" tests=\"" << verdict.cases.size() << "\" failures=\""
+        << Escaped(context_.suite) << "\" tests=\"" << verdict.cases.size() << "\" failures=\""
         << failures << "\" errors=\"0\" skipped=\"" << skipped << "\">\n"
         << body << "  </testsuite>\n</testsuites>\n";
     Save(file_, out.str());

@@ -37,7 +37,5 @@ struct Chart {
 
 // The SVG element; x is drawn on a log scale when it spans 16× or more (concurrency 1..64).
 std::string SvgLineChart(const Chart& chart);
-// Text made safe inside XML and HTML.
-std::string Escaped(const std::string& text);
 
 }  // namespace servebench::reporters

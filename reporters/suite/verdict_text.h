@@ -10,6 +10,8 @@ namespace servebench::reporters {
 
 // "time_to_first_token.p99: 41.20 → 60.30 (+46.4 %, p = 0.004) FAIL; note".
 std::string GateLine(const verdicts::GateVerdict& g);
+// Text made safe inside XML and HTML.
+std::string Escaped(const std::string& text);
 // A number for people: 3 significant decimals at most, "-" when absent.
 std::string Short(const std::optional<double>& value);
 // The median over repetitions of a counter, for the key-metric columns.
