@@ -25,6 +25,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .series .band { fill: currentColor; fill-opacity: 0.15; } .series .point { fill: currentColor; }
 .s0 { color: #0969da; } .s1 { color: #cf222e; } .s2 { color: #1a7f37; }
 .s3 { color: #8250df; } .s4 { color: #bc4c00; } .s5 { color: #1b7c83; }
+.point.pareto { stroke: var(--fg); stroke-width: 2; }
 .marker { stroke: var(--muted); stroke-width: 1.5; stroke-dasharray: 4 3; }
 .point.v-FAIL, .point.v-INVALID { fill: #cf222e; stroke: #cf222e; stroke-width: 4; }
 .point.v-INCONCLUSIVE { fill: #9a6700; stroke: #9a6700; stroke-width: 3; }

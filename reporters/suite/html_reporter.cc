@@ -125,12 +125,51 @@ class HtmlReporter : public SuiteReporter {
              *std::min_element(values.begin(), values.end()),
              *std::max_element(values.begin(), values.end()), c.name});
       }
-      const bool measured = std::any_of(chart.series.begin(), chart.series.end(),
-                                        [](const auto& s) { return !s.points.empty(); });
-      if (measured) page << SvgLineChart(chart);
+      Draw(page, chart);
     }
+    Draw(page, TradeOff(series_names, axis));
     page << "</div>\n<p class=\"muted\">A point is the median over repetitions, its band the "
-            "minimum to the maximum; hover a point for its case.</p>\n";
+            "minimum to the maximum; hover a point for its case. On the trade-off chart, the "
+            "ringed points are the Pareto front: no other case gives both more total and more "
+            "per-user throughput.</p>\n";
+  }
+
+  static void Draw(std::ostringstream& page, const Chart& chart) {
+    const bool measured = std::any_of(chart.series.begin(), chart.series.end(),
+                                      [](const auto& s) { return !s.points.empty(); });
+    if (measured) page << SvgLineChart(chart);
+  }
+
+  // Output throughput per user against the total, the trade-off serving teams read, a series per
+  // combination of the other keys; the Pareto front is marked.
+  Chart TradeOff(const std::vector<std::string>& series_names, const std::string& axis) const {
+    Chart chart{"per-user vs total output throughput",
+                "output token throughput (tokens/s)",
+                "output tokens/s per user, p50",
+                {}};
+    chart.x_measured = true;
+    for (const auto& name : series_names) chart.series.push_back({name, {}});
+    std::vector<std::pair<size_t, ChartPoint>> points;
+    for (const auto& c : cases_) {
+      const auto total = results::Median(results::CounterValues(c, "output_token_throughput"));
+      const auto per_user = results::CounterValues(c, "output_token_throughput_per_user_p50");
+      if (!total || per_user.empty()) continue;
+      const auto s = std::find(series_names.begin(), series_names.end(), OtherParameters(c, axis)) -
+                     series_names.begin();
+      points.push_back(
+          {static_cast<size_t>(s),
+           {*total, *results::Median(per_user), *std::min_element(per_user.begin(), per_user.end()),
+            *std::max_element(per_user.begin(), per_user.end()), c.name}});
+    }
+    for (auto& [series, p] : points) {
+      const bool dominated = std::any_of(points.begin(), points.end(), [&](const auto& other) {
+        const ChartPoint& q = other.second;
+        return q.x >= p.x && q.median >= p.median && (q.x > p.x || q.median > p.median);
+      });
+      if (!dominated) p.mark = "pareto";
+      chart.series[series].points.push_back(p);
+    }
+    return chart;
   }
 
   void Cases(std::ostringstream& page, const verdicts::SuiteVerdict& verdict) const {

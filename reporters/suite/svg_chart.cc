@@ -45,8 +45,13 @@ std::string SvgLineChart(const Chart& chart) {
   }
   std::set<double> span = xs;  // given ticks widen the x axis (a history's nights without a point)
   for (const auto& [x, text] : chart.x_ticks) span.insert(x);
-  const double x_min = span.empty() ? 0 : *span.begin(), x_max = span.empty() ? 1 : *span.rbegin();
-  const bool log_x = x_min > 0 && x_max / x_min >= 16;
+  double x_min = span.empty() ? 0 : *span.begin(), x_max = span.empty() ? 1 : *span.rbegin();
+  const double x_step = TickStep(x_max > 0 ? x_max : 1);
+  if (chart.x_measured) {
+    x_min = 0;
+    x_max = std::ceil((x_max > 0 ? x_max : 1) / x_step) * x_step;
+  }
+  const bool log_x = !chart.x_measured && x_min > 0 && x_max / x_min >= 16;
   const double step = TickStep(top > 0 ? top : 1);
   const double y_top = std::ceil((top > 0 ? top : 1) / step) * step;
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
@@ -70,7 +75,10 @@ std::string SvgLineChart(const Chart& chart) {
         << base::NumberText(y) << "</text>\n";
   }
   std::vector<std::pair<double, std::string>> ticks = chart.x_ticks;
-  if (ticks.empty()) {
+  if (ticks.empty() && chart.x_measured) {
+    for (double x = 0; x <= x_max + x_step / 2; x += x_step)
+      ticks.emplace_back(x, base::NumberText(x));
+  } else if (ticks.empty()) {
     for (double x : xs) ticks.emplace_back(x, base::NumberText(x));
   }
   for (const auto& [x, text] : ticks) {

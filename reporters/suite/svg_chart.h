@@ -33,6 +33,8 @@ struct Chart {
   // x tick labels in place of the x values (dates for a history), and vertical marker lines.
   std::vector<std::pair<double, std::string>> x_ticks = {};
   std::vector<ChartMarker> markers = {};
+  // A measured quantity on x (throughput), not a swept setting: linear from 0 with round ticks.
+  bool x_measured = false;
 };
 
 // The SVG element; x is drawn on a log scale when it spans 16× or more (concurrency 1..64).

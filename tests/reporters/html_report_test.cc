@@ -39,7 +39,8 @@ results::CaseResult Case(const std::string& concurrency, const std::string& isl,
                              "",
                              {{"time_to_first_token_p50", v},
                               {"time_to_first_token_p99", v * 2},
-                              {"output_token_throughput", 1000 / v}}});
+                              {"output_token_throughput", 1000 / v},
+                              {"output_token_throughput_per_user_p50", 2000 / v}}});
   }
   return c;
 }
@@ -90,9 +91,13 @@ TEST(HtmlReport, ThePageHasTheVerdictsFailFirstAChartPointPerCaseAndNoScript) {
 
   EXPECT_EQ(page.find("<script"), std::string::npos);
   EXPECT_EQ(page.find("http://", page.find("</p>")), std::string::npos);  // no request to make
-  // The cases measured TTFT p50 and p99 and throughput: three charts, a point per case each.
-  EXPECT_EQ(Count(page, "<svg"), 3u);
-  EXPECT_EQ(Count(page, "<circle"), 3 * cases.size());
+  // The cases measured TTFT p50 and p99 and throughput: three curves and the trade-off, a point
+  // per case each. The fastest case gives the most in total and per user: the front alone.
+  EXPECT_EQ(Count(page, "<svg"), 4u);
+  EXPECT_EQ(Count(page, "<circle"), 4 * cases.size());
+  EXPECT_EQ(Count(page, "<circle class=\"point pareto\""), 1u);
+  EXPECT_NE(page.find("<title>s/chat/concurrency:1/isl:128: 48.8 (min 47.6, max 50)</title>"),
+            std::string::npos);
   // One row per case, the FAIL first.
   const size_t table = page.find("<table class=\"verdicts\">");
   EXPECT_EQ(Count(page.substr(table, page.find("</table>", table) - table), "<tr><td>"), 5u);
