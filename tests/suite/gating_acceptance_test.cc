@@ -59,24 +59,48 @@ bool CapLimited(const Json& c) {
   return c["name"].get<std::string>().find("request_rate:400") != std::string::npos;
 }
 
+// An uncapped case may be judged INVALID on a busy machine: its client really fell behind the
+// schedule then, and saying so is the right verdict. The capped cases never may: their waits are
+// the cap's, not the client's. So this asserts what must hold on any machine, not one outcome.
+bool LateClient(const Json& c) {
+  return c["verdict"] == "INVALID" &&
+         c["note"].get<std::string>().starts_with("the client fell behind schedule");
+}
+
+// The exit status a run's verdicts call for: FAIL 1, else INVALID 3, else 0.
+int StatusFor(const Json& v) {
+  bool fail = false, invalid = false;
+  for (const auto& c : v["cases"]) {
+    fail = fail || c["verdict"] == "FAIL";
+    invalid = invalid || c["verdict"] == "INVALID";
+  }
+  return fail ? 1 : invalid ? 3 : 0;
+}
+
 TEST_F(GatingAcceptance, ACappedRateSweepPassesUnchangedAndFailsASlowerServer) {
 #ifdef SERVEBENCH_SANITIZED
   // Under ASan the client itself runs several times slower and an open loop at 400/s falls
   // behind its schedule for real (INVALID, rightly); the Release build asserts the verdicts.
   GTEST_SKIP() << "open-loop timing is asserted in the Release build";
 #endif
-  auto base = Run("base", "", "--update-baseline");
-  ASSERT_EQ(base.status, 0) << base.output;
+  // The baseline is the first run's results as they are: with --update-baseline a late client
+  // in an uncapped case would leave no baseline at all.
+  auto base = RunCommand(kBinary + " run " + (dir_ / "caps.yaml").string() + " --out " +
+                         (dir_ / "base").string());
+  ASSERT_TRUE(base.status == 0 || base.status == 3) << base.output;
+  fs::copy_file(dir_ / "base" / "results.json", dir_ / "base.json");
 
   auto same = Run("same");
-  EXPECT_EQ(same.status, 0) << same.output;
   Json v = Verdicts("same");
-  EXPECT_EQ(v["verdict"], "PASS");
+  EXPECT_EQ(same.status, StatusFor(v)) << same.output;
   ASSERT_EQ(v["cases"].size(), 8u);
   int capped = 0;
   for (const auto& c : v["cases"]) {
+    if (!CapLimited(c)) {
+      EXPECT_TRUE(c["verdict"] == "PASS" || LateClient(c)) << c.dump();
+      continue;
+    }
     EXPECT_EQ(c["verdict"], "PASS") << c.dump();
-    if (!CapLimited(c)) continue;  // (a slow moment may make one of the others wait too)
     EXPECT_NE(c["note"].get<std::string>().find("capped: "), std::string::npos) << c.dump();
     ++capped;
   }
@@ -86,7 +110,13 @@ TEST_F(GatingAcceptance, ACappedRateSweepPassesUnchangedAndFailsASlowerServer) {
   EXPECT_EQ(slow.status, 1) << slow.output;
   v = Verdicts("slow");
   EXPECT_EQ(v["verdict"], "FAIL");
-  for (const auto& c : v["cases"]) EXPECT_EQ(c["verdict"], "FAIL") << c.dump();
+  for (const auto& c : v["cases"]) {
+    if (CapLimited(c)) {
+      EXPECT_EQ(c["verdict"], "FAIL") << c.dump();
+    } else {
+      EXPECT_TRUE(c["verdict"] == "FAIL" || LateClient(c)) << c.dump();
+    }
+  }
 }
 
 TEST_F(GatingAcceptance, AClientThatCannotKeepItsScheduleIsStillInvalid) {
