@@ -29,6 +29,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .marker { stroke: var(--muted); stroke-width: 1.5; stroke-dasharray: 4 3; }
 .point.v-FAIL, .point.v-INVALID { fill: #cf222e; stroke: #cf222e; stroke-width: 4; }
 .point.v-INCONCLUSIVE { fill: #9a6700; stroke: #9a6700; stroke-width: 3; }
+.timeline .wait { stroke: var(--muted); } .timeline .stream { stroke: #0969da; }
+.timeline .failed line { stroke: #cf222e; } .slo { border-left: 4px solid #1a7f37; padding-left: 8px; }
 .legend span { display: inline-block; margin-right: 16px; }
 .legend i { display: inline-block; width: 10px; height: 10px; background: currentColor; margin-right: 4px; }
 )";

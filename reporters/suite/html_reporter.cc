@@ -1,11 +1,13 @@
 // report.html: one self-contained page, with its style inline, charts as inline SVG and no script
 // or network request, so it opens from a file on an air-gapped laptop. The verdicts (FAIL first,
-// each case linking to its details), sweep curves of the key metrics against the sweep's axis,
-// and each case's gates and figures. Light and dark follow the system.
+// each case linking to its details), sweep curves of the key metrics against each numeric axis
+// with the SLO view, and each case's gates, figures, distributions and request timeline. Light
+// and dark follow the system.
 #include <algorithm>
 #include <map>
 #include <sstream>
 
+#include "reporters/suite/case_detail.h"
 #include "reporters/suite/html_page.h"
 #include "reporters/suite/pivot.h"
 #include "reporters/suite/suite_reporter.h"
@@ -87,17 +89,19 @@ class HtmlReporter : public SuiteReporter {
     page << "</table>\n";
   }
 
-  // One chart per key metric against the sweep's axis, a series per combination of the other
-  // keys; none when the axis is not numeric.
+  // Curves against each numeric axis of the sweep (the trade-off chart once, with the first).
   void Curves(std::ostringstream& page) const {
-    const std::string axis = AxisKey(cases_);
-    if (axis.empty()) return;
+    const auto axes = NumericAxes(cases_);
+    for (size_t a = 0; a < axes.size(); ++a) CurvesAgainst(page, axes[a], a == 0);
+  }
+
+  // One chart per key metric against axis, a series per combination of the other keys, and the
+  // SLO view's highest load within the limits marked on each.
+  void CurvesAgainst(std::ostringstream& page, const std::string& axis, bool trade_off) const {
     std::vector<std::string> series_names;
     std::map<std::string, double> x_of;
     for (const auto& c : cases_) {
-      double x = 0;
-      if (!base::ParseDouble(ParameterValue(c, axis), &x)) return;
-      x_of[c.name] = x;
+      base::ParseDouble(ParameterValue(c, axis), &x_of[c.name]);
       const std::string name = OtherParameters(c, axis);
       if (std::find(series_names.begin(), series_names.end(), name) == series_names.end())
         series_names.push_back(name);
@@ -110,9 +114,11 @@ class HtmlReporter : public SuiteReporter {
       }
       page << "</p>\n";
     }
+    const std::vector<ChartMarker> markers = SloView(page, axis);
     page << "<div class=\"charts\">\n";
     for (const auto& [counter, title] : kCurves) {
       Chart chart{title, axis, title, {}};
+      chart.markers = markers;
       for (const auto& name : series_names) chart.series.push_back({name, {}});
       for (const auto& c : cases_) {
         const auto values = results::CounterValues(c, counter);
@@ -127,11 +133,33 @@ class HtmlReporter : public SuiteReporter {
       }
       Draw(page, chart);
     }
-    Draw(page, TradeOff(series_names, axis));
+    if (trade_off) Draw(page, TradeOff(series_names, axis));
     page << "</div>\n<p class=\"muted\">A point is the median over repetitions, its band the "
-            "minimum to the maximum; hover a point for its case. On the trade-off chart, the "
-            "ringed points are the Pareto front: no other case gives both more total and more "
-            "per-user throughput.</p>\n";
+            "minimum to the maximum; hover a point for its case."
+         << (trade_off ? " On the trade-off chart, the ringed points are the Pareto front: no "
+                         "other case gives both more total and more per-user throughput."
+                       : "")
+         << (markers.empty()
+                 ? ""
+                 : " A dashed line marks the highest " + Escaped(axis) + " within the SLO.")
+         << "</p>\n";
+  }
+
+  // The highest value of axis within the SLO, per series, said and returned as chart markers.
+  std::vector<ChartMarker> SloView(std::ostringstream& page, const std::string& axis) const {
+    const auto results = HighestWithinSlo(cases_, axis, context_.slos);
+    if (results.empty()) return {};
+    std::string limits;
+    for (const auto& l : context_.slos) limits += (limits.empty() ? "" : ", ") + SloText(l);
+    page << "<div class=\"slo\"><p>SLO (" << Escaped(limits) << "):</p><ul>\n";
+    std::vector<ChartMarker> markers;
+    for (const auto& r : results) {
+      const std::string line = (r.series.empty() ? "" : r.series + ": ") + r.text;
+      page << "<li>" << Escaped(line) << "</li>\n";
+      if (r.highest) markers.push_back({*r.highest, "SLO: " + line});
+    }
+    page << "</ul></div>\n";
+    return markers;
   }
 
   static void Draw(std::ostringstream& page, const Chart& chart) {
@@ -173,7 +201,10 @@ class HtmlReporter : public SuiteReporter {
   }
 
   void Cases(std::ostringstream& page, const verdicts::SuiteVerdict& verdict) const {
-    page << "<h2>Cases</h2>\n";
+    page << "<h2>Cases</h2>\n<p class=\"muted\">Per case, from its first repetition: the TTFT "
+            "and ITL distributions (p50, p90 and p99 marked) and the request timeline, grey "
+            "while a request waits for its first token and blue while it streams (red: failed)."
+            "</p>\n";
     for (size_t i = 0; i < verdict.cases.size(); ++i) {
       const auto& v = verdict.cases[i];
       page << "<h3 id=\"case-" << i << "\">" << Escaped(v.name) << " " << VerdictBadge(v.outcome)
@@ -190,7 +221,28 @@ class HtmlReporter : public SuiteReporter {
       }
       page << "</tr>\n</table>\n";
       for (const auto& g : v.gates) page << "<div>" << Escaped(GateLine(g)) << "</div>\n";
+      Details(page, v.name);
     }
+  }
+
+  // The case's TTFT and ITL distributions and its request timeline, from its first repetition.
+  void Details(std::ostringstream& page, const std::string& name) const {
+    const auto dir = results::RepetitionDir(
+        context_.cases_dir.empty() ? context_.out_dir : context_.cases_dir, name, 0);
+    if (!std::filesystem::exists(dir)) {
+      page << "<p class=\"muted\">No per-request charts: the case's first repetition is not in "
+              "the run's folder.</p>\n";
+      return;
+    }
+    const auto detail = ReadCaseDetail(dir);
+    if (!detail) {
+      page << "<p class=\"muted\">No per-request charts: " << Escaped(detail.error().message)
+           << "</p>\n";
+      return;
+    }
+    page << "<div class=\"charts\">\n"
+         << CdfChart("TTFT", name, detail->ttft_ms) << CdfChart("ITL", name, detail->itl_ms)
+         << TimelineChart(name, detail->requests) << "</div>\n";
   }
 
   SuiteContext context_;

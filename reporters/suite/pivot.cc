@@ -1,9 +1,11 @@
 #include "reporters/suite/pivot.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "reporters/suite/verdict_text.h"
+#include "runner/base/flags.h"
 
 namespace servebench::reporters {
 namespace {
@@ -28,6 +30,45 @@ std::string AxisKey(const std::vector<results::CaseResult>& cases) {
     if (best.empty() || values[key].size() > values[best].size()) best = key;
   }
   return best;
+}
+
+namespace {
+
+// Whether b's value follows from a's and a's from b's in every case: they vary together.
+bool Lockstep(const std::vector<results::CaseResult>& cases, const std::string& a,
+              const std::string& b) {
+  std::map<std::string, std::string> a_to_b, b_to_a;
+  for (const auto& c : cases) {
+    const std::string va = ParameterValue(c, a), vb = ParameterValue(c, b);
+    if (a_to_b.emplace(va, vb).first->second != vb) return false;
+    if (b_to_a.emplace(vb, va).first->second != va) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> NumericAxes(const std::vector<results::CaseResult>& cases) {
+  std::vector<std::string> keys = {AxisKey(cases)};
+  if (keys.front().empty()) return {};
+  for (const auto& c : cases) {
+    for (const auto& [key, value] : c.parameters) AddOnce(keys, key);
+  }
+  std::vector<std::string> out;
+  for (const auto& key : keys) {
+    std::set<std::string> values;
+    bool numeric = true;
+    for (const auto& c : cases) {
+      double x = 0;
+      values.insert(ParameterValue(c, key));
+      numeric = numeric && base::ParseDouble(ParameterValue(c, key), &x);
+    }
+    const bool follows = std::any_of(out.begin(), out.end(), [&](const std::string& taken) {
+      return Lockstep(cases, taken, key);
+    });
+    if (numeric && values.size() > 1 && !follows) out.push_back(key);
+  }
+  return out;
 }
 
 std::string OtherParameters(const results::CaseResult& c, const std::string& column_key) {

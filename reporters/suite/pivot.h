@@ -28,6 +28,9 @@ struct Pivot {
 // The varying key with the most distinct values (the first such in matrix order): a sweep's axis.
 // Empty when no key varies.
 std::string AxisKey(const std::vector<results::CaseResult>& cases);
+// The keys to draw curves against: each varying key whose values are all numbers, the axis
+// first, but a key that varies in lockstep with one already taken (osl with isl, zipped).
+std::vector<std::string> NumericAxes(const std::vector<results::CaseResult>& cases);
 // A case's value of key ("" when it has none), and its other keys as "isl=128, osl=16".
 std::string ParameterValue(const results::CaseResult& c, const std::string& key);
 std::string OtherParameters(const results::CaseResult& c, const std::string& key);

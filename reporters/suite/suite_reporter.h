@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "reporters/suite/slo_view.h"
 #include "runner/results/case_result.h"
 #include "runner/verdicts/verdicts.h"
 
@@ -26,6 +27,10 @@ struct SuiteContext {
   std::map<std::string, std::string> labels;  // --label and the suite's labels:
   std::string client;                         // host and CPU (base/machine.h)
   nlohmann::json server = nlohmann::json::object();  // transport/server_identity.h
+  // Where the cases' folders (their repetitions' artifacts) are; empty: out_dir.
+  std::filesystem::path cases_dir = {};
+  // Absolute limits (max/min gates, a --goodput attainment): the report's SLO view.
+  std::vector<SloLimit> slos = {};
 };
 
 class SuiteReporter {

@@ -16,13 +16,16 @@ namespace {
 constexpr double kWidth = 560, kHeight = 320;
 constexpr double kLeft = 64, kRight = 16, kTop = 28, kBottom = 48;
 
-std::string Num(double v) {
+std::string Num(double v) { return SvgNumber(v); }
+
+}  // namespace
+
+std::string SvgNumber(double v) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", v);
   return text;
 }
 
-// A step of 1, 2 or 5 × 10^k giving about five ticks from 0 to top.
 double TickStep(double top) {
   const double rough = top / 5;
   const double power = std::pow(10, std::floor(std::log10(rough)));
@@ -31,8 +34,6 @@ double TickStep(double top) {
   }
   return 10 * power;
 }
-
-}  // namespace
 
 std::string SvgLineChart(const Chart& chart) {
   std::set<double> xs;
@@ -64,7 +65,7 @@ std::string SvgLineChart(const Chart& chart) {
   auto at_y = [&](double y) { return kTop + plot_h * (1 - y / y_top); };
 
   std::ostringstream svg;
-  svg << "<svg class=\"chart\" viewBox=\"0 0 " << kWidth << " " << kHeight
+  svg << "<svg class=\"" << chart.css_class << "\" viewBox=\"0 0 " << kWidth << " " << kHeight
       << "\" role=\"img\" aria-label=\"" << Escaped(chart.title) << "\">\n"
       << "<text class=\"title\" x=\"" << kLeft << "\" y=\"18\">" << Escaped(chart.title)
       << "</text>\n";
@@ -108,10 +109,13 @@ std::string SvgLineChart(const Chart& chart) {
     svg << "<g class=\"series " << cls << "\"><polygon class=\"band\" points=\"" << band
         << "\"/><polyline class=\"line\" points=\"" << line << "\"/>\n";
     for (const auto& p : points) {
+      if (chart.hide_unlabelled_points && p.label.empty()) continue;
       svg << "<circle class=\"point" << (p.mark.empty() ? "" : " " + p.mark) << "\" cx=\""
           << Num(at_x(p.x)) << "\" cy=\"" << Num(at_y(p.median)) << "\" r=\"3.5\"><title>"
-          << Escaped(p.label) << ": " << Short(p.median) << " (min " << Short(p.low) << ", max "
-          << Short(p.high) << ")</title></circle>\n";
+          << Escaped(p.hover.empty() ? p.label + ": " + Short(p.median) + " (min " + Short(p.low) +
+                                           ", max " + Short(p.high) + ")"
+                                     : p.hover)
+          << "</title></circle>\n";
     }
     svg << "</g>\n";
   }

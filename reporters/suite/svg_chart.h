@@ -13,6 +13,7 @@ struct ChartPoint {
   double x = 0, median = 0, low = 0, high = 0;  // low/high: the band, min and max
   std::string label;                            // the case's name, shown on hover
   std::string mark = {};                        // an extra class of the point: "v-FAIL"
+  std::string hover = {};  // the whole hover text, in place of "label: median (min, max)"
 };
 
 // Series are drawn in the classes s0..s5 (colours from the page's style; the page draws the
@@ -35,7 +36,14 @@ struct Chart {
   std::vector<ChartMarker> markers = {};
   // A measured quantity on x (throughput), not a swept setting: linear from 0 with round ticks.
   bool x_measured = false;
+  std::string css_class = "chart";      // "chart detail": a case's own chart, not a sweep's
+  bool hide_unlabelled_points = false;  // draw only labelled points (a CDF's p50, p90, p99)
 };
+
+// A step of 1, 2 or 5 × 10^k giving about five ticks from 0 to top.
+double TickStep(double top);
+// A coordinate as SVG text, to 0.1.
+std::string SvgNumber(double v);
 
 // The SVG element; x is drawn on a log scale when it spans 16× or more (concurrency 1..64).
 std::string SvgLineChart(const Chart& chart);

@@ -66,6 +66,7 @@ int Single(const std::string& dir, std::string out) {
   context.client = run->identity.client;
   context.server = run->identity.server;
   context.out_dir = out.empty() ? fs::path(dir) : fs::path(out);
+  context.cases_dir = dir;
   std::error_code ignored;
   fs::create_directories(context.out_dir, ignored);
   const verdicts::SuiteVerdict verdict =

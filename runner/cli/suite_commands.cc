@@ -75,11 +75,15 @@ std::string UtcStamp() {
   return stamp;
 }
 
-std::string FolderName(std::string name) {
-  for (char& c : name) {
-    if (c == '/') c = '_';
+// The gates with absolute limits (max, min): the report's SLO view.
+std::vector<reporters::SloLimit> SloLimits(const std::vector<suite::Gate>& gates) {
+  std::vector<reporters::SloLimit> out;
+  for (const auto& g : gates) {
+    if (g.kind == suite::Gate::Kind::kRelative) continue;
+    const bool at_most = g.kind == suite::Gate::Kind::kMax;
+    out.push_back({results::CounterName(g.metric), "", at_most, g.limit, g.metric});
   }
-  return name;
+  return out;
 }
 
 reporters::SuiteContext ContextOf(const LoadedSuite& loaded) {
@@ -95,6 +99,7 @@ reporters::SuiteContext ContextOf(const LoadedSuite& loaded) {
     context.parameter_keys.push_back(key);
   }
   for (const auto& g : s.gates) context.gated_metrics.push_back(g.metric);
+  context.slos = SloLimits(s.gates);
   return context;
 }
 
@@ -129,7 +134,7 @@ results::CaseResult RunCase(const cases::Case& c, const fs::path& dir, Interrupt
         break;
       }
     }
-    const fs::path rep_dir = dir / FolderName(c.name) / ("repetition-" + std::to_string(rep));
+    const fs::path rep_dir = results::RepetitionDir(dir, c.name, rep);
     auto session = RunProfileSession(flags, "servebench run (case " + c.name + ")", rep_dir,
                                      interrupts.count(), progress.Live());
     progress.EndRepetition();
@@ -382,7 +387,8 @@ int RunCommand(const Args& args) {
   for (size_t i = 0; i < to_run.size() && !interrupts.interrupted(); ++i) {
     const cases::Case& c = *to_run[i];
     std::error_code ignored;  // a partial case's repetitions start again from the first
-    if (!f.resume.empty()) fs::remove_all(context.out_dir / FolderName(c.name), ignored);
+    if (!f.resume.empty())
+      fs::remove_all(context.out_dir / results::CaseFolderName(c.name), ignored);
     progress.StartCase(c.name, i + 1, to_run.size());
     done(RunCase(c, context.out_dir, interrupts, progress, artifacts_failed));
   }
@@ -483,6 +489,8 @@ int CompareCommand(const Args& args) {
   context.baseline = (*parsed)[0];
   context.server_url = results::ReadSuiteIdentity((*parsed)[1]).server_url;
   for (const auto& g : gates) context.gated_metrics.push_back(g.metric);
+  context.slos = SloLimits(gates);
+  context.cases_dir = fs::path((*parsed)[1]).parent_path();
   std::vector<std::unique_ptr<reporters::SuiteReporter>> reporters;
   reporters.push_back(reporters::MakeSuiteReporter("console"));
   if (!out.empty()) {

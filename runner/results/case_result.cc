@@ -57,6 +57,18 @@ std::vector<std::string> KnownCounters() {
   return out;
 }
 
+std::string CaseFolderName(std::string name) {
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  return name;
+}
+
+std::filesystem::path RepetitionDir(const std::filesystem::path& run_dir, const std::string& name,
+                                    int64_t repetition) {
+  return run_dir / CaseFolderName(name) / ("repetition-" + std::to_string(repetition));
+}
+
 Repetition FromSummary(const metrics::CaseSummary& summary) {
   Repetition r;
   for (const auto& d : summary.distributions) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -51,6 +52,12 @@ std::optional<std::string> DeliveryProblem(const Repetition& r);
 std::optional<double> Median(std::vector<double> values);
 // The counter's values over the repetitions that ran.
 std::vector<double> CounterValues(const CaseResult& c, const std::string& counter);
+
+// The folder of a case's repetitions in a run's folder: its name with '/' as '_'.
+std::string CaseFolderName(std::string name);
+// A repetition's folder in it (repetition-0 is the first).
+std::filesystem::path RepetitionDir(const std::filesystem::path& run_dir, const std::string& name,
+                                    int64_t repetition);
 
 // Reads the cases of a results.json (Google Benchmark JSON as written by servebench run).
 base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path);

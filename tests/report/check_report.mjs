@@ -1,6 +1,7 @@
 // Opens a report.html in headless Chromium over the DevTools protocol (on pipes: no package, no
 // port) and checks what a person would see: no console error, no network request besides the
-// file itself, one verdict row per case, and every chart a point per case. Saves a screenshot.
+// file itself, one verdict row per case, every sweep chart a point per case, and each case its
+// distributions and request timeline. Saves a screenshot.
 //   node tests/report/check_report.mjs REPORT.html SCREENSHOT.png
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -81,26 +82,42 @@ try {
     returnByValue: true,
     expression: `(() => {
       const rows = document.querySelectorAll('table.verdicts tr').length - 1;
-      const charts = [...document.querySelectorAll('svg.chart')].map((svg) => ({
+      const described = (svg) => ({
         title: svg.getAttribute('aria-label'),
         points: svg.querySelectorAll('circle.point').length,
+        requests: svg.querySelectorAll('g.request').length,
         labelled: svg.querySelectorAll('text.axis').length === 2,
-      }));
-      return { rows, charts };
+      });
+      const charts = [...document.querySelectorAll('svg.chart:not(.detail)')].map(described);
+      const cdfs = [...document.querySelectorAll('svg.detail:not(.timeline)')].map(described);
+      const timelines = [...document.querySelectorAll('svg.timeline')].map(described);
+      return { rows, charts, cdfs, timelines };
     })()`,
   });
-  const { rows, charts } = result.value;
+  const { rows, charts, cdfs, timelines } = result.value;
   if (rows < 1) problems.push('the verdict table has no row');
   if (charts.length === 0) problems.push('no chart');
   for (const c of charts) {
     if (c.points !== rows) problems.push(`chart "${c.title}" has ${c.points} points for ${rows} cases`);
+  }
+  // Each case: a TTFT and an ITL distribution (p50, p90 and p99 marked) and a request timeline.
+  if (cdfs.length !== 2 * rows) problems.push(`${cdfs.length} distributions for ${rows} cases`);
+  if (timelines.length !== rows) problems.push(`${timelines.length} timelines for ${rows} cases`);
+  for (const c of cdfs) {
+    if (c.points !== 3) problems.push(`chart "${c.title}" marks ${c.points} percentiles, not 3`);
+  }
+  for (const t of timelines) {
+    if (t.requests < 1) problems.push(`chart "${t.title}" draws no request`);
+  }
+  for (const c of [...charts, ...cdfs, ...timelines]) {
     if (!c.labelled) problems.push(`chart "${c.title}" lacks an axis label`);
   }
   const shot = await page('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
   writeFileSync(screenshot, Buffer.from(shot.data, 'base64'));
   if (!problems.length) {
-    console.log(`${report}: ${rows} cases, ${charts.length} charts of ${rows} points each, ` +
-      `no console error, no network request; screenshot ${screenshot}`);
+    console.log(`${report}: ${rows} cases, ${charts.length} sweep charts of ${rows} points each, ` +
+      `a TTFT and an ITL distribution and a request timeline per case, no console error, ` +
+      `no network request; screenshot ${screenshot}`);
   }
 } catch (error) {
   problems.push(String(error));

@@ -71,6 +71,7 @@ TEST(HtmlReport, ThePageHasTheVerdictsFailFirstAChartPointPerCaseAndNoScript) {
   context.server_url = "http://127.0.0.1:8000";
   context.baseline = "baselines/s.json";
   context.labels = {{"gpu", "H100"}};
+  context.slos = {{"time_to_first_token_p50", "", true, 55, "time_to_first_token.p50"}};
   const std::vector<results::CaseResult> cases = {
       Case("1", "128", {40, 41, 42}), Case("4", "128", {44, 45, 46}),
       Case("16", "128", {60, 61, 62}), Case("1", "512", {50, 51, 52}),
@@ -81,6 +82,16 @@ TEST(HtmlReport, ThePageHasTheVerdictsFailFirstAChartPointPerCaseAndNoScript) {
   verdict.cases.back().outcome = verdicts::Outcome::kFail;
   verdict.cases.back().gates.push_back(
       {"time_to_first_token.p50", verdicts::Outcome::kFail, 60, 91, 0.5167, 0.004, "", 0.1});
+  // The first case's first repetition: three requests, one failed.
+  const fs::path first = results::RepetitionDir(dir, cases.front().name, 0);
+  fs::create_directories(first);
+  std::ofstream(first / "profile_export.jsonl")
+      << R"({"error":null,"metadata":{"start_ns":1000000000,"end_ns":1060000000},"metrics":{"time_to_first_token":{"value":40},"inter_token_latency":{"value":4}}})"
+         "\n"
+      << R"({"error":null,"metadata":{"start_ns":1010000000,"end_ns":1075000000},"metrics":{"time_to_first_token":{"value":42},"inter_token_latency":{"value":5}}})"
+         "\n"
+      << R"({"error":{"code":500},"metadata":{"start_ns":1020000000,"end_ns":1021000000},"metrics":{}})"
+         "\n";
   auto reporter = MakeSuiteReporter("report.html");
   ASSERT_NE(reporter, nullptr);
   reporter->Begin(context);
@@ -91,10 +102,21 @@ TEST(HtmlReport, ThePageHasTheVerdictsFailFirstAChartPointPerCaseAndNoScript) {
 
   EXPECT_EQ(page.find("<script"), std::string::npos);
   EXPECT_EQ(page.find("http://", page.find("</p>")), std::string::npos);  // no request to make
-  // The cases measured TTFT p50 and p99 and throughput: three curves and the trade-off, a point
-  // per case each. The fastest case gives the most in total and per user: the front alone.
-  EXPECT_EQ(Count(page, "<svg"), 4u);
-  EXPECT_EQ(Count(page, "<circle"), 4 * cases.size());
+  // The cases measured TTFT p50 and p99 and throughput: three curves against concurrency and
+  // the trade-off, three against isl, a point per case each. The fastest case gives the most in
+  // total and per user: the front alone.
+  EXPECT_EQ(Count(page, "<svg class=\"chart\""), 7u);
+  EXPECT_EQ(Count(page, "<circle class=\"point"), 7 * cases.size() + 2 * 3);
+  // The SLO (TTFT p50 ≤ 55) along concurrency: isl 128 meets it up to 4 + 12 × (55-45)/(61-45).
+  EXPECT_NE(page.find("<li>isl=128: met up to concurrency ≈ 11.5 (met at 4; at 16: "
+                      "time_to_first_token.p50 61 (limit ≤ 55))</li>"),
+            std::string::npos);
+  EXPECT_GE(Count(page, "<line class=\"marker\""), 3u);
+  // The first case's distributions and timeline; the others say they have none.
+  EXPECT_EQ(Count(page, "<svg class=\"chart detail\""), 2u);
+  EXPECT_EQ(Count(page, "<g class=\"request"), 3u);
+  EXPECT_EQ(Count(page, "<g class=\"request failed\""), 1u);
+  EXPECT_EQ(Count(page, "No per-request charts"), cases.size() - 1);
   EXPECT_EQ(Count(page, "<circle class=\"point pareto\""), 1u);
   EXPECT_NE(page.find("<title>s/chat/concurrency:1/isl:128: 48.8 (min 47.6, max 50)</title>"),
             std::string::npos);
