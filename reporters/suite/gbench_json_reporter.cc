@@ -113,6 +113,7 @@ class GbenchJsonReporter : public SuiteReporter {
   }
 
   void CaseDone(const results::CaseResult& c) override {
+    case_parameters_[c.name] = c.parameters;
     const int64_t reps = static_cast<int64_t>(c.repetitions.size());
     std::vector<Run> case_runs;
     for (size_t i = 0; i < c.repetitions.size(); ++i) {
@@ -197,6 +198,16 @@ class GbenchJsonReporter : public SuiteReporter {
     context["labels"] = context_.labels;
     context["client"] = context_.client;
     context["server"] = context_.server;
+    // Each case's swept keys and values, in matrix order, so a stored run draws its curves again.
+    context["case_parameters"] = case_parameters_;
+    context["slos"] = nlohmann::ordered_json::array();
+    for (const auto& s : context_.slos) {
+      context["slos"].push_back({{"counter", s.counter},
+                                 {"per", s.per},
+                                 {"at_most", s.at_most},
+                                 {"limit", s.limit},
+                                 {"name", s.name}});
+    }
     // Until the run ends, the file holds the cases finished so far: a run killed before its
     // end leaves a file that says so.
     context["interrupted"] = !ended_ || interrupted_;
@@ -208,6 +219,7 @@ class GbenchJsonReporter : public SuiteReporter {
   SuiteContext context_;
   std::filesystem::path file_;
   std::vector<Run> runs_;
+  nlohmann::ordered_json case_parameters_ = nlohmann::ordered_json::object();
   int64_t family_ = 0;
   bool ended_ = false, interrupted_ = false;
   int exit_code_ = 0;

@@ -1,29 +1,14 @@
-// `servebench profile`: one run with AIPerf's flags, a console table and exported results.
+// `servebench profile`: one run with AIPerf's flags, a console table and exported results; a
+// sweep (profile_sweep.h) when --concurrency, --request-rate, --isl or --osl is a list.
 #include <cstdio>
 
 #include "reporters/console/console_table.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/interrupts.h"
 #include "runner/cli/profile_session.h"
+#include "runner/cli/profile_sweep.h"
 
 namespace servebench::cli {
-
-namespace {
-
-// Why a finished run counts as failed (exit 1), or "": no request succeeded, or more failed
-// than --max-error-rate allows.
-std::string RunFailure(const metrics::CaseSummary& summary, double max_error_rate) {
-  const auto* ok = summary.Value("request_count");
-  if (ok == nullptr || ok->value == 0) return "no request succeeded (see the errors above)";
-  const auto* rate = summary.Value("request_error_rate");
-  if (rate != nullptr && rate->value > max_error_rate) {
-    return "error rate " + base::NumberText(rate->value) + " % is above --max-error-rate " +
-           base::NumberText(max_error_rate) + " %";
-  }
-  return "";
-}
-
-}  // namespace
 
 int ProfileCommand(const Args& args) {
   options::ProfileFlags f;
@@ -31,13 +16,17 @@ int ProfileCommand(const Args& args) {
   options::RegisterProfileFlags(flags, f);
   bool help = false;
   flags.Bool("--help", &help, "show this help");
-  auto parsed = flags.Parse(args);
+  Args swept = args;
+  auto sweep = TakeSweepLists(swept);
+  if (!sweep) return Fail(sweep.error().message);
+  auto parsed = flags.Parse(sweep->empty() ? args : swept);
   if (!parsed) return Fail(parsed.error().message);
   if (help) {
     std::fputs(flags.Usage().c_str(), stdout);
     return 0;
   }
   if (!parsed->empty()) return Fail("profile: unexpected argument '" + parsed->front() + "'");
+  if (!sweep->empty()) return RunProfileSweep(swept, *sweep);
 
   std::vector<std::string> argv{"servebench", "profile"};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -21,10 +21,6 @@
 #include "runner/transport/curl_multi_transport.h"
 
 namespace servebench::cli {
-namespace {
-
-namespace fs = std::filesystem;
-using Json = nlohmann::json;
 
 std::string SafeName(std::string name) {
   for (char& c : name) {
@@ -32,6 +28,11 @@ std::string SafeName(std::string name) {
   }
   return name;
 }
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
 
 // Checks the server answers before any load is sent. A model it does not list is only a
 // warning: llama.cpp, TGI and proxies serve names they do not list; the first request decides.
@@ -321,6 +322,17 @@ base::Expected<SessionResult> RunProfileSession(
   log.Line("run finished" + std::string(outcome->was_cancelled ? " (interrupted)" : ""));
   written.Add(log.file().path(), log.file().Close());
   return result;
+}
+
+std::string RunFailure(const metrics::CaseSummary& summary, double max_error_rate) {
+  const auto* ok = summary.Value("request_count");
+  if (ok == nullptr || ok->value == 0) return "no request succeeded (see the errors above)";
+  const auto* rate = summary.Value("request_error_rate");
+  if (rate != nullptr && rate->value > max_error_rate) {
+    return "error rate " + base::NumberText(rate->value) + " % is above --max-error-rate " +
+           base::NumberText(max_error_rate) + " %";
+  }
+  return "";
 }
 
 }  // namespace servebench::cli

@@ -41,6 +41,13 @@ base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(const options
 
 using reporters::Rfc3339;
 
+// Why a finished run counts as failed (exit 1), or "": no request succeeded, or more failed
+// than --max-error-rate allows.
+std::string RunFailure(const metrics::CaseSummary& summary, double max_error_rate);
+
+// A name made safe as one folder name: '/', ':' and ' ' become '_'.
+std::string SafeName(std::string name);
+
 // Notes which files were written completely and which failed ("PATH: reason").
 struct Written {
   std::vector<std::string>& files;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "reporters/suite/history_page.h"
 #include "reporters/suite/suite_reporter.h"
@@ -55,6 +57,20 @@ int History(const std::vector<std::string>& named, const std::string& baseline, 
   return 0;
 }
 
+// The SLO limits a run's report showed (results.json's context.slos); none when absent.
+std::vector<reporters::SloLimit> SlosOf(const fs::path& results) {
+  std::ifstream in(results);
+  const auto doc = nlohmann::json::parse(in, nullptr, false);
+  std::vector<reporters::SloLimit> out;
+  if (!doc.is_object() || !doc.contains("context") || !doc["context"].is_object()) return out;
+  for (const auto& s : doc["context"].value("slos", nlohmann::json::array())) {
+    if (!s.is_object() || !s.value("limit", nlohmann::json()).is_number()) continue;
+    out.push_back({s.value("counter", ""), s.value("per", ""), s.value("at_most", true),
+                   s["limit"].get<double>(), s.value("name", "")});
+  }
+  return out;
+}
+
 // One stored run through the report.html reporter, with its own verdicts (NEW without them).
 int Single(const std::string& dir, std::string out) {
   auto run = verdicts::ReadStoredRun(dir);
@@ -67,6 +83,7 @@ int Single(const std::string& dir, std::string out) {
   context.server = run->identity.server;
   context.out_dir = out.empty() ? fs::path(dir) : fs::path(out);
   context.cases_dir = dir;
+  context.slos = SlosOf(fs::path(dir) / "results.json");
   std::error_code ignored;
   fs::create_directories(context.out_dir, ignored);
   const verdicts::SuiteVerdict verdict =

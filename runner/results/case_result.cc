@@ -69,6 +69,24 @@ std::filesystem::path RepetitionDir(const std::filesystem::path& run_dir, const 
   return run_dir / CaseFolderName(name) / ("repetition-" + std::to_string(repetition));
 }
 
+namespace {
+
+// A case's [[key, value], ...] in a results.json's context.case_parameters (empty when absent:
+// files written before it).
+std::vector<std::pair<std::string, std::string>> ParametersOf(const nlohmann::json& all,
+                                                              const std::string& name) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto it = all.find(name);
+  if (it == all.end() || !it->is_array()) return out;
+  for (const auto& pair : *it) {
+    if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
+      out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
 Repetition FromSummary(const metrics::CaseSummary& summary) {
   Repetition r;
   for (const auto& d : summary.distributions) {
@@ -158,13 +176,19 @@ base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path) {
                                                   "error_message",
                                                   "aggregate_name",
                                                   "aggregate_unit"};
+  const Json none = Json::object();
+  const Json& parameters = doc.contains("context") && doc["context"].is_object() &&
+                                   doc["context"].contains("case_parameters") &&
+                                   doc["context"]["case_parameters"].is_object()
+                               ? doc["context"]["case_parameters"]
+                               : none;
   std::vector<CaseResult> out;
   for (const auto& b : doc["benchmarks"]) {
     const std::string label = b.value("label", "");
     if (b.value("run_type", "") != "iteration" || label.empty() || label[0] != '{') continue;
     const std::string name = b.value("run_name", b.value("name", ""));
     if (out.empty() || out.back().name != name) {
-      out.push_back({name, Json::parse(label, nullptr, false), {}, {}});
+      out.push_back({name, Json::parse(label, nullptr, false), ParametersOf(parameters, name), {}});
     }
     Repetition r;
     r.iterations = b.value("iterations", int64_t{0});

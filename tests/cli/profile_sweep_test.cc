@@ -1,0 +1,90 @@
+// `servebench profile --concurrency 1,2 --isl 16,32`: one profile per combination over real HTTP
+// on the built-in mock, laid out as a suite run (so `servebench report` reads it), and bad lists
+// refused in one line before any load is sent.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/results/case_result.h"
+#include "tests/support/binary_test.h"
+#include "tests/support/run_command.h"
+
+namespace servebench {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ProfileSweep : public testing::BinaryTest {
+ protected:
+  ProfileSweep() : BinaryTest("servebench-sweep") {}
+  testing::Exited Profile(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"profile",
+                                     "--model",
+                                     "m",
+                                     "--url",
+                                     "mock",
+                                     "--streaming",
+                                     "--osl",
+                                     "4",
+                                     "--request-count",
+                                     "4",
+                                     "--extra-inputs",
+                                     "ignore_eos:true",
+                                     "--artifact-dir",
+                                     (dir_ / "out").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Run(args);
+  }
+};
+
+TEST_F(ProfileSweep, RunsEveryCombinationAndWritesOneReportOverThem) {
+  const auto run =
+      Profile({"--concurrency", "1,2", "--isl=16,32", "--goodput", "time_to_first_token:10000"});
+  ASSERT_EQ(run.code, 0) << run.output;
+  const auto cases = results::ReadResults((dir_ / "out" / "results.json").string());
+  ASSERT_TRUE(cases) << cases.error().message;
+  std::vector<std::string> names;
+  for (const auto& c : *cases) {
+    names.push_back(c.name);
+    ASSERT_EQ(c.repetitions.size(), 1u);
+    EXPECT_EQ(c.repetitions[0].counters.at("request_count"), 4);
+    EXPECT_TRUE(fs::exists(results::RepetitionDir(dir_ / "out", c.name, 0) / "profile_export.json"))
+        << c.name;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "profile/chat/concurrency:1/isl:16", "profile/chat/concurrency:1/isl:32",
+                       "profile/chat/concurrency:2/isl:16", "profile/chat/concurrency:2/isl:32"}));
+  EXPECT_EQ(cases->back().parameters, (std::vector<std::pair<std::string, std::string>>{
+                                          {"concurrency", "2"}, {"isl", "32"}}));
+  const std::string report = testing::ReadFile(dir_ / "out" / "report.html");
+  EXPECT_NE(report.find("<h2>Sweep: against concurrency</h2>"), std::string::npos);
+  EXPECT_NE(report.find("<h2>Sweep: against isl</h2>"), std::string::npos);
+  EXPECT_NE(report.find("<li>isl=16: met at every measured concurrency, up to 2"),
+            std::string::npos);
+  // Each profile's command names its own values, not the lists.
+  EXPECT_NE(run.output.find("--concurrency 2 --isl 32"), std::string::npos) << run.output;
+
+  const auto again = Run({"report", (dir_ / "out").string(), "--out", (dir_ / "again").string()});
+  EXPECT_EQ(again.code, 0) << again.output;
+  // Read back from the files alone: the same curves and SLO view.
+  const std::string stored = testing::ReadFile(dir_ / "again" / "report.html");
+  EXPECT_NE(stored.find("<h2>Sweep: against isl</h2>"), std::string::npos);
+  EXPECT_NE(stored.find("<li>isl=16: met at every measured concurrency, up to 2"),
+            std::string::npos);
+}
+
+TEST_F(ProfileSweep, ABadListIsRefusedInOneLineBeforeAnyLoad) {
+  for (const auto& [args, says] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--concurrency", "1,,4"}, "--concurrency 1,,4: an empty item"},
+           {{"--concurrency", "1,x"}, "--concurrency"},
+           {{"--isl", "16,32", "--synthetic-input-tokens-mean", "64"}, "isl is given as a list"},
+           {{"--osl", "4,8", "--output-tokens-mean=2,3"}, "osl is swept twice"}}) {
+    const auto run = Profile(args);
+    EXPECT_EQ(run.code, 2) << run.output;
+    EXPECT_NE(run.output.find(says), std::string::npos) << run.output;
+    EXPECT_FALSE(fs::exists(dir_ / "out")) << run.output;
+  }
+}
+
+}  // namespace
+}  // namespace servebench
