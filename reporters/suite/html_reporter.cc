@@ -98,15 +98,22 @@ class HtmlReporter : public SuiteReporter {
   // One chart per key metric against axis, a series per combination of the other keys, and the
   // SLO view's highest load within the limits marked on each.
   void CurvesAgainst(std::ostringstream& page, const std::string& axis, bool trade_off) const {
+    const std::vector<std::string> group = AxisGroup(cases_, axis);
     std::vector<std::string> series_names;
     std::map<std::string, double> x_of;
     for (const auto& c : cases_) {
       base::ParseDouble(ParameterValue(c, axis), &x_of[c.name]);
-      const std::string name = OtherParameters(c, axis);
+      const std::string name = OtherParameters(c, group);
       if (std::find(series_names.begin(), series_names.end(), name) == series_names.end())
         series_names.push_back(name);
     }
-    page << "<h2>Sweep: against " << Escaped(axis) << "</h2>\n";
+    std::string moving;
+    for (size_t i = 1; i < group.size(); ++i) moving += (i == 1 ? "" : ", ") + group[i];
+    page << "<h2>Sweep: against " << Escaped(axis)
+         << (moving.empty()
+                 ? ""
+                 : " (" + Escaped(moving) + (group.size() > 2 ? " move" : " moves") + " with it)")
+         << "</h2>\n";
     if (series_names.size() > 1) {
       page << "<p class=\"legend\">";
       for (size_t i = 0; i < series_names.size(); ++i) {
@@ -124,7 +131,7 @@ class HtmlReporter : public SuiteReporter {
         const auto values = results::CounterValues(c, counter);
         if (values.empty()) continue;
         const auto s =
-            std::find(series_names.begin(), series_names.end(), OtherParameters(c, axis)) -
+            std::find(series_names.begin(), series_names.end(), OtherParameters(c, group)) -
             series_names.begin();
         chart.series[static_cast<size_t>(s)].points.push_back(
             {x_of[c.name], *results::Median(values),
@@ -156,7 +163,7 @@ class HtmlReporter : public SuiteReporter {
     for (const auto& r : results) {
       const std::string line = (r.series.empty() ? "" : r.series + ": ") + r.text;
       page << "<li>" << Escaped(line) << "</li>\n";
-      if (r.highest) markers.push_back({*r.highest, "SLO: " + line});
+      if (r.highest && !r.beyond_measured) markers.push_back({*r.highest, "SLO: " + line});
     }
     page << "</ul></div>\n";
     return markers;
@@ -177,13 +184,15 @@ class HtmlReporter : public SuiteReporter {
                 {}};
     chart.x_measured = true;
     for (const auto& name : series_names) chart.series.push_back({name, {}});
+    const std::vector<std::string> group = AxisGroup(cases_, axis);
     std::vector<std::pair<size_t, ChartPoint>> points;
     for (const auto& c : cases_) {
       const auto total = results::Median(results::CounterValues(c, "output_token_throughput"));
       const auto per_user = results::CounterValues(c, "output_token_throughput_per_user_p50");
       if (!total || per_user.empty()) continue;
-      const auto s = std::find(series_names.begin(), series_names.end(), OtherParameters(c, axis)) -
-                     series_names.begin();
+      const auto s =
+          std::find(series_names.begin(), series_names.end(), OtherParameters(c, group)) -
+          series_names.begin();
       points.push_back(
           {static_cast<size_t>(s),
            {*total, *results::Median(per_user), *std::min_element(per_user.begin(), per_user.end()),

@@ -72,11 +72,27 @@ std::vector<std::string> NumericAxes(const std::vector<results::CaseResult>& cas
 }
 
 std::string OtherParameters(const results::CaseResult& c, const std::string& column_key) {
+  return OtherParameters(c, std::vector<std::string>{column_key});
+}
+
+std::string OtherParameters(const results::CaseResult& c, const std::vector<std::string>& keys) {
   std::string row;
   for (const auto& [key, value] : c.parameters) {
-    if (key != column_key) row += (row.empty() ? "" : ", ") + key + "=" + value;
+    if (std::find(keys.begin(), keys.end(), key) == keys.end())
+      row += (row.empty() ? "" : ", ") + key + "=" + value;
   }
   return row;
+}
+
+std::vector<std::string> AxisGroup(const std::vector<results::CaseResult>& cases,
+                                   const std::string& key) {
+  std::vector<std::string> group = {key};
+  for (const auto& c : cases) {
+    for (const auto& [other, value] : c.parameters) {
+      if (other != key && Lockstep(cases, key, other)) AddOnce(group, other);
+    }
+  }
+  return group;
 }
 
 std::string ParameterValue(const results::CaseResult& c, const std::string& column_key) {

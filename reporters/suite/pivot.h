@@ -34,6 +34,11 @@ std::vector<std::string> NumericAxes(const std::vector<results::CaseResult>& cas
 // A case's value of key ("" when it has none), and its other keys as "isl=128, osl=16".
 std::string ParameterValue(const results::CaseResult& c, const std::string& key);
 std::string OtherParameters(const results::CaseResult& c, const std::string& key);
+// The same without any of keys: an axis and the keys that move with it.
+std::string OtherParameters(const results::CaseResult& c, const std::vector<std::string>& keys);
+// key and the keys that vary in lockstep with it (osl zipped with isl): one axis to draw against.
+std::vector<std::string> AxisGroup(const std::vector<results::CaseResult>& cases,
+                                   const std::string& key);
 
 // One pivot per gated metric; none when no key varies.
 std::vector<Pivot> MakePivots(const std::vector<std::string>& gated_metrics,

@@ -92,12 +92,13 @@ std::vector<SloResult> HighestWithinSlo(const std::vector<results::CaseResult>& 
                                         const std::string& axis,
                                         const std::vector<SloLimit>& limits) {
   if (limits.empty()) return {};
+  const std::vector<std::string> group = AxisGroup(cases, axis);
   std::vector<std::string> order;
   std::map<std::string, std::vector<Measured>> series;
   for (const auto& c : cases) {
     double x = 0;
     if (!base::ParseDouble(ParameterValue(c, axis), &x)) return {};
-    const std::string name = OtherParameters(c, axis);
+    const std::string name = OtherParameters(c, group);
     if (!series.contains(name)) order.push_back(name);
     Measured m{x, {}};
     for (const auto& l : limits) m.values.push_back(ValueOf(c, l));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The HTML report in a real browser: Debian's headless Chromium opens the report of the quickstart
-# suite and of a 3-axis sweep, both on the built-in mock, and tests/report/check_report.mjs checks
-# it (no console error, no network request, a verdict row and a chart point per case). Each
+# suite, of a 3-axis sweep and of a profile sweep, all on the built-in mock, and
+# tests/report/check_report.mjs checks it (no console error, no network request, a verdict row
+# and a point in every sweep chart per case, each case's distributions and timeline). Each
 # report's screenshot is kept beside it, in build/report-check/<suite>/report.png.
 #   usage: bash tests/report/run.sh [SERVEBENCH]
 set -euo pipefail
@@ -26,6 +27,11 @@ status=0
   >"$out/quickstart.log" 2>&1 || status=$?
 [[ $status == 0 || $status == 1 || $status == 3 ]] || { cat "$out/quickstart.log"; exit 1; }
 "$sb" run "$out/sweep3.yaml" --out "$out/sweep3" --progress none >"$out/sweep3.log" 2>&1 || { cat "$out/sweep3.log"; exit 1; }
-for suite in quickstart sweep3; do
+# A profile sweep writes the same report over its profiles.
+"$sb" profile --model m --url mock --mock-ttft-ms 5 --mock-itl-ms 1 --streaming --concurrency 1,2,4 \
+  --isl 16,64 --osl 4 --request-count 4 --extra-inputs ignore_eos:true \
+  --goodput time_to_first_token:1000 --artifact-dir "$out/profile-sweep" >"$out/profile-sweep.log" 2>&1 ||
+  { cat "$out/profile-sweep.log"; exit 1; }
+for suite in quickstart sweep3 profile-sweep; do
   node tests/report/check_report.mjs "$out/$suite/report.html" "$out/$suite/report.png"
 done

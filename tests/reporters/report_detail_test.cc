@@ -79,6 +79,9 @@ TEST(SweepAxes, EachNumericVaryingKeyButOneThatMovesInLockstepWithAnother) {
     }
   }
   EXPECT_EQ(NumericAxes(cases), (std::vector<std::string>{"concurrency", "isl"}));
+  // Against isl, osl moves with it: the series are the concurrencies alone.
+  EXPECT_EQ(AxisGroup(cases, "isl"), (std::vector<std::string>{"isl", "osl"}));
+  EXPECT_EQ(OtherParameters(cases[1], AxisGroup(cases, "isl")), "model=m, concurrency=1");
   cases.push_back(Point({{"model", "n"}, {"concurrency", "4"}, {"isl", "16"}, {"osl", "8"}}, {}));
   EXPECT_EQ(NumericAxes(cases), (std::vector<std::string>{"concurrency", "isl", "osl"}));
 }
