@@ -3,10 +3,12 @@
 // refused in one line before any load is sent.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <nlohmann/json.hpp>
 
 #include "runner/results/case_result.h"
 #include "tests/support/binary_test.h"
+#include "tests/support/hostile_server.h"
 #include "tests/support/run_command.h"
 
 namespace servebench {
@@ -84,6 +86,35 @@ TEST_F(ProfileSweep, ABadListIsRefusedInOneLineBeforeAnyLoad) {
     EXPECT_NE(run.output.find(says), std::string::npos) << run.output;
     EXPECT_FALSE(fs::exists(dir_ / "out")) << run.output;
   }
+}
+
+TEST_F(ProfileSweep, CtrlCKeepsTheProfilesThatFinished) {
+  // Two requests a profile; the fifth (the third profile's first) streams until the client
+  // leaves, so the signal comes while that profile runs.
+  auto posts = std::make_shared<std::atomic<int>>(0);
+  testing::HostileServer server([posts](int fd, const testing::HostileRequest& r) {
+    if (r.method != "POST") return false;
+    if (posts->fetch_add(1) + 1 == 5) {
+      testing::SendEndlessChat(fd);
+    } else {
+      testing::SendFinishedChat(fd);
+    }
+    return true;
+  });
+  const auto child = Start({"profile", "--model", "m", "--url", server.url(), "--streaming",
+                            "--request-count", "2", "--benchmark-grace-period", "0.2", "--isl",
+                            "8,9,10", "--artifact-dir", (dir_ / "out").string()});
+  ASSERT_TRUE(server.WaitForPosts(5));
+  kill(child.pid, SIGINT);
+  const auto run = testing::Reap(child);
+  EXPECT_EQ(run.code, 130) << run.output;
+  const auto cases = results::ReadResults((dir_ / "out" / "results.json").string());
+  ASSERT_TRUE(cases) << cases.error().message;
+  ASSERT_EQ(cases->size(), 2u);
+  EXPECT_EQ(cases->back().name, "profile/chat/isl:9");
+  const auto doc = nlohmann::json::parse(testing::ReadFile(dir_ / "out" / "results.json"));
+  EXPECT_TRUE(doc["context"]["interrupted"].get<bool>());
+  EXPECT_NE(testing::ReadFile(dir_ / "out" / "report.html").find("interrupted"), std::string::npos);
 }
 
 }  // namespace
