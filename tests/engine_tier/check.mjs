@@ -128,5 +128,26 @@ check('--tokenizer server without /tokenize stops the run in one line',
   noTokenize.status === 2 && /^--tokenizer server: .*\/tokenize answered HTTP 404/.test(noTokenize.stderr) &&
     noTokenize.stderr.trim().split('\n').length === 1, noTokenize.stderr);
 
+// 10. A profile sweep: one profile per concurrency, then one report over them, per-case
+// distributions and timelines drawn from the engine's own requests.
+const sweepDir = join(work, 'sweep');
+const sweep = spawnSync(servebench, ['profile', '--model', 'tiny', '--url', `${baseUrl}/openai`,
+  '--streaming', '--tokenizer', tokenizer, '--max-tokens-field', 'max_tokens', '--osl', '4',
+  '--isl', '16', '--request-count', '2', '--concurrency', '1,2', '--artifact-dir', sweepDir],
+{ encoding: 'utf8', timeout: 600_000 });
+const readIn = (name) => {
+  try { return readFileSync(join(sweepDir, name), 'utf8'); } catch { return ''; }
+};
+const sweepCases = (JSON.parse(readIn('results.json') || '{"benchmarks":[]}').benchmarks)
+  .filter((b) => b.run_type === 'iteration' && b.label?.startsWith('{'));
+const sweepPage = readIn('report.html');
+check('a profile sweep runs each concurrency and reports them on one page',
+  sweep.status === 0 && sweepCases.map((b) => b.run_name).join(' ') ===
+    'profile/chat/concurrency:1 profile/chat/concurrency:2' &&
+    sweepCases.every((b) => b.request_count === 2) &&
+    sweepPage.includes('<h2>Sweep: against concurrency</h2>') &&
+    sweepPage.split('class="chart detail timeline"').length === 3,
+  `${sweep.stdout}${sweep.stderr}`);
+
 console.log(`engine tier: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
