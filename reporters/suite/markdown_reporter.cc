@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "reporters/suite/pivot.h"
+#include "reporters/suite/slo_view.h"
 #include "reporters/suite/suite_reporter.h"
 #include "reporters/suite/verdict_text.h"
 
@@ -47,6 +48,7 @@ class MarkdownReporter : public SuiteReporter {
         out << "**" << p.metric << "**, median over repetitions\n\n" << PivotMarkdown(p) << "\n";
       }
     }
+    SloSection(out);
     out << "\n### Gates\n\n";
     for (const auto& c : verdict.cases) {
       out << "- `" << c.name << "`: **" << verdicts::Name(c.outcome) << "**"
@@ -60,6 +62,20 @@ class MarkdownReporter : public SuiteReporter {
   std::vector<std::filesystem::path> Files() const override { return {file_}; }
 
  private:
+  // The SLO view along the sweep's main axis (report.html has it along every axis).
+  void SloSection(std::ostringstream& out) const {
+    const auto axes = NumericAxes(order_);
+    if (axes.empty()) return;
+    const auto results = HighestWithinSlo(order_, axes.front(), context_.slos);
+    if (results.empty()) return;
+    std::string limits;
+    for (const auto& l : context_.slos) limits += (limits.empty() ? "" : ", ") + SloText(l);
+    out << "\n### SLO (" << limits << ")\n\n";
+    for (const auto& r : results) {
+      out << "- " << (r.series.empty() ? "" : r.series + ": ") << r.text << "\n";
+    }
+  }
+
   SuiteContext context_;
   std::filesystem::path file_;
   std::map<std::string, results::CaseResult> results_;

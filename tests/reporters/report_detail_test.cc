@@ -8,6 +8,7 @@
 #include "reporters/suite/case_detail.h"
 #include "reporters/suite/pivot.h"
 #include "reporters/suite/slo_view.h"
+#include "reporters/suite/suite_reporter.h"
 #include "tests/support/run_command.h"
 
 namespace servebench::reporters {
@@ -50,6 +51,32 @@ TEST(SloView, TheHighestLoadWithinALimitIsInterpolatedBetweenTheLastMetAndFirstM
   r = HighestWithinSlo(cases, "concurrency", {{limit.counter, "", true, 5, limit.name}});
   EXPECT_FALSE(r[0].highest);
   EXPECT_EQ(r[0].text.rfind("no measured concurrency met the SLO", 0), 0u) << r[0].text;
+}
+
+TEST(SloView, SummaryMdSaysItAlongTheSweepsAxis) {
+  const fs::path dir = testing::FreshTempDir("servebench-slo-md");
+  SuiteContext context;
+  context.suite = "s";
+  context.out_dir = dir;
+  context.slos = {{"time_to_first_token_p99", "", true, 60, "time_to_first_token.p99"}};
+  auto reporter = MakeSuiteReporter("summary.md");
+  reporter->Begin(context);
+  verdicts::SuiteVerdict verdict;
+  const double p99[] = {10, 20, 40, 80};
+  int i = 0;
+  for (const char* c : {"1", "2", "4", "8"}) {
+    auto result = Point({{"concurrency", c}}, {{"time_to_first_token_p99", p99[i++]}});
+    result.name = std::string("s/chat/concurrency:") + c;
+    reporter->CaseDone(result);
+    verdict.cases.push_back({result.name, verdicts::Outcome::kNew, {}, "no baseline"});
+  }
+  reporter->End(verdict);
+  const std::string summary = testing::ReadFile(dir / "summary.md");
+  fs::remove_all(dir);
+  EXPECT_NE(summary.find("### SLO (time_to_first_token.p99 ≤ 60)\n\n- met up to concurrency ≈ 6 "
+                         "(met at 4; at 8: time_to_first_token.p99 80 (limit ≤ 60))\n"),
+            std::string::npos)
+      << summary;
 }
 
 TEST(SloView, AnAttainmentIsARatioOfCountersAndEachSeriesIsJudgedAlone) {
