@@ -156,12 +156,10 @@ class HtmlReporter : public SuiteReporter {
   std::vector<ChartMarker> SloView(std::ostringstream& page, const std::string& axis) const {
     const auto results = HighestWithinSlo(cases_, axis, context_.slos);
     if (results.empty()) return {};
-    std::string limits;
-    for (const auto& l : context_.slos) limits += (limits.empty() ? "" : ", ") + SloText(l);
-    page << "<div class=\"slo\"><p>SLO (" << Escaped(limits) << "):</p><ul>\n";
+    page << "<div class=\"slo\"><p>SLO (" << Escaped(SloText(context_.slos)) << "):</p><ul>\n";
     std::vector<ChartMarker> markers;
     for (const auto& r : results) {
-      const std::string line = (r.series.empty() ? "" : r.series + ": ") + r.text;
+      const std::string line = SloLine(r);
       page << "<li>" << Escaped(line) << "</li>\n";
       if (r.highest && !r.beyond_measured) markers.push_back({*r.highest, "SLO: " + line});
     }

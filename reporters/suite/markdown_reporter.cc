@@ -68,12 +68,8 @@ class MarkdownReporter : public SuiteReporter {
     if (axes.empty()) return;
     const auto results = HighestWithinSlo(order_, axes.front(), context_.slos);
     if (results.empty()) return;
-    std::string limits;
-    for (const auto& l : context_.slos) limits += (limits.empty() ? "" : ", ") + SloText(l);
-    out << "\n### SLO (" << limits << ")\n\n";
-    for (const auto& r : results) {
-      out << "- " << (r.series.empty() ? "" : r.series + ": ") << r.text << "\n";
-    }
+    out << "\n### SLO (" << SloText(context_.slos) << ")\n\n";
+    for (const auto& r : results) out << "- " << SloLine(r) << "\n";
   }
 
   SuiteContext context_;

@@ -88,6 +88,16 @@ std::string SloText(const SloLimit& limit) {
   return limit.name + (limit.at_most ? " ≤ " : " ≥ ") + base::NumberText(limit.limit);
 }
 
+std::string SloText(const std::vector<SloLimit>& limits) {
+  std::string text;
+  for (const auto& l : limits) text += (text.empty() ? "" : ", ") + SloText(l);
+  return text;
+}
+
+std::string SloLine(const SloResult& result) {
+  return (result.series.empty() ? "" : result.series + ": ") + result.text;
+}
+
 std::vector<SloResult> HighestWithinSlo(const std::vector<results::CaseResult>& cases,
                                         const std::string& axis,
                                         const std::vector<SloLimit>& limits) {

@@ -19,8 +19,13 @@ struct SloLimit {
   double limit = 0;
   std::string name;  // for people: "time_to_first_token.p99"
 };
-// "time_to_first_token.p99 ≤ 200".
+// "time_to_first_token.p99 ≤ 200"; several joined by ", ".
 std::string SloText(const SloLimit& limit);
+std::string SloText(const std::vector<SloLimit>& limits);
+
+struct SloResult;
+// "isl=128: met up to concurrency ≈ 5.3 (...)": a result for people.
+std::string SloLine(const SloResult& result);
 
 struct SloResult {
   std::string series;             // the other keys' values: "isl=128, osl=16"
