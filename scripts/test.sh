@@ -12,10 +12,7 @@ jobs=${JOBS:-2}
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
 clang-format --dry-run --Werror $(git ls-files '*.cc' '*.h')
-# A test that fails is run once more before it counts: the end-to-end suites judge open-loop
-# timing (schedule lag p99 <= 10 ms) on this 2-core machine while another test runs beside them,
-# and a 10 ms stall of the whole machine once made a capped case INVALID. A second failure fails.
-(cd build && ctest --output-on-failure -j"$jobs" --repeat until-pass:2)
+(cd build && ctest --output-on-failure -j"$jobs")
 bash tests/tokenizers/run.sh build/servebench
 build/servebench_bench --benchmark_min_time=0.01 >/dev/null
 bash tests/sdk/run.sh build/servebench
@@ -25,6 +22,9 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSERVEBENCH_SANITIZE=ON -DSERVEBENCH_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$jobs"
+# Under ASan the client runs several times slower, and the end-to-end tests over loopback share
+# two cores with each other: a test that fails there is run once more before it counts (a second
+# failure fails). The Release run above gets no second chance.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$jobs" --repeat until-pass:2)
 
