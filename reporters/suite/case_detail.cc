@@ -16,9 +16,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr double kWidth = 560, kHeight = 320;
-constexpr double kLeft = 64, kRight = 16, kTop = 28, kBottom = 48;
-
 // A metric's value in a profile_export.jsonl line, when it has one.
 std::optional<double> MetricValue(const Json& line, const char* metric) {
   const auto& metrics = line.value("metrics", Json::object());
@@ -110,31 +107,24 @@ std::string TimelineChart(const std::string& case_name, const std::vector<Reques
   for (const auto& r : requests) end = std::max(end, r.end_s);
   const double step = TickStep(end > 0 ? end : 1);
   const double x_top = std::ceil((end > 0 ? end : 1) / step) * step;
-  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
-  const double row = plot_h / static_cast<double>(drawn.size());
-  auto at_x = [&](double s) { return SvgNumber(kLeft + plot_w * s / x_top); };
+  const double row = kPlotHeight / static_cast<double>(drawn.size());
+  auto at_x = [&](double s) { return SvgNumber(kPlotLeft + kPlotWidth * s / x_top); };
   const std::string title = "request timeline, first repetition" +
                             (every > 1 ? " (1 in " + std::to_string(every) + " of " +
                                              std::to_string(requests.size()) + " requests drawn)"
                                        : "");
   std::ostringstream svg;
-  svg << "<svg class=\"chart detail timeline\" viewBox=\"0 0 " << kWidth << " " << kHeight
-      << "\" role=\"img\" aria-label=\"" << Escaped(title) << "\">\n<text class=\"title\" x=\""
-      << kLeft << "\" y=\"18\">" << Escaped(title) << "</text>\n";
+  svg << SvgOpen("chart detail timeline", title);
   for (double x = 0; x <= x_top + step / 2; x += step) {
-    svg << "<line class=\"grid\" x1=\"" << at_x(x) << "\" x2=\"" << at_x(x) << "\" y1=\"" << kTop
-        << "\" y2=\"" << kTop + plot_h << "\"/><text class=\"tick\" x=\"" << at_x(x) << "\" y=\""
-        << kHeight - kBottom + 16 << "\" text-anchor=\"middle\">" << base::NumberText(x)
-        << "</text>\n";
+    svg << "<line class=\"grid\" x1=\"" << at_x(x) << "\" x2=\"" << at_x(x) << "\" y1=\""
+        << kPlotTop << "\" y2=\"" << kPlotTop + kPlotHeight << "\"/>"
+        << SvgXTick(at_x(x), base::NumberText(x));
   }
-  svg << "<text class=\"axis\" x=\"" << kLeft + plot_w / 2 << "\" y=\"" << kHeight - kBottom + 34
-      << "\" text-anchor=\"middle\">time since the first request (s)</text>\n"
-      << "<text class=\"axis\" transform=\"rotate(-90)\" x=\"" << -(kTop + plot_h / 2)
-      << "\" y=\"14\" text-anchor=\"middle\">requests, in start order</text>\n";
+  svg << SvgAxisLabels("time since the first request (s)", "requests, in start order");
   svg << "<g stroke-width=\"" << SvgNumber(std::clamp(row * 0.8, 0.6, 6.0)) << "\">\n";
   for (size_t k = 0; k < drawn.size(); ++k) {
     const RequestSpan& r = requests[drawn[k]];
-    const std::string y = SvgNumber(kTop + row * (static_cast<double>(k) + 0.5));
+    const std::string y = SvgNumber(kPlotTop + row * (static_cast<double>(k) + 0.5));
     const double first = r.first_token_s >= 0 ? r.first_token_s : r.end_s;
     svg << "<g class=\"request" << (r.failed ? " failed" : "") << "\"><title>" << Escaped(case_name)
         << ": request " << drawn[k] + 1 << ", start " << Short(r.start_s) << " s"

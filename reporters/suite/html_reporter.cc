@@ -140,7 +140,7 @@ class HtmlReporter : public SuiteReporter {
       }
       Draw(page, chart);
     }
-    if (trade_off) Draw(page, TradeOff(series_names, axis));
+    if (trade_off) Draw(page, TradeOff(series_names, group));
     page << "</div>\n<p class=\"muted\">A point is the median over repetitions, its band the "
             "minimum to the maximum; hover a point for its case."
          << (trade_off ? " On the trade-off chart, the ringed points are the Pareto front: no "
@@ -175,14 +175,14 @@ class HtmlReporter : public SuiteReporter {
 
   // Output throughput per user against the total, the trade-off serving teams read, a series per
   // combination of the other keys; the Pareto front is marked.
-  Chart TradeOff(const std::vector<std::string>& series_names, const std::string& axis) const {
+  Chart TradeOff(const std::vector<std::string>& series_names,
+                 const std::vector<std::string>& group) const {
     Chart chart{"per-user vs total output throughput",
                 "output token throughput (tokens/s)",
                 "output tokens/s per user, p50",
                 {}};
     chart.x_measured = true;
     for (const auto& name : series_names) chart.series.push_back({name, {}});
-    const std::vector<std::string> group = AxisGroup(cases_, axis);
     std::vector<std::pair<size_t, ChartPoint>> points;
     for (const auto& c : cases_) {
       const auto total = results::Median(results::CounterValues(c, "output_token_throughput"));

@@ -1,7 +1,6 @@
 #include "reporters/suite/slo_view.h"
 
 #include <algorithm>
-#include <limits>
 #include <map>
 
 #include "reporters/suite/pivot.h"

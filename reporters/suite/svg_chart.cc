@@ -11,19 +11,36 @@
 #include "runner/base/flags.h"
 
 namespace servebench::reporters {
-namespace {
-
-constexpr double kWidth = 560, kHeight = 320;
-constexpr double kLeft = 64, kRight = 16, kTop = 28, kBottom = 48;
-
-std::string Num(double v) { return SvgNumber(v); }
-
-}  // namespace
-
 std::string SvgNumber(double v) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", v);
   return text;
+}
+
+std::string SvgOpen(const std::string& css_class, const std::string& title) {
+  std::ostringstream svg;
+  svg << "<svg class=\"" << css_class << "\" viewBox=\"0 0 " << kChartWidth << " " << kChartHeight
+      << "\" role=\"img\" aria-label=\"" << Escaped(title) << "\">\n"
+      << "<text class=\"title\" x=\"" << kPlotLeft << "\" y=\"18\">" << Escaped(title)
+      << "</text>\n";
+  return svg.str();
+}
+
+std::string SvgXTick(const std::string& x, const std::string& text) {
+  std::ostringstream svg;
+  svg << "<text class=\"tick\" x=\"" << x << "\" y=\"" << kChartHeight - kPlotBottom + 16
+      << "\" text-anchor=\"middle\">" << Escaped(text) << "</text>\n";
+  return svg.str();
+}
+
+std::string SvgAxisLabels(const std::string& x_label, const std::string& y_label) {
+  std::ostringstream svg;
+  svg << "<text class=\"axis\" x=\"" << kPlotLeft + kPlotWidth / 2 << "\" y=\""
+      << kChartHeight - kPlotBottom + 34 << "\" text-anchor=\"middle\">" << Escaped(x_label)
+      << "</text>\n<text class=\"axis\" transform=\"rotate(-90)\" x=\""
+      << -(kPlotTop + kPlotHeight / 2) << "\" y=\"14\" text-anchor=\"middle\">" << Escaped(y_label)
+      << "</text>\n";
+  return svg.str();
 }
 
 double TickStep(double top) {
@@ -55,25 +72,21 @@ std::string SvgLineChart(const Chart& chart) {
   const bool log_x = !chart.x_measured && x_min > 0 && x_max / x_min >= 16;
   const double step = TickStep(top > 0 ? top : 1);
   const double y_top = std::ceil((top > 0 ? top : 1) / step) * step;
-  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   const std::function<double(double)> at_x = [&](double x) {
-    if (x_max == x_min) return kLeft + plot_w / 2;
+    if (x_max == x_min) return kPlotLeft + kPlotWidth / 2;
     const double f =
         log_x ? std::log(x / x_min) / std::log(x_max / x_min) : (x - x_min) / (x_max - x_min);
-    return kLeft + f * plot_w;
+    return kPlotLeft + f * kPlotWidth;
   };
-  auto at_y = [&](double y) { return kTop + plot_h * (1 - y / y_top); };
+  auto at_y = [&](double y) { return kPlotTop + kPlotHeight * (1 - y / y_top); };
 
   std::ostringstream svg;
-  svg << "<svg class=\"" << chart.css_class << "\" viewBox=\"0 0 " << kWidth << " " << kHeight
-      << "\" role=\"img\" aria-label=\"" << Escaped(chart.title) << "\">\n"
-      << "<text class=\"title\" x=\"" << kLeft << "\" y=\"18\">" << Escaped(chart.title)
-      << "</text>\n";
+  svg << SvgOpen(chart.css_class, chart.title);
   for (double y = 0; y <= y_top + step / 2; y += step) {
-    svg << "<line class=\"grid\" x1=\"" << kLeft << "\" x2=\"" << kWidth - kRight << "\" y1=\""
-        << Num(at_y(y)) << "\" y2=\"" << Num(at_y(y)) << "\"/><text class=\"tick\" x=\""
-        << kLeft - 6 << "\" y=\"" << Num(at_y(y) + 4) << "\" text-anchor=\"end\">"
-        << base::NumberText(y) << "</text>\n";
+    svg << "<line class=\"grid\" x1=\"" << kPlotLeft << "\" x2=\"" << kChartWidth - kPlotRight
+        << "\" y1=\"" << SvgNumber(at_y(y)) << "\" y2=\"" << SvgNumber(at_y(y))
+        << "\"/><text class=\"tick\" x=\"" << kPlotLeft - 6 << "\" y=\"" << SvgNumber(at_y(y) + 4)
+        << "\" text-anchor=\"end\">" << base::NumberText(y) << "</text>\n";
   }
   std::vector<std::pair<double, std::string>> ticks = chart.x_ticks;
   if (ticks.empty() && chart.x_measured) {
@@ -83,27 +96,24 @@ std::string SvgLineChart(const Chart& chart) {
     for (double x : xs) ticks.emplace_back(x, base::NumberText(x));
   }
   for (const auto& [x, text] : ticks) {
-    svg << "<text class=\"tick\" x=\"" << Num(at_x(x)) << "\" y=\"" << kHeight - kBottom + 16
-        << "\" text-anchor=\"middle\">" << Escaped(text) << "</text>\n";
+    svg << SvgXTick(SvgNumber(at_x(x)), text);
   }
   for (const auto& m : chart.markers) {
-    svg << "<line class=\"marker\" x1=\"" << Num(at_x(m.x)) << "\" x2=\"" << Num(at_x(m.x))
-        << "\" y1=\"" << kTop << "\" y2=\"" << kHeight - kBottom << "\"><title>" << Escaped(m.label)
-        << "</title></line>\n";
+    svg << "<line class=\"marker\" x1=\"" << SvgNumber(at_x(m.x)) << "\" x2=\""
+        << SvgNumber(at_x(m.x)) << "\" y1=\"" << kPlotTop << "\" y2=\""
+        << kChartHeight - kPlotBottom << "\"><title>" << Escaped(m.label) << "</title></line>\n";
   }
-  svg << "<text class=\"axis\" x=\"" << kLeft + plot_w / 2 << "\" y=\"" << kHeight - kBottom + 34
-      << "\" text-anchor=\"middle\">" << Escaped(chart.x_label) << (log_x ? " (log scale)" : "")
-      << "</text>\n<text class=\"axis\" transform=\"rotate(-90)\" x=\"" << -(kTop + plot_h / 2)
-      << "\" y=\"14\" text-anchor=\"middle\">" << Escaped(chart.y_label) << "</text>\n";
+  svg << SvgAxisLabels(chart.x_label + (log_x ? " (log scale)" : ""), chart.y_label);
   for (size_t i = 0; i < chart.series.size(); ++i) {
     auto points = chart.series[i].points;
     std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) { return a.x < b.x; });
     const std::string cls = "s" + std::to_string(i % 6);
     std::string band, line;
-    for (const auto& p : points) band += Num(at_x(p.x)) + "," + Num(at_y(p.high)) + " ";
+    for (const auto& p : points) band += SvgNumber(at_x(p.x)) + "," + SvgNumber(at_y(p.high)) + " ";
     for (auto p = points.rbegin(); p != points.rend(); ++p)
-      band += Num(at_x(p->x)) + "," + Num(at_y(p->low)) + " ";
-    for (const auto& p : points) line += Num(at_x(p.x)) + "," + Num(at_y(p.median)) + " ";
+      band += SvgNumber(at_x(p->x)) + "," + SvgNumber(at_y(p->low)) + " ";
+    for (const auto& p : points)
+      line += SvgNumber(at_x(p.x)) + "," + SvgNumber(at_y(p.median)) + " ";
     if (!band.empty()) band.pop_back();
     if (!line.empty()) line.pop_back();
     svg << "<g class=\"series " << cls << "\"><polygon class=\"band\" points=\"" << band
@@ -111,7 +121,8 @@ std::string SvgLineChart(const Chart& chart) {
     for (const auto& p : points) {
       if (chart.hide_unlabelled_points && p.label.empty()) continue;
       svg << "<circle class=\"point" << (p.mark.empty() ? "" : " " + p.mark) << "\" cx=\""
-          << Num(at_x(p.x)) << "\" cy=\"" << Num(at_y(p.median)) << "\" r=\"3.5\"><title>"
+          << SvgNumber(at_x(p.x)) << "\" cy=\"" << SvgNumber(at_y(p.median))
+          << "\" r=\"3.5\"><title>"
           << Escaped(p.hover.empty() ? p.label + ": " + Short(p.median) + " (min " + Short(p.low) +
                                            ", max " + Short(p.high) + ")"
                                      : p.hover)

@@ -45,6 +45,16 @@ double TickStep(double top);
 // A coordinate as SVG text, to 0.1.
 std::string SvgNumber(double v);
 
+// The frame every chart shares: its canvas, the margins around the plot, and the pieces that
+// open a chart (with its title), write an x tick, and label the axes.
+inline constexpr double kChartWidth = 560, kChartHeight = 320;
+inline constexpr double kPlotLeft = 64, kPlotRight = 16, kPlotTop = 28, kPlotBottom = 48;
+inline constexpr double kPlotWidth = kChartWidth - kPlotLeft - kPlotRight;
+inline constexpr double kPlotHeight = kChartHeight - kPlotTop - kPlotBottom;
+std::string SvgOpen(const std::string& css_class, const std::string& title);
+std::string SvgXTick(const std::string& x, const std::string& text);
+std::string SvgAxisLabels(const std::string& x_label, const std::string& y_label);
+
 // The SVG element; x is drawn on a log scale when it spans 16× or more (concurrency 1..64).
 std::string SvgLineChart(const Chart& chart);
 

@@ -125,7 +125,7 @@ base::Expected<std::vector<SweepAxis>> TakeSweepLists(Args& args) {
   for (const auto& axis : axes) {
     for (const auto& arg : rest) {
       const std::string flag = arg.substr(0, arg.find('='));
-      if (SweepKey(flag) != nullptr && std::string(SweepKey(flag)) == axis.key) {
+      if (const char* key = SweepKey(flag); key != nullptr && axis.key == key) {
         return base::MakeError(flag + ": " + axis.key + " is given as a list (" + axis.flag +
                                ") and again as one value; give it once");
       }
