@@ -7,6 +7,7 @@
 
 #include "mock/openai_shapes.h"
 #include "mock/request_plan.h"
+#include "runner/base/json.h"
 #include "runner/base/rng.h"
 
 namespace servebench::mock {
@@ -60,7 +61,7 @@ Reply Embed(MockState& state, const HttpRequest& request, int64_t received_ns) {
   Counters& c = state.counters;
   const uint64_t index = static_cast<uint64_t>(c.requests++);
   if (Reply refusal; !state.Authorized(request, &refusal)) return refusal;
-  const Json body = Json::parse(request.body, nullptr, false);
+  const Json body = base::ParseJson<Json>(request.body);
   if (body.is_discarded() || !body.is_object() || !body.contains("model") ||
       !body["model"].is_string() || !body.contains("input")) {
     ++c.bad_requests;

@@ -8,6 +8,7 @@
 #include "mock/request_parser.h"
 #include "mock/request_plan.h"
 #include "mock/stream_events.h"
+#include "runner/base/json.h"
 
 namespace servebench::mock {
 namespace {
@@ -145,7 +146,7 @@ Pending Generate(MockState& state, const HttpRequest& request, int64_t received_
   a.index = static_cast<uint64_t>(c.requests++);
   a.received_ns = received_ns;
   if (Reply refusal; !state.Authorized(request, &refusal)) return Now(std::move(refusal));
-  const Json body = Json::parse(request.body, nullptr, false);
+  const Json body = base::ParseJson<Json>(request.body);
   if (body.is_discarded()) {
     ++c.bad_requests;
     return Now(MockState::Fail(400, "The request body is not valid JSON.", "invalid_request_error",

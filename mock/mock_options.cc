@@ -34,7 +34,8 @@ void RegisterMockFlags(base::FlagSet& flags, MockOptions& o, const std::string& 
         o.seed = static_cast<uint64_t>(s);
         return "";
       },
-      "seed of the fault and jitter decisions (default 0)");
+      "seed of the fault and jitter decisions (default 0)", true,
+      [&o] { return nlohmann::json(o.seed); });
   flags.Double(p + "error-rate", &o.error_rate, "share of requests answered with HTTP 500");
   flags.Double(p + "rate-limit-rate", &o.rate_limit_rate, "share answered with 429");
   flags.Double(p + "disconnect-rate", &o.disconnect_rate, "share of streams closed midway");
@@ -63,11 +64,21 @@ base::Status ValidateMockOptions(const MockOptions& o) {
       return base::MakeError(std::string("mock: ") + name + " must be between 0 and 1");
     }
   }
-  if (o.ttft_ms < 0 || o.itl_ms < 0 || o.stall_ms < 0 || o.prefill_us_per_token < 0) {
-    return base::MakeError("mock: times (--ttft-ms, --itl-ms, --stall-ms, ...) must be >= 0");
+  // The mock is the ground truth: a time it cannot honour is refused, never wrapped around.
+  const std::pair<const char*, double> times[] = {
+      {"--ttft-ms", o.ttft_ms}, {"--itl-ms", o.itl_ms}, {"--stall-ms", o.stall_ms}};
+  for (const auto& [name, ms] : times) {
+    if (!(ms >= 0 && ms <= kMaxMockMs)) {
+      return base::MakeError(std::string("mock: ") + name + " " + base::NumberText(ms) +
+                             " is out of range: give 0 to 86400000 ms (a day)");
+    }
   }
-  if (o.ttft_jitter_cv < 0 || o.itl_jitter_cv < 0) {
-    return base::MakeError("mock: jitter CVs must be >= 0");
+  if (!(o.prefill_us_per_token >= 0 && o.prefill_us_per_token <= 1e6)) {
+    return base::MakeError("mock: --prefill-us-per-token must be from 0 to 1000000 (a second)");
+  }
+  if (!(o.ttft_jitter_cv >= 0 && o.ttft_jitter_cv <= 10 && o.itl_jitter_cv >= 0 &&
+        o.itl_jitter_cv <= 10)) {
+    return base::MakeError("mock: jitter CVs must be from 0 to 10");
   }
   if (o.tokens_per_chunk < 1) return base::MakeError("mock: --tokens-per-chunk must be >= 1");
   if (o.max_batch < 0) return base::MakeError("mock: --max-batch must be >= 0");

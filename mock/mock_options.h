@@ -10,6 +10,9 @@
 
 namespace servebench::mock {
 
+// The longest time the mock takes or waits (a day): beyond it a time would overflow its clock.
+inline constexpr double kMaxMockMs = 86'400'000;
+
 struct MockOptions {
   std::string host = "127.0.0.1";
   int64_t port = 8000;              // 0 picks a free port

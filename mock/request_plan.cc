@@ -49,7 +49,10 @@ int64_t OutputTokens(const MockOptions& o, const LengthAsk& ask, uint64_t prompt
   return std::clamp(std::max(natural, ask.min_tokens), int64_t{1}, max);
 }
 
-int64_t NsOfMs(double ms) { return static_cast<int64_t>(std::llround(ms * 1e6)); }
+// A jittered draw far in the tail stays within a day, as every time the mock takes does.
+int64_t NsOfMs(double ms) {
+  return static_cast<int64_t>(std::llround(std::min(ms, kMaxMockMs) * 1e6));
+}
 
 int64_t FirstTokenDueNs(const MockOptions& o, base::Rng& rng, int64_t start_ns,
                         int64_t prompt_tokens) {

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "runner/base/json.h"
+
 namespace servebench::mock {
 namespace {
 
@@ -20,7 +22,7 @@ std::optional<Json> ReadBody(MockState& state, const HttpRequest& request, Reply
                              "invalid_request_error", "unknown_url");
     return std::nullopt;
   }
-  Json body = Json::parse(request.body, nullptr, false);
+  Json body = base::ParseJson<Json>(request.body);
   if (body.is_discarded() || !body.is_object() || !body.contains("model") ||
       !body["model"].is_string()) {
     ++state.counters.bad_requests;

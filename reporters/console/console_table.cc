@@ -1,5 +1,6 @@
 #include "reporters/console/console_table.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "runner/metrics/catalog.h"
@@ -23,32 +24,52 @@ std::string Pad(const std::string& s, size_t width, bool left) {
   return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
 }
 
+// Rows of a label and its cells, in columns that widen to their widest cell: a value of any size
+// stays apart from its neighbour (2,000,000.00 2,000,000.00, never run together).
+struct Rows {
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+  std::string Render(size_t label, size_t column) const {
+    for (const auto& [name, cells] : rows) {
+      label = std::max(label, name.size() + 1);
+      for (const auto& cell : cells) column = std::max(column, cell.size() + 1);
+    }
+    std::string out;
+    for (const auto& [name, cells] : rows) {
+      out += Pad(name, label, true);
+      for (const auto& cell : cells) out += Pad(cell, column, false);
+      out += "\n";
+    }
+    return out;
+  }
+};
+
 }  // namespace
 
 std::string ConsoleTable(const ProfileReport& r, const std::vector<std::string>& files) {
   constexpr size_t kLabel = 42, kColumn = 11;
   std::string out = Pad("", 20, true) + "servebench | LLM metrics  (" + r.title + ")\n";
-  out += Pad("Metric", kLabel, true);
-  for (const char* h : {"avg", "min", "max", "p99", "p90", "p50", "std"})
-    out += Pad(h, kColumn, false);
-  out += "\n";
+  Rows distributions;
+  distributions.rows.push_back({"Metric", {"avg", "min", "max", "p99", "p90", "p50", "std"}});
   // The catalog's console rows, in its order; the rest stay in the files.
   for (const auto& m : metrics::kMetrics) {
     const auto* d = m.console ? r.summary.Distribution(m.key) : nullptr;
     if (d == nullptr) continue;
     const auto& s = d->stats;
-    out += Pad(d->label + " (" + d->unit + ")", kLabel, true);
+    auto& row = distributions.rows.emplace_back(d->label + " (" + d->unit + ")",
+                                                std::vector<std::string>{});
     for (double v : {s.avg, s.min, s.max, s.p99, s.p90, s.p50, s.std})
-      out += Pad(Grouped(v), kColumn, false);
-    out += "\n";
+      row.second.push_back(Grouped(v));
   }
+  out += distributions.Render(kLabel, kColumn);
+  Rows values;
   for (const auto& m : metrics::kMetrics) {
     const auto* v = m.console ? r.summary.Value(m.key) : nullptr;
     if (v == nullptr) continue;
     const bool whole = v->unit == "requests";
-    out += Pad(v->label + " (" + v->unit + ")", kLabel, true) +
-           Pad(whole ? Grouped(v->value, 0) : Grouped(v->value), kColumn, false) + "\n";
+    values.rows.push_back(
+        {v->label + " (" + v->unit + ")", {whole ? Grouped(v->value, 0) : Grouped(v->value)}});
   }
+  out += values.Render(kLabel, kColumn);
   if (!r.by_model.empty()) {
     out += "\nBy model:\n";
     for (const auto& [model, s] : r.by_model) {

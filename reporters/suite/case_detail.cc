@@ -9,6 +9,7 @@
 #include "reporters/suite/svg_chart.h"
 #include "reporters/suite/verdict_text.h"
 #include "runner/base/flags.h"
+#include "runner/base/json.h"
 #include "runner/metrics/distribution.h"
 
 namespace servebench::reporters {
@@ -40,7 +41,7 @@ base::Expected<CaseDetail> ReadCaseDetail(const std::filesystem::path& repetitio
   CaseDetail detail;
   std::string text;
   for (int number = 1; std::getline(in, text); ++number) {
-    const Json line = Json::parse(text, nullptr, false);
+    const Json line = base::ParseJson<Json>(text);
     if (!line.is_object() || !line.contains("metadata") || !line["metadata"].is_object()) {
       return base::MakeError(path.string() + ":" + std::to_string(number) +
                              ": not a profile_export.jsonl record");

@@ -37,7 +37,7 @@ bool ParseSeconds(const std::string& text, double* out) {
     if (unit == kUnits.end() || !ParseDouble(text.substr(0, text.size() - 1), &v)) return false;
     v *= unit->second;
   }
-  if (!(v > 0)) return false;
+  if (!(v > 0 && v <= kMaxSeconds)) return false;
   *out = v;
   return true;
 }
@@ -61,24 +61,29 @@ bool ParseBool(const std::string& text, bool* out) {
 }
 
 void FlagSet::Bool(const std::string& name, bool* target, std::string help) {
-  flags_.push_back({name, std::move(help), false, [target](const std::string& v) -> std::string {
+  flags_.push_back({name, std::move(help), false,
+                    [target](const std::string& v) -> std::string {
                       if (v.empty()) {
                         *target = true;
                         return "";
                       }
                       return ParseBool(v, target) ? "" : "expected true or false, got '" + v + "'";
-                    }});
+                    },
+                    [target] { return nlohmann::json(*target); }});
 }
 
 void FlagSet::Int(const std::string& name, int64_t* target, std::string help) {
-  flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
+  flags_.push_back({name, std::move(help), true,
+                    [target](const std::string& v) -> std::string {
                       return ParseInt(v, target) ? "" : "expected a whole number, got '" + v + "'";
-                    }});
+                    },
+                    [target] { return nlohmann::json(*target); }});
 }
 
 void FlagSet::Int(const std::string& name, int64_t* target, std::string help, int64_t min,
                   int64_t max) {
-  flags_.push_back({name, std::move(help), true, [=](const std::string& v) -> std::string {
+  flags_.push_back({name, std::move(help), true,
+                    [=](const std::string& v) -> std::string {
                       int64_t n = 0;
                       if (!ParseInt(v, &n) || n < min || n > max) {
                         return "expected a whole number from " + std::to_string(min) + " to " +
@@ -86,12 +91,14 @@ void FlagSet::Int(const std::string& name, int64_t* target, std::string help, in
                       }
                       *target = n;
                       return "";
-                    }});
+                    },
+                    [target] { return nlohmann::json(*target); }});
 }
 
 void FlagSet::Double(const std::string& name, double* target, std::string help, double min,
                      bool min_inclusive, double max) {
-  flags_.push_back({name, std::move(help), true, [=](const std::string& v) -> std::string {
+  flags_.push_back({name, std::move(help), true,
+                    [=](const std::string& v) -> std::string {
                       double d = 0;
                       if (!ParseDouble(v, &d) || !(min_inclusive ? d >= min : d > min) || d > max) {
                         return "expected a number " + std::string(min_inclusive ? ">= " : "> ") +
@@ -99,33 +106,40 @@ void FlagSet::Double(const std::string& name, double* target, std::string help, 
                       }
                       *target = d;
                       return "";
-                    }});
+                    },
+                    [target] { return nlohmann::json(*target); }});
 }
 
 void FlagSet::Double(const std::string& name, double* target, std::string help) {
-  flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
+  flags_.push_back({name, std::move(help), true,
+                    [target](const std::string& v) -> std::string {
                       return ParseDouble(v, target) ? "" : "expected a number, got '" + v + "'";
-                    }});
+                    },
+                    [target] { return nlohmann::json(*target); }});
 }
 
 void FlagSet::String(const std::string& name, std::string* target, std::string help) {
-  flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
+  flags_.push_back({name, std::move(help), true,
+                    [target](const std::string& v) -> std::string {
                       *target = v;
                       return "";
-                    }});
+                    },
+                    [target] { return nlohmann::json(*target); }});
 }
 
 void FlagSet::StringList(const std::string& name, std::vector<std::string>* target,
                          std::string help) {
-  flags_.push_back({name, std::move(help), true, [target](const std::string& v) -> std::string {
+  flags_.push_back({name, std::move(help), true,
+                    [target](const std::string& v) -> std::string {
                       target->push_back(v);
                       return "";
-                    }});
+                    },
+                    [target] { return nlohmann::json(*target); }});
 }
 
 void FlagSet::Custom(const std::string& name, std::function<std::string(const std::string&)> apply,
-                     std::string help, bool takes_value) {
-  flags_.push_back({name, std::move(help), takes_value, std::move(apply)});
+                     std::string help, bool takes_value, std::function<nlohmann::json()> value) {
+  flags_.push_back({name, std::move(help), takes_value, std::move(apply), std::move(value)});
 }
 
 void FlagSet::Alias(const std::string& alias, const std::string& name) {
@@ -190,6 +204,18 @@ std::string FlagSet::Usage() const {
     out += left + " " + f.help + "\n";
   }
   return out;
+}
+
+std::string FlagSet::ConfigKey(const std::string& flag) {
+  std::string key = flag.substr(flag.find_first_not_of('-'));
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
+}
+
+nlohmann::json FlagSet::Values() const {
+  nlohmann::json values = nlohmann::json::object();
+  for (const auto& f : flags_) values[ConfigKey(f.name)] = f.value ? f.value() : nullptr;
+  return values;
 }
 
 }  // namespace servebench::base

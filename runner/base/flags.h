@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,11 @@ class FlagSet {
               bool min_inclusive, double max);
   void String(const std::string& name, std::string* target, std::string help);
   void StringList(const std::string& name, std::vector<std::string>* target, std::string help);
-  // A flag whose value is checked and stored by the caller; the callback returns an error text.
+  // A flag whose value is checked and stored by the caller; the callback returns an error text,
+  // and `value` gives what Values() records for it (null when not given).
   void Custom(const std::string& name, std::function<std::string(const std::string&)> apply,
-              std::string help, bool takes_value = true);
+              std::string help, bool takes_value = true,
+              std::function<nlohmann::json()> value = {});
   // A second spelling for an existing flag (e.g. "-H" for "--header").
   void Alias(const std::string& alias, const std::string& name);
 
@@ -37,6 +40,11 @@ class FlagSet {
   bool WasSet(const std::string& name) const;
   bool Has(const std::string& name);  // a flag or an alias of one
   std::string Usage() const;
+  // Every flag's current value, keyed by its name as a config key ("--max-tokens-field" is
+  // max_tokens_field): the recorded configuration is made from the same
+  // table as the flags, so no flag can be missing from it.
+  nlohmann::json Values() const;
+  static std::string ConfigKey(const std::string& flag);
 
  private:
   struct Flag {
@@ -44,6 +52,7 @@ class FlagSet {
     std::string help;
     bool takes_value;
     std::function<std::string(const std::string&)> apply;
+    std::function<nlohmann::json()> value;
   };
   Flag* Find(const std::string& name);
 
@@ -57,7 +66,10 @@ class FlagSet {
 bool ParseInt(const std::string& text, int64_t* out);
 bool ParseDouble(const std::string& text, double* out);
 bool ParseBool(const std::string& text, bool* out);
-// A time span > 0 in seconds: 90, 90s, 1.5m, 2h.
+// The longest time span any flag or suite key takes (116 days): past it a span would not fit the
+// clock's int64 nanoseconds once added to a time, and no benchmark runs that long.
+inline constexpr double kMaxSeconds = 1e7;
+// A time span in (0, kMaxSeconds] seconds: 90, 90s, 1.5m, 2h.
 bool ParseSeconds(const std::string& text, double* out);
 // A number as a person writes it: 2.5, 10 (no trailing zeros).
 std::string NumberText(double v);

@@ -3,10 +3,20 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
 namespace servebench::base {
+
+bool IsPathSafeName(std::string_view name) {
+  if (name.empty() || name.find_first_not_of('.') == std::string_view::npos) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
 namespace {
 
 std::string Reason(const std::filesystem::path& path, const char* what, int error) {

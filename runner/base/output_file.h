@@ -10,6 +10,10 @@
 
 namespace servebench::base {
 
+// A name that stands as one path component and stays in its folder: [A-Za-z0-9._-]+, and not
+// "." or "..". Names that become file names (suites, baselines) are checked with it.
+bool IsPathSafeName(std::string_view name);
+
 // A file written piece by piece (the per-request JSONL, the log). The first failure is kept;
 // later writes are skipped, and Close reports it.
 class AppendFile {

@@ -55,7 +55,9 @@ bool RunsTheCase(const std::string& key) { return key == "repetitions" || key ==
 base::Expected<double> Timeout(const Setting& s) {
   double seconds = 0;
   if (!base::ParseSeconds(FlagText(s.value), &seconds)) {
-    return base::Error{s.place.Text() + ": timeout should be a time span such as 90s, 10m or 1h"};
+    return base::Error{
+        s.place.Text() +
+        ": timeout should be a time span such as 90s, 10m or 1h (at most 10000000 s)"};
   }
   return seconds;
 }

@@ -27,6 +27,7 @@ constexpr const char* kRunsGoodput = "(the run's)";
 struct AnalyzeFlags {
   std::string goodput = kRunsGoodput, token_count_source, tokenizer,
               artifact_dir = "artifacts/analyze";
+  int64_t max_record_bytes = records::kMaxRecordBytes;
 };
 
 // Moves every monotonic time of a record by shift_ns (0 stays 0: "did not happen").
@@ -54,7 +55,8 @@ void Merge(reporters::RunInfo& into, const reporters::RunInfo& part, bool part_e
 }
 
 int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
-  auto first = records::ReadRecordsHeader(files.front());
+  const auto max_line = static_cast<size_t>(f.max_record_bytes);
+  auto first = records::ReadRecordsHeader(files.front(), max_line);
   if (!first) return Fail("analyze: " + first.error().message);
   auto info = reporters::RunInfoOf(first->run, nullptr, 0);
   if (!info) return Fail("analyze: " + files.front() + ": " + info.error().message);
@@ -87,7 +89,7 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   bool any_end = false;
   int64_t last_wall_ns = 0;
   for (const auto& file : files) {
-    auto header = records::ReadRecordsHeader(file);
+    auto header = records::ReadRecordsHeader(file, max_line);
     if (!header) return Fail("analyze: " + header.error().message);
     if (header->run.value("endpoint_type", "") != info->endpoint_type) {
       return Fail("analyze: " + file + ": a " + header->run.value("endpoint_type", "?") +
@@ -96,13 +98,16 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
     // Each machine's monotonic clock is put on the first file's time line through the calendar.
     const int64_t shift = (header->clock.wall_ns - header->clock.monotonic_ns) -
                           (first->clock.wall_ns - first->clock.monotonic_ns);
-    auto read = records::ReadRecords(file, [&](records::Record r) {
-      if (shift != 0) Shift(r, shift);
-      last_wall_ns = std::max(last_wall_ns, r.wall_start_ns + (r.end_ns - r.start_ns));
-      const metrics::RequestMetrics m = metrics::Measure(r, *context);
-      jsonl.Write(reporters::JsonlLine(r, m));
-      measured.Add(m);
-    });
+    auto read = records::ReadRecords(
+        file,
+        [&](records::Record r) {
+          if (shift != 0) Shift(r, shift);
+          last_wall_ns = std::max(last_wall_ns, r.wall_start_ns + (r.end_ns - r.start_ns));
+          const metrics::RequestMetrics m = metrics::Measure(r, *context);
+          jsonl.Write(reporters::JsonlLine(r, m));
+          measured.Add(m);
+        },
+        max_line);
     if (!read) return Fail("analyze: " + read.error().message);
     auto part = reporters::RunInfoOf(read->run, read->end, 0);
     if (!part) return Fail("analyze: " + file + ": " + part.error().message);
@@ -137,6 +142,8 @@ int AnalyzeCommand(const Args& args) {
   flags.String("--tokenizer", &f.tokenizer, "the client tokenizer (default: the run's)");
   flags.String("--artifact-dir", &f.artifact_dir,
                "where the files go (default artifacts/analyze; a numbered sibling if it exists)");
+  flags.Int("--max-record-bytes", &f.max_record_bytes, "longest record line read (default 512 MiB)",
+            1024, int64_t{1} << 40);
   bool help = false;
   flags.Bool("--help", &help, "show this help");
   auto files = flags.Parse(args);

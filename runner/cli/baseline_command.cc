@@ -11,6 +11,7 @@
 #include "reporters/profile_export/run_report.h"
 #include "runner/base/clock.h"
 #include "runner/base/flags.h"
+#include "runner/base/json.h"
 #include "runner/base/machine.h"
 #include "runner/base/output_file.h"
 #include "runner/cli/commands.h"
@@ -38,7 +39,7 @@ std::string ResultsFile(const std::string& path) {
 base::Expected<OrderedJson> ReadJson(const std::string& path) {
   std::ifstream in(path);
   if (!in) return base::MakeError(path + ": cannot read the file (check the path)");
-  OrderedJson doc = OrderedJson::parse(in, nullptr, false);
+  OrderedJson doc = base::ParseJson<OrderedJson>(in);
   if (doc.is_discarded() || !doc.is_object()) {
     return base::MakeError(path + ": not JSON; give a results.json written by servebench run");
   }
@@ -201,7 +202,14 @@ int Update(const Args& args) {
   auto run_doc = ReadJson(from);
   if (!run_doc) return Fail(run_doc.error().message);
   const results::SuiteIdentity run_id = results::ReadSuiteIdentity(from);
-  if (baseline.empty()) baseline = (fs::path("baselines") / (run_id.suite + ".json")).string();
+  if (baseline.empty()) {
+    // The name comes from a file anyone may have edited: it must stay a name in baselines/.
+    if (!base::IsPathSafeName(run_id.suite)) {
+      return Fail(from + ": context.suite '" + run_id.suite +
+                  "' is not a suite name (letters, digits, '.', '_', '-'); give --baseline FILE");
+    }
+    baseline = (fs::path("baselines") / (run_id.suite + ".json")).string();
+  }
   auto names = CasesToTake(*run, filter);
   if (!names) return Fail(names.error().message);
 

@@ -66,7 +66,10 @@ base::Status CheckReady(const options::ProfilePlan& plan, const std::vector<std:
 
 // Which field caps the output. A 2-token streaming request tells whether the server honours
 // max_completion_tokens: if more streams back, or the field is refused, caps go as max_tokens
-// (TGI, LM Studio and older llama.cpp builds read only that one).
+// (TGI, LM Studio and older llama.cpp builds read only that one). The probe carries max_tokens 3
+// as well, so a server that ignores max_completion_tokens still stops at once: an uncapped
+// reply would hold a one-slot engine for minutes, and some engines go on generating after the
+// client leaves. A server that refuses the pair is probed with max_completion_tokens alone.
 void ChooseMaxTokensField(options::ProfilePlan& plan, std::vector<std::string>& notes) {
   constexpr int64_t kCap = 2;
   // A server that honours the cap sends about six events (role, two tokens, finish, usage, DONE).
@@ -75,9 +78,17 @@ void ChooseMaxTokensField(options::ProfilePlan& plan, std::vector<std::string>& 
   body.streaming = true;
   body.include_usage = true;
   body.legacy_max_tokens = false;
-  const transport::ProbeResult r = transport::ProbeStream(
-      plan.run.url, endpoints::BuildBody(plan.run.type, body, "Say hello.", kCap),
-      plan.run.transport, kMostEvents);
+  body.extra["max_tokens"] = kCap + 1;
+  const auto probe = [&] {
+    return transport::ProbeStream(plan.run.url,
+                                  endpoints::BuildBody(plan.run.type, body, "Say hello.", kCap),
+                                  plan.run.transport, kMostEvents);
+  };
+  transport::ProbeResult r = probe();
+  if (r.status == 400 || r.status == 422) {
+    body.extra.erase("max_tokens");
+    r = probe();
+  }
   std::string why;
   if (r.status == 400 || r.status == 422) {
     why = "the server refused max_completion_tokens (HTTP " + std::to_string(r.status) + ")";

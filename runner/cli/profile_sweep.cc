@@ -168,6 +168,7 @@ int RunProfileSweep(const Args& args, const std::vector<SweepAxis>& axes) {
   InterruptScope interrupts;
   std::vector<results::CaseResult> done;
   bool any_failed = false;
+  std::string cut_short;  // the profile a signal ended midway
   for (size_t i = 0; i < points.size() && !interrupts.interrupted(); ++i) {
     const Point& p = points[i];
     std::printf("\n== %s (%zu of %zu)\n", p.name.c_str(), i + 1, points.size());
@@ -186,7 +187,10 @@ int RunProfileSweep(const Args& args, const std::vector<SweepAxis>& axes) {
     } else {
       std::fputs(reporters::ConsoleTable(session->report, session->files).c_str(), stdout);
       for (const auto& e : session->write_errors) std::fprintf(stderr, "error: %s\n", e.c_str());
-      if (session->outcome.was_cancelled) break;  // a partial run is not a measurement
+      if (session->outcome.was_cancelled) {  // a partial run is not a measurement
+        cut_short = p.name;
+        break;
+      }
       const std::string failed = RunFailure(session->report.summary, flags[i].max_error_rate);
       if (!failed.empty())
         std::fprintf(stderr, "%s: the run failed: %s\n", p.name.c_str(), failed.c_str());
@@ -198,14 +202,22 @@ int RunProfileSweep(const Args& args, const std::vector<SweepAxis>& axes) {
   }
   auto verdict = verdicts::Judge(nullptr, done, {});
   verdict.interrupted = interrupts.interrupted();
+  // results.json says the status the process exits with.
+  verdict.exit_code = verdict.interrupted ? interrupts.exit_code() : any_failed ? 1 : 0;
   for (auto& r : reporters) r->End(verdict);
-  std::printf("\nsweep of %zu profiles in %s:\n", done.size(), dir->string().c_str());
+  if (verdict.interrupted) {
+    std::printf("\nsweep interrupted: %zu of %zu profiles finished%s; results in %s:\n",
+                done.size(), points.size(),
+                cut_short.empty() ? "" : (" (" + cut_short + " was cut short)").c_str(),
+                dir->string().c_str());
+  } else {
+    std::printf("\nsweep of %zu profiles in %s:\n", done.size(), dir->string().c_str());
+  }
   for (const auto& r : reporters) {
     for (const auto& file : r->Files()) std::printf("  %s\n", file.string().c_str());
     for (const auto& e : r->write_errors()) return Fail("error: " + e);
   }
-  if (interrupts.interrupted()) return interrupts.exit_code();
-  return any_failed ? 1 : 0;
+  return verdict.exit_code;
 }
 
 }  // namespace servebench::cli

@@ -9,6 +9,7 @@
 #include "reporters/suite/history_page.h"
 #include "reporters/suite/suite_reporter.h"
 #include "runner/base/flags.h"
+#include "runner/base/json.h"
 #include "runner/base/output_file.h"
 #include "runner/cli/commands.h"
 #include "runner/verdicts/stored_run.h"
@@ -60,7 +61,7 @@ int History(const std::vector<std::string>& named, const std::string& baseline, 
 // The SLO limits a run's report showed (results.json's context.slos); none when absent.
 std::vector<reporters::SloLimit> SlosOf(const fs::path& results) {
   std::ifstream in(results);
-  const auto doc = nlohmann::json::parse(in, nullptr, false);
+  const auto doc = base::ParseJson(in);
   std::vector<reporters::SloLimit> out;
   if (!doc.is_object() || !doc.contains("context") || !doc["context"].is_object()) return out;
   for (const auto& s : doc["context"].value("slos", nlohmann::json::array())) {

@@ -12,6 +12,9 @@ class Chat : public Dialect {
   std::string_view name() const override { return "chat"; }
   std::string_view default_path() const override { return "/v1/chat/completions"; }
   bool has_two_cap_fields() const override { return true; }
+  std::string_view cap_field(const BodyOptions& o) const override {
+    return o.legacy_max_tokens ? "max_tokens" : "max_completion_tokens";
+  }
 
   // A message of several texts carries them as text parts.
   void AddRequest(Json& body, const BodyOptions& o, const std::vector<Message>& messages,
@@ -24,8 +27,7 @@ class Chat : public Dialect {
       }
       list.push_back({{"role", m.role}, {"content", std::move(content)}});
     }
-    if (max_tokens > 0)
-      body[o.legacy_max_tokens ? "max_tokens" : "max_completion_tokens"] = max_tokens;
+    if (max_tokens > 0) body[std::string(cap_field(o))] = max_tokens;
   }
 
   // The first choice: a delta when streaming, a message when not.

@@ -15,7 +15,7 @@ class Completions : public Dialect {
   void AddRequest(Json& body, const BodyOptions&, const std::vector<Message>& messages,
                   int64_t max_tokens) const override {
     body["prompt"] = JoinedTexts(messages);
-    if (max_tokens > 0) body["max_tokens"] = max_tokens;
+    if (max_tokens > 0) body[std::string(cap_field({}))] = max_tokens;
   }
 
   void ReadReply(const Json& document, bool, Chunk& chunk) const override {

@@ -23,8 +23,10 @@ class Dialect {
   // False for APIs without generated tokens (embeddings): no streaming, no OSL.
   virtual bool produces_tokens() const { return true; }
   virtual bool has_two_cap_fields() const { return false; }
-  // Adds the messages (or their joined text) and the output cap (max_tokens <= 0: none) to a body
-  // holding "model".
+  // The body field that carries the output cap; "" when the API has none.
+  virtual std::string_view cap_field(const BodyOptions&) const { return "max_tokens"; }
+  // Adds the messages (or their joined text) and the output cap (max_tokens <= 0: none, in
+  // cap_field) to a body holding "model".
   virtual void AddRequest(nlohmann::json& body, const BodyOptions& options,
                           const std::vector<Message>& messages, int64_t max_tokens) const = 0;
   // Reads what a reply document carries beyond error and usage.

@@ -11,6 +11,7 @@ class Embeddings : public Dialect {
   std::string_view name() const override { return "embeddings"; }
   std::string_view default_path() const override { return "/v1/embeddings"; }
   bool produces_tokens() const override { return false; }
+  std::string_view cap_field(const BodyOptions&) const override { return ""; }
 
   // Every text is one input (texts make a batch).
   void AddRequest(Json& body, const BodyOptions&, const std::vector<Message>& messages,

@@ -1,5 +1,6 @@
 #include "runner/endpoints/endpoint.h"
 
+#include "runner/base/json.h"
 #include "runner/endpoints/dialect.h"
 
 namespace servebench::endpoints {
@@ -37,7 +38,7 @@ std::string ErrorText(const Json& error) {
 
 Chunk Parse(EndpointType type, std::string_view text, bool streaming) {
   Chunk chunk;
-  const Json j = Json::parse(text, nullptr, false);
+  const Json j = base::ParseJson<Json>(text);
   if (j.is_discarded() || !j.is_object()) {
     chunk.malformed = true;
     return chunk;
@@ -80,6 +81,14 @@ std::string Name(EndpointType type) { return std::string(DialectOf(type).name())
 std::string DefaultPath(EndpointType type) { return std::string(DialectOf(type).default_path()); }
 bool ProducesTokens(EndpointType type) { return DialectOf(type).produces_tokens(); }
 bool HasTwoCapFields(EndpointType type) { return DialectOf(type).has_two_cap_fields(); }
+
+int64_t SentCap(EndpointType type, const BodyOptions& options, const Json& extra,
+                int64_t max_tokens) {
+  const std::string field(DialectOf(type).cap_field(options));
+  if (field.empty() || !extra.is_object()) return max_tokens;
+  const auto it = extra.find(field);
+  return it != extra.end() && it->is_number_integer() ? it->get<int64_t>() : max_tokens;
+}
 
 std::string BuildBody(EndpointType type, const BodyOptions& o, const std::string& prompt,
                       int64_t max_tokens) {
@@ -125,7 +134,7 @@ Chunk ParseEventDocument(EndpointType type, std::string_view data) {
 Chunk ParseBody(EndpointType type, std::string_view body) { return Parse(type, body, false); }
 
 std::optional<std::vector<std::string>> ModelIds(std::string_view body) {
-  const Json list = Json::parse(body, nullptr, false);
+  const Json list = base::ParseJson<Json>(body);
   if (list.is_discarded() || !list.is_object()) return std::nullopt;
   const auto data = list.find("data");
   if (data == list.end() || !data->is_array()) return std::nullopt;
@@ -135,7 +144,7 @@ std::optional<std::vector<std::string>> ModelIds(std::string_view body) {
 }
 
 std::pair<std::string, std::string> ErrorTypeAndMessage(std::string_view body) {
-  const Json j = Json::parse(body, nullptr, false);
+  const Json j = base::ParseJson<Json>(body);
   if (!j.is_discarded() && j.is_object() && j.contains("error")) {
     const Json& e = j["error"];
     return {e.is_object() ? StringAt(e, "type") : "", ErrorText(e)};

@@ -55,6 +55,10 @@ std::string BuildBody(EndpointType type, const BodyOptions& options,
                       const std::vector<Message>& messages, int64_t max_tokens);
 // Every text of the messages, joined by a blank line: the prompt of a dialect without messages.
 std::string JoinedTexts(const std::vector<Message>& messages);
+// The output cap a body carries: `max_tokens` unless `extra` (merged over the body's top level)
+// sets the dialect's cap field to a whole number; that is the cap sent, so the cap recorded.
+int64_t SentCap(EndpointType type, const BodyOptions& options, const nlohmann::json& extra,
+                int64_t max_tokens);
 
 struct Usage {
   int64_t prompt_tokens = -1;  // -1: not reported

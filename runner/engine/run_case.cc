@@ -154,6 +154,13 @@ void CaseRunner::StartSession(bool warmup, int64_t scheduled_ns, int64_t ready_n
     s.id = w_.conversations[conversation].session_id + (use ? "." + std::to_string(use) : "");
   }
   ++active_;
+  // A first turn's delay (a single_turn row's, as AIPerf reads it) is a wait before it leaves,
+  // from when the session starts: in a closed loop, the moment the slot's previous request ended.
+  const double delay_ms = w_.conversations[conversation].turns.front().delay_ms;
+  if (delay_ms > 0) {
+    next_turns_.push({scheduled_ns + Ns(delay_ms / 1e3), slot});
+    return;
+  }
   Send(warmup, slot, scheduled_ns, ready_ns, next_id_++);
 }
 
@@ -177,7 +184,7 @@ void CaseRunner::Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t re
   seed.input_tokens = s.turn == 0 && turn.input_tokens >= 0 && c.system_tokens >= 0
                           ? turn.input_tokens + c.system_tokens
                           : -1;
-  seed.requested_max_tokens = turn.max_tokens;
+  seed.requested_max_tokens = SentCap(o_, turn);
   if (include_usage_) asked_usage_.insert(request_id);
   slot_of_[request_id] = slot;
   auto body = s.turn == 0 ? bodies_.First(s.conversation, include_usage_, s.model)
@@ -342,6 +349,12 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
 }
 
 }  // namespace
+
+int64_t SentCap(const CaseOptions& o, const inputs::Turn& t) {
+  // The turn's extra fields are merged after the run's, so they win.
+  const int64_t run_cap = endpoints::SentCap(o.type, o.body, o.body.extra, t.max_tokens);
+  return endpoints::SentCap(o.type, o.body, t.extra, run_cap);
+}
 
 std::string TurnBody(const CaseOptions& o, const inputs::Conversation& c,
                      const std::vector<std::string>& replies, size_t turn, bool include_usage,

@@ -55,6 +55,8 @@ struct Progress {
   bool warmup = false;
 };
 
+// The output cap turn t's body carries (an extra field may override the turn's own).
+int64_t SentCap(const CaseOptions& options, const inputs::Turn& t);
 // The body of turn `turn` of c: the system message, the earlier turns each followed by its reply,
 // then the turn itself with its extra fields over --extra-inputs and its output cap.
 // model: the session's model ("" for the conversation's or the run's).

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "runner/base/json.h"
 #include "runner/inputs/hash_prompts.h"
 
 namespace servebench::inputs {
@@ -43,11 +44,14 @@ Problem ReadCount(const Json& o, const char* key, int64_t* out) {
   return "";
 }
 
-// Milliseconds >= 0 at o[key].
+// Milliseconds in [0, kMaxTimeMs] at o[key].
 Problem ReadMs(const Json& o, const char* key, double* out) {
   const Json& v = o[key];
   if (!v.is_number() || v.get<double>() < 0) {
     return std::string(key) + " should be a number of milliseconds >= 0, got " + v.dump();
+  }
+  if (v.get<double>() > kMaxTimeMs) {
+    return std::string(key) + " " + v.dump() + " is out of range (at most 4e12 ms)";
   }
   *out = v.get<double>();
   return "";
@@ -276,7 +280,11 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
     for (int64_t number = 1; std::getline(in, line); ++number) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       const std::string place = file.string() + ":" + std::to_string(number) + ": ";
-      const Json o_line = Json::parse(line, nullptr, false);
+      bool too_deep = false;
+      const Json o_line = base::ParseJson(line, &too_deep);
+      if (too_deep) {
+        return base::MakeError(place + base::JsonProblem(true) + " (flatten the request fields)");
+      }
       if (o_line.is_discarded() || !o_line.is_object()) {
         return base::MakeError(place + "not a JSON object (one object a line: JSON Lines)");
       }

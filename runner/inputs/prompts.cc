@@ -21,10 +21,15 @@ int64_t Draw(base::Rng& rng, int64_t mean, int64_t stddev, int64_t floor) {
 bool ExactText(const Tokenizer& tokenizer, const std::vector<int>& ids, base::Rng& rng,
                const std::string& prefix, int64_t tokens, std::string* out) {
   const int64_t prefix_tokens = prefix.empty() ? 0 : tokenizer.Count(prefix);
+  const int64_t first_want = std::max<int64_t>(1, tokens - prefix_tokens);
+  // The caller's corpus holds at least `tokens` + 128 ids; a slice never runs past its end,
+  // even when the tokenizer's decode and encode disagree wildly (a server answering "").
+  if (static_cast<int64_t>(ids.size()) < first_want + 64) return false;
   for (int attempt = 0; attempt < 16; ++attempt) {
-    int64_t want = std::max<int64_t>(1, tokens - prefix_tokens);
+    int64_t want = first_want;
     const size_t start = static_cast<size_t>(rng.Uniform() * (ids.size() - want - 64));
-    for (int step = 0; step < 8 && want > 0; ++step) {
+    const int64_t available = static_cast<int64_t>(ids.size() - start);
+    for (int step = 0; step < 8; ++step) {
       const std::vector<int> slice(ids.begin() + start, ids.begin() + start + want);
       std::string text =
           prefix.empty() ? tokenizer.Decode(slice) : prefix + " " + tokenizer.Decode(slice);
@@ -33,7 +38,9 @@ bool ExactText(const Tokenizer& tokenizer, const std::vector<int>& ids, base::Rn
         *out = std::move(text);
         return true;
       }
-      want += tokens - got;
+      const int64_t next = std::clamp<int64_t>(want + tokens - got, 1, available);
+      if (next == want) break;  // this slice cannot get closer
+      want = next;
     }
   }
   return false;
@@ -142,7 +149,8 @@ base::Expected<std::vector<Prompt>> MakePrompts(const PromptOptions& o,
     if (tokenizer) {
       if (!ExactText(*tokenizer, ids, rng, prefix, isl, &prompt.text)) {
         return base::MakeError("--isl " + std::to_string(isl) +
-                               ": cannot build a prompt of exactly that many tokens");
+                               ": cannot build a prompt of exactly that many tokens (the "
+                               "tokenizer's decode and encode do not agree; check --tokenizer)");
       }
       prompt.input_tokens = isl;
     } else {

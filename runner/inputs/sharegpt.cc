@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/base/download.h"
+#include "runner/base/json.h"
 
 namespace servebench::inputs {
 namespace {
@@ -44,7 +45,7 @@ base::Expected<std::vector<Conversation>> ReadShareGpt(const std::string& path,
                                                        const Tokenizer* tokenizer, int64_t osl) {
   std::ifstream in(path);
   if (!in) return base::MakeError("--dataset-path " + path + ": cannot read the file");
-  const Json all = Json::parse(in, nullptr, false);
+  const Json all = base::ParseJson<Json>(in);
   if (all.is_discarded() || !all.is_array()) {
     return base::MakeError("--dataset-path " + path +
                            ": not ShareGPT's format (a JSON list of {\"conversations\": [...]})");

@@ -11,6 +11,11 @@
 
 namespace servebench::inputs {
 
+// The latest timestamp and the longest delay a file or flag may give, in ms (127 years): room
+// for epoch-millisecond timestamps (1.7e12) replayed with --fixed-schedule-auto-offset, and
+// still within int64 nanoseconds once added to the clock.
+inline constexpr double kMaxTimeMs = 4e12;
+
 // One request of a conversation.
 struct Turn {
   std::string role = "user";
@@ -19,7 +24,7 @@ struct Turn {
   int64_t max_tokens = 0;          // the output cap; 0: --osl or the server's choice
   nlohmann::json extra;            // merged over --extra-inputs, per key; null: nothing
   double timestamp_ms = -1;        // when the trace sent it (from its start); < 0: not given
-  double delay_ms = -1;            // wait after the previous turn ended; < 0: not given
+  double delay_ms = -1;  // wait before sending: after the previous turn (or request) ended
 };
 
 struct Conversation {

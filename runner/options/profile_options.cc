@@ -5,6 +5,8 @@
 #include <limits>
 #include <sstream>
 
+#include "runner/base/json.h"
+
 namespace servebench::options {
 namespace {
 
@@ -121,7 +123,7 @@ std::string RedactUrl(const std::string& url) {
 constexpr int64_t kMaxConcurrency = 100'000;
 constexpr int64_t kMaxRequests = 1'000'000'000;
 constexpr int64_t kMaxTokens = 2'000'000;  // beyond the longest context windows served today
-constexpr double kMaxSeconds = 1e7;
+using base::kMaxSeconds;
 // Distinct prompts are held in memory; past this many tokens in all, fewer are made and reused.
 constexpr int64_t kPromptTokenBudget = 4'000'000;
 
@@ -275,7 +277,12 @@ base::Expected<Json> ParseExtraInputs(const std::vector<std::string>& items) {
   Json extra = Json::object();
   for (const auto& item : items) {
     if (!item.empty() && item[0] == '{') {
-      const Json object = Json::parse(item, nullptr, false);
+      bool too_deep = false;
+      const Json object = base::ParseJson(item, &too_deep);
+      if (too_deep) {
+        return base::MakeError("--extra-inputs: the JSON object is " +
+                               std::string(base::JsonProblem(true)) + "; flatten it");
+      }
       if (object.is_discarded() || !object.is_object()) {
         return base::MakeError("--extra-inputs: '" + item + "' is not a JSON object");
       }
@@ -474,71 +481,19 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
 }
 
 Json RedactedConfig(const ProfileFlags& f) {
+  // Read back through the flag table itself: every flag is recorded, none can drift away.
+  ProfileFlags copy = f;
+  base::FlagSet flags("profile");
+  RegisterProfileFlags(flags, copy);
+  Json config = flags.Values();
   std::vector<std::string> headers;
   for (const auto& h : f.headers) headers.push_back(RedactHeader(h, f.redact_headers));
-  Json config = {{"model", f.model},
-                 {"url", RedactUrl(f.url)},
-                 {"endpoint_type", f.endpoint_type},
-                 {"endpoint", f.endpoint},
-                 {"streaming", f.streaming},
-                 {"concurrency", f.concurrency},
-                 {"request_rate", f.request_rate},
-                 {"arrival_pattern", f.arrival_pattern},
-                 {"arrival_smoothness", f.arrival_smoothness},
-                 {"request_count", f.request_count},
-                 {"benchmark_duration", f.benchmark_duration},
-                 {"benchmark_grace_period", f.benchmark_grace_period},
-                 {"warmup_request_count", f.warmup_request_count},
-                 {"random_seed", f.random_seed},
-                 {"request_cancellation_rate", f.request_cancellation_rate},
-                 {"request_cancellation_delay", f.request_cancellation_delay},
-                 {"isl", f.isl},
-                 {"isl_stddev", f.isl_stddev},
-                 {"osl", f.osl},
-                 {"osl_stddev", f.osl_stddev},
-                 {"prompt_prefix_pool_size", f.prompt_prefix_pool_size},
-                 {"prompt_prefix_length", f.prompt_prefix_length},
-                 {"prompt_corpus", f.prompt_corpus},
-                 {"tokenizer", f.tokenizer},
-                 {"api_key", f.api_key.empty() ? "" : "<redacted>"},
-                 {"headers", headers},
-                 {"extra_inputs", f.extra_inputs},
-                 {"token_count_source", f.use_server_token_count ? "server" : f.token_count_source},
-                 {"goodput", f.goodput},
-                 {"export_vllm", f.export_vllm},
-                 {"records_compression", f.records_compression},
-                 {"request_timeout_seconds", f.request_timeout_seconds},
-                 {"wait_for_model_timeout", f.wait_for_model_timeout},
-                 {"insecure", f.insecure},
-                 {"ca_cert", f.ca_cert},
-                 {"redact_headers", f.redact_headers},
-                 {"max_error_rate", f.max_error_rate},
-                 {"max_event_bytes", f.max_event_bytes},
-                 {"max_response_bytes", f.max_response_bytes},
-                 {"use_legacy_max_tokens", f.use_legacy_max_tokens}};
-  config.update({{"input_file", f.input_file},
-                 {"custom_dataset_type", f.custom_dataset_type},
-                 {"dataset_sampling_strategy", f.dataset_sampling_strategy},
-                 {"isl_block_size", f.isl_block_size},
-                 {"fixed_schedule", f.fixed_schedule},
-                 {"no_fixed_schedule", f.no_fixed_schedule},
-                 {"fixed_schedule_auto_offset", f.fixed_schedule_auto_offset},
-                 {"fixed_schedule_start_offset", f.fixed_schedule_start_offset},
-                 {"fixed_schedule_end_offset", f.fixed_schedule_end_offset},
-                 {"replay_speedup", f.replay_speedup},
-                 {"public_dataset", f.public_dataset},
-                 {"dataset_path", f.dataset_path},
-                 {"num_sessions", f.num_sessions},
-                 {"session_turns_mean", f.session_turns_mean},
-                 {"session_turns_stddev", f.session_turns_stddev},
-                 {"session_turn_delay_mean", f.session_turn_delay_mean},
-                 {"session_turn_delay_stddev", f.session_turn_delay_stddev},
-                 {"session_turn_delay_ratio", f.session_turn_delay_ratio},
-                 {"seq_dist", f.seq_dist},
-                 {"shared_system_prompt_length", f.shared_system_prompt_length},
-                 {"request_rate_ramp_duration", f.request_rate_ramp_duration},
-                 {"concurrency_ramp_duration", f.concurrency_ramp_duration},
-                 {"model_selection_strategy", f.model_selection_strategy}});
+  config["url"] = RedactUrl(f.url);
+  config["header"] = headers;
+  for (const char* secret : {"api_key", "mock_api_key"}) {
+    if (!config[secret].get<std::string>().empty()) config[secret] = "<redacted>";
+  }
+  if (f.use_server_token_count) config["token_count_source"] = "server";
   return config;
 }
 

@@ -57,10 +57,21 @@ base::Status ApplyReplay(const ProfileFlags& f, ProfilePlan& plan,
   }
   const double zero =
       f.fixed_schedule_auto_offset ? FirstTime(conversations.front()) : std::max(0.0, start);
+  // No trace waits years for its first request: such a time counts from 1970.
+  constexpr double kYearsMs = 1e11;
+  if (FirstTime(conversations.front()) - zero >= kYearsMs) {
+    return base::MakeError("--input-file " + f.input_file + ": the first timestamp, " +
+                           base::NumberText(FirstTime(conversations.front())) +
+                           " ms, looks like epoch milliseconds: use --fixed-schedule-auto-offset");
+  }
   for (auto& c : conversations) {
     for (auto& t : c.turns) {
-      if (t.timestamp_ms >= 0)
-        t.timestamp_ms = std::max(0.0, t.timestamp_ms - zero) / f.replay_speedup;
+      if (t.timestamp_ms < 0) continue;
+      t.timestamp_ms = std::max(0.0, t.timestamp_ms - zero) / f.replay_speedup;
+      if (t.timestamp_ms > inputs::kMaxTimeMs) {
+        return base::MakeError("--replay-speedup " + base::NumberText(f.replay_speedup) +
+                               " stretches the trace past 4e12 ms; give a speedup nearer 1");
+      }
     }
     plan.run.load.fixed_offsets_ns.push_back(std::llround(FirstTime(c) * 1e6));
   }
@@ -226,6 +237,11 @@ base::Expected<inputs::Workload> MakeWorkload(const ProfileFlags& f, ProfilePlan
     for (auto& c : w->conversations) {
       for (auto& t : c.turns) {
         if (t.delay_ms > 0) t.delay_ms *= f.session_turn_delay_ratio;
+        if (t.delay_ms > inputs::kMaxTimeMs) {
+          return base::MakeError("--session-turn-delay-ratio " +
+                                 base::NumberText(f.session_turn_delay_ratio) +
+                                 " makes a delay longer than 4e12 ms; give a smaller ratio");
+        }
       }
     }
   }

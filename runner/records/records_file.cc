@@ -6,6 +6,8 @@
 #include <fstream>
 #include <vector>
 
+#include "runner/base/json.h"
+
 namespace servebench::records {
 namespace {
 
@@ -148,7 +150,7 @@ std::string Where(const std::filesystem::path& path, size_t line) {
 
 base::Expected<RecordsFile> ParseHeader(const std::filesystem::path& path,
                                         const std::string& text) {
-  const Json line = Json::parse(text, nullptr, false);
+  const Json line = base::ParseJson<Json>(text);
   const auto version = line.is_object() ? line.find("servebench_records") : line.end();
   if (!line.is_object() || version == line.end()) {
     return base::MakeError(Where(path, 1) +
@@ -171,10 +173,12 @@ base::Expected<RecordsFile> ParseHeader(const std::filesystem::path& path,
 }
 
 // Lines of a records file, plain or zstd (told by the frame's magic number). Of a cut
-// compressed file, every line that was flushed is read.
+// compressed file, every line that was flushed is read. A line longer than the cap is an error,
+// not an endless read (a zstd bomb, or /dev/zero given by mistake).
 class LineReader {
  public:
-  explicit LineReader(const std::filesystem::path& path) : in_(path, std::ios::binary) {
+  LineReader(const std::filesystem::path& path, size_t max_line_bytes)
+      : in_(path, std::ios::binary), max_line_(max_line_bytes) {
     char magic[4] = {};
     in_.read(magic, 4);
     const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
@@ -187,22 +191,26 @@ class LineReader {
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
   bool ok() const { return static_cast<bool>(in_); }
+  bool too_long() const { return too_long_; }
 
-  // The next line without its newline; false at the end. *last: no more lines follow.
+  // The next line without its newline; false at the end or past the cap (too_long()).
+  // *last: no more lines follow.
   bool Next(std::string& line, bool* last) {
-    if (!zstd_) {
-      if (!std::getline(in_, line)) return false;
-      *last = in_.peek() == EOF;
-      return true;
-    }
+    size_t from = taken_;  // where the newline may be: the line's start, or past what was searched
     while (true) {
-      if (const size_t end = text_.find('\n', taken_); end != std::string::npos) {
+      if (const size_t end = text_.find('\n', from); end != std::string::npos) {
         line = text_.substr(taken_, end - taken_);
         taken_ = end + 1;
-        *last = false;
+        *last = !More();
         return true;
       }
-      if (!Inflate()) break;
+      const size_t searched = text_.size() - taken_;
+      if (searched > max_line_) {
+        too_long_ = true;
+        return false;
+      }
+      if (!Read()) break;
+      from = searched;  // Read moved the line's start to 0
     }
     if (taken_ >= text_.size()) return false;
     line = text_.substr(taken_);  // a cut last line
@@ -212,10 +220,24 @@ class LineReader {
   }
 
  private:
-  // Decompresses the next piece of the file onto text_; false at its end or a broken frame.
-  bool Inflate() {
+  // True when text follows what was taken (reading on as needed).
+  bool More() {
+    while (taken_ >= text_.size()) {
+      if (!Read()) return false;
+    }
+    return true;
+  }
+  // Appends the next piece of the file (decompressed) to text_; false at its end or a broken
+  // frame.
+  bool Read() {
     text_.erase(0, taken_);
     taken_ = 0;
+    if (!zstd_) {
+      in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+      if (in_.gcount() <= 0) return false;
+      text_.append(buffer_.data(), static_cast<size_t>(in_.gcount()));
+      return true;
+    }
     if (input_.pos == input_.size) {
       in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
       if (in_.gcount() <= 0) return false;
@@ -229,7 +251,9 @@ class LineReader {
   }
 
   std::ifstream in_;
+  size_t max_line_;
   bool zstd_ = false;
+  bool too_long_ = false;
   ZSTD_DCtx* context_ = nullptr;
   std::vector<char> buffer_ = std::vector<char>(size_t{1} << 16);
   ZSTD_inBuffer input_{nullptr, 0, 0};
@@ -237,31 +261,52 @@ class LineReader {
   size_t taken_ = 0;
 };
 
+// A records file is a regular file: a FIFO or a device (/dev/zero) could be read forever.
+base::Status CheckRegularFile(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(path, error)) return base::Ok{};
+  return base::MakeError(path.string() + (std::filesystem::exists(path, error)
+                                              ? ": not a regular file; give a records.jsonl file"
+                                              : ": cannot open; give a records.jsonl file"));
+}
+
+base::Error TooLong(const std::filesystem::path& path, size_t n, size_t max_line_bytes) {
+  return base::MakeError(Where(path, n) + "a line longer than " + std::to_string(max_line_bytes) +
+                         " bytes; is this a servebench records file? (--max-record-bytes)");
+}
+
 }  // namespace
 
-base::Expected<RecordsFile> ReadRecordsHeader(const std::filesystem::path& path) {
-  LineReader lines(path);
+base::Expected<RecordsFile> ReadRecordsHeader(const std::filesystem::path& path,
+                                              size_t max_line_bytes) {
+  if (auto regular = CheckRegularFile(path); !regular) return regular.error();
+  LineReader lines(path, max_line_bytes);
   if (!lines.ok())
     return base::MakeError(path.string() + ": cannot open; give a records.jsonl file");
   std::string first;
   bool last = false;
   lines.Next(first, &last);
+  if (lines.too_long()) return TooLong(path, 1, max_line_bytes);
   return ParseHeader(path, first);
 }
 
 base::Expected<RecordsFile> ReadRecords(const std::filesystem::path& path,
-                                        const std::function<void(Record)>& on_record) {
-  LineReader lines(path);
+                                        const std::function<void(Record)>& on_record,
+                                        size_t max_line_bytes) {
+  if (auto regular = CheckRegularFile(path); !regular) return regular.error();
+  LineReader lines(path, max_line_bytes);
   if (!lines.ok())
     return base::MakeError(path.string() + ": cannot open; give a records.jsonl file");
   std::string text;
   bool last = false;
   lines.Next(text, &last);
+  if (lines.too_long()) return TooLong(path, 1, max_line_bytes);
   auto file = ParseHeader(path, text);
   if (!file) return file.error();
-  for (size_t n = 2; lines.Next(text, &last); ++n) {
+  size_t n = 2;
+  for (; lines.Next(text, &last); ++n) {
     if (text.empty()) continue;
-    const Json line = Json::parse(text, nullptr, false);
+    const Json line = base::ParseJson<Json>(text);
     if (!line.is_object()) {
       // A run killed mid-write leaves a partial last line: what came before still counts.
       if (last) break;
@@ -276,6 +321,7 @@ base::Expected<RecordsFile> ReadRecords(const std::filesystem::path& path,
     if (!record) return base::MakeError(Where(path, n) + record.error().message);
     on_record(std::move(*record));
   }
+  if (lines.too_long()) return TooLong(path, n, max_line_bytes);
   return file;
 }
 

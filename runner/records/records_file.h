@@ -63,12 +63,19 @@ struct RecordsFile {
   nlohmann::json end;  // null when the file has no end line
 };
 
-// Plain or zstd-compressed (told by the file's first bytes), the same either way.
+// The longest record line read by default: twice the largest response a run accepts (256 MiB),
+// room for its JSON escaping.
+inline constexpr size_t kMaxRecordBytes = size_t{512} << 20;
+
+// Plain or zstd-compressed (told by the file's first bytes), the same either way; a regular
+// file only, each line at most max_line_bytes.
 // The header line alone (clock and "run"), to set up the analysis before the records come.
-base::Expected<RecordsFile> ReadRecordsHeader(const std::filesystem::path& path);
+base::Expected<RecordsFile> ReadRecordsHeader(const std::filesystem::path& path,
+                                              size_t max_line_bytes = kMaxRecordBytes);
 // Reads a records file, handing each record to on_record in file order. A bad line is an error
 // naming the file and line.
 base::Expected<RecordsFile> ReadRecords(const std::filesystem::path& path,
-                                        const std::function<void(Record)>& on_record);
+                                        const std::function<void(Record)>& on_record,
+                                        size_t max_line_bytes = kMaxRecordBytes);
 
 }  // namespace servebench::records

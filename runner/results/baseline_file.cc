@@ -3,6 +3,8 @@
 #include <fstream>
 #include <map>
 
+#include "runner/base/json.h"
+
 namespace servebench::results {
 namespace {
 
@@ -66,7 +68,7 @@ base::Expected<std::vector<HistoryEntry>> ReadHistory(const std::filesystem::pat
   int line_number = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
-    const auto j = nlohmann::json::parse(line, nullptr, false);
+    const auto j = base::ParseJson(line);
     if (j.is_discarded() || !j.is_object() || !j.contains("cases") || !j["cases"].is_array()) {
       return base::MakeError(file.string() + ":" + std::to_string(line_number) +
                              ": not a history entry (one JSON object a line)");

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <set>
 
+#include "runner/base/json.h"
+
 namespace servebench::results {
 namespace {
 
@@ -61,6 +63,8 @@ std::string CaseFolderName(std::string name) {
   for (char& c : name) {
     if (c == '/') c = '_';
   }
+  // "." or ".." would name the run's folder or its parent.
+  if (name.find_first_not_of('.') == std::string::npos) name.insert(0, "_");
   return name;
 }
 
@@ -153,7 +157,7 @@ std::vector<double> CounterValues(const CaseResult& c, const std::string& counte
 base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path) {
   std::ifstream in(path);
   if (!in) return base::MakeError(path + ": cannot read the results file (check the path)");
-  const Json doc = Json::parse(in, nullptr, false);
+  const Json doc = base::ParseJson<Json>(in);
   if (doc.is_discarded() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
     return base::MakeError(path +
                            ": not a Google Benchmark JSON file (no \"benchmarks\" array); give a "
@@ -188,7 +192,7 @@ base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path) {
     if (b.value("run_type", "") != "iteration" || label.empty() || label[0] != '{') continue;
     const std::string name = b.value("run_name", b.value("name", ""));
     if (out.empty() || out.back().name != name) {
-      out.push_back({name, Json::parse(label, nullptr, false), ParametersOf(parameters, name), {}});
+      out.push_back({name, base::ParseJson<Json>(label), ParametersOf(parameters, name), {}});
     }
     Repetition r;
     r.iterations = b.value("iterations", int64_t{0});
@@ -204,7 +208,7 @@ base::Expected<std::vector<CaseResult>> ReadResults(const std::string& path) {
 
 SuiteIdentity ReadSuiteIdentity(const std::string& path) {
   std::ifstream in(path);
-  const Json doc = Json::parse(in, nullptr, false);
+  const Json doc = base::ParseJson<Json>(in);
   SuiteIdentity id;
   if (doc.is_discarded() || !doc.contains("context") || !doc["context"].is_object()) return id;
   const Json& context = doc["context"];

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "runner/base/flags.h"
+#include "runner/base/output_file.h"
 #include "runner/base/utf8.h"
 
 namespace servebench::suite {
@@ -310,8 +311,8 @@ base::Status ReadTop(const Reader& r, const YAML::Node& root, Suite& suite) {
       [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) -> base::Status {
         if (key == "suite") {
           const std::string name = v.IsScalar() ? v.Scalar() : "";
-          if (!std::regex_match(name, std::regex("[a-z0-9_-]+"))) {
-            return r.Fail(v, "suite should be a name of a-z, 0-9, _ and -");
+          if (!base::IsPathSafeName(name)) {
+            return r.Fail(v, "suite should be a name of letters, digits, '.', '_' and '-'");
           }
           suite.name = name;
           has_name = true;
@@ -366,7 +367,8 @@ base::Status ReadTop(const Reader& r, const YAML::Node& root, Suite& suite) {
         if (key == "timeout") {
           double seconds = 0;
           if (!v.IsScalar() || !base::ParseSeconds(v.Scalar(), &seconds)) {
-            return r.Fail(v, "timeout should be a time span such as 90s, 10m or 1h");
+            return r.Fail(
+                v, "timeout should be a time span such as 90s, 10m or 1h (at most 10000000 s)");
           }
           suite.timeout_s = seconds;
           return base::Ok{};

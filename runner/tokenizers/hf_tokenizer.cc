@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "runner/base/json.h"
 #include "runner/tokenizers/added_tokens.h"
 #include "runner/tokenizers/bpe.h"
 #include "runner/tokenizers/decoders.h"
@@ -141,7 +142,7 @@ std::string BosToken(const Json& config) {
 base::Expected<Json> ReadJson(const fs::path& path) {
   std::ifstream in(path);
   if (!in) return base::MakeError(path.string() + ": cannot read the file");
-  Json json = Json::parse(in, nullptr, false);
+  Json json = base::ParseJson<Json>(in);
   if (json.is_discarded() || !json.is_object()) {
     return base::MakeError(path.string() + ": not a JSON object");
   }

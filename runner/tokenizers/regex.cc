@@ -4,6 +4,7 @@
 #include <pcre2.h>
 
 #include <cctype>
+#include <stdexcept>
 
 namespace servebench::tokenizers {
 namespace {
@@ -93,6 +94,7 @@ base::Expected<std::string> ReadAsReference(const std::string& pattern) {
 
 struct Regex::Compiled {
   pcre2_code* code = nullptr;
+  std::string pattern;  // as tokenizer.json writes it, for error messages
   ~Compiled() { pcre2_code_free(code); }
 };
 
@@ -105,6 +107,7 @@ base::Expected<std::shared_ptr<Regex>> Regex::Compile(const std::string& pattern
   int code = 0;
   PCRE2_SIZE offset = 0;
   auto compiled = std::make_unique<Compiled>();
+  compiled->pattern = pattern;
   compiled->code =
       pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source->data()), source->size(),
                     PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &code, &offset, nullptr);
@@ -126,7 +129,15 @@ void Regex::Matches(std::string_view text, std::vector<std::pair<size_t, size_t>
   while (at <= text.size()) {
     const int rc = pcre2_match(compiled_->code, subject, text.size(), at, PCRE2_NO_UTF_CHECK,
                                data.get(), nullptr);
-    if (rc < 0) break;
+    if (rc == PCRE2_ERROR_NOMATCH) break;
+    if (rc < 0) {
+      // Past PCRE2's match or depth limit the rest of the text would be cut differently: a
+      // count must never be silently wrong.
+      PCRE2_UCHAR message[256];
+      pcre2_get_error_message(rc, message, sizeof(message));
+      throw std::runtime_error("tokenizer regex '" + compiled_->pattern + "' failed at byte " +
+                               std::to_string(at) + ": " + reinterpret_cast<char*>(message));
+    }
     const PCRE2_SIZE* span = pcre2_get_ovector_pointer(data.get());
     if (span[1] > span[0]) {
       out.emplace_back(span[0], span[1]);

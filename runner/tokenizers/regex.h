@@ -19,7 +19,8 @@ class Regex {
   static base::Expected<std::shared_ptr<Regex>> Compile(const std::string& pattern, bool literal);
   ~Regex();
   // The non-overlapping matches in valid UTF-8 text, as [begin, end) byte offsets, left to right;
-  // an empty match moves one character on.
+  // an empty match moves one character on. A match that PCRE2 gives up on (its match or depth
+  // limit) throws std::runtime_error naming the pattern.
   void Matches(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) const;
 
  private:

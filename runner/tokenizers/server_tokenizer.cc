@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "runner/base/json.h"
+
 namespace servebench::tokenizers {
 namespace {
 
@@ -87,7 +89,7 @@ class ServerTokenizer : public Tokenizer {
       return base::MakeError(url + " answered HTTP " + std::to_string(status) + ": " +
                              Excerpt(answer));
     }
-    Json json = Json::parse(answer, nullptr, false);
+    Json json = base::ParseJson<Json>(answer);
     if (json.is_discarded()) return base::MakeError(url + " answered no JSON: " + Excerpt(answer));
     return json;
   }

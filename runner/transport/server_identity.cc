@@ -1,5 +1,7 @@
 #include "runner/transport/server_identity.h"
 
+#include "runner/base/json.h"
+
 namespace servebench::transport {
 namespace {
 
@@ -20,7 +22,7 @@ Json ProbeServerIdentity(const std::string& base_url, const TransportOptions& op
   const FetchResult models = FetchWhenUp(base_url + "/v1/models", options, wait_s);
   if (models.status == 0) return identity;
   if (!models.server.empty()) identity["server_header"] = models.server;
-  const Json list = Json::parse(models.body, nullptr, false);
+  const Json list = base::ParseJson<Json>(models.body);
   if (models.status == 200 && list.is_object() && list.contains("data") &&
       list["data"].is_array()) {
     Json out = Json::array();
@@ -35,7 +37,7 @@ Json ProbeServerIdentity(const std::string& base_url, const TransportOptions& op
   }
   // vLLM answers {"version": "0.11.0"}; other servers 404, or a page that is not this.
   const FetchResult version = Fetch(base_url + "/version", options, kProbeTimeoutS);
-  const Json v = Json::parse(version.body, nullptr, false);
+  const Json v = base::ParseJson<Json>(version.body);
   if (version.status == 200 && v.is_object() && !StringAt(v, "version").empty())
     identity["version"] = StringAt(v, "version");
   return identity;

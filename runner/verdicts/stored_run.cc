@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "runner/base/json.h"
+
 namespace servebench::verdicts {
 namespace {
 
@@ -22,7 +24,7 @@ std::optional<double> Number(const Json& object, const char* key) {
 
 Json ReadJson(const std::string& path) {
   std::ifstream in(path);
-  return Json::parse(in, nullptr, false);
+  return base::ParseJson<Json>(in);
 }
 
 }  // namespace

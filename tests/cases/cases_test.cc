@@ -151,7 +151,10 @@ TEST(Cases, ErrorsNameFileLineAndColumnAndWhatWouldBeRight) {
             "inter_token_latency.p50, output_token_throughput, request_error_rate)");
   // A YAML syntax error carries the parser's place.
   EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m\n").rfind("s.yaml:3:1: ", 0), 0u);
-  EXPECT_EQ(ErrorOf("suite: S!\n"), "s.yaml:1:8: suite should be a name of a-z, 0-9, _ and -");
+  EXPECT_EQ(ErrorOf("suite: S!\n"),
+            "s.yaml:1:8: suite should be a name of letters, digits, '.', '_' and '-'");
+  EXPECT_EQ(ErrorOf("suite: ..\n"),
+            "s.yaml:1:8: suite should be a name of letters, digits, '.', '_' and '-'");
 }
 
 TEST(Cases, AGateToleranceMayBeAuto) {

@@ -108,6 +108,9 @@ TEST_F(ProfileSweep, CtrlCKeepsTheProfilesThatFinished) {
   kill(child.pid, SIGINT);
   const auto run = testing::Reap(child);
   EXPECT_EQ(run.code, 130) << run.output;
+  EXPECT_EQ(nlohmann::json::parse(
+                testing::ReadFile(dir_ / "out" / "results.json"))["context"]["exit_code"],
+            130);
   const auto cases = results::ReadResults((dir_ / "out" / "results.json").string());
   ASSERT_TRUE(cases) << cases.error().message;
   ASSERT_EQ(cases->size(), 2u);
@@ -115,6 +118,28 @@ TEST_F(ProfileSweep, CtrlCKeepsTheProfilesThatFinished) {
   const auto doc = nlohmann::json::parse(testing::ReadFile(dir_ / "out" / "results.json"));
   EXPECT_TRUE(doc["context"]["interrupted"].get<bool>());
   EXPECT_NE(testing::ReadFile(dir_ / "out" / "report.html").find("interrupted"), std::string::npos);
+}
+
+TEST_F(ProfileSweep, SigtermDuringTheFirstProfileRecordsTheExitStatusItExitsWith) {
+  testing::HostileServer server([](int fd, const testing::HostileRequest& r) {
+    if (r.method != "POST") return false;
+    testing::SendEndlessChat(fd);
+    return true;
+  });
+  const auto child = Start({"profile", "--model", "m", "--url", server.url(), "--streaming",
+                            "--request-count", "2", "--benchmark-grace-period", "0.2", "--isl",
+                            "8,9", "--artifact-dir", (dir_ / "out").string()});
+  ASSERT_TRUE(server.WaitForPosts(1));
+  kill(child.pid, SIGTERM);
+  const auto run = testing::Reap(child);
+  EXPECT_EQ(run.code, 143) << run.output;
+  const auto doc = nlohmann::json::parse(testing::ReadFile(dir_ / "out" / "results.json"));
+  EXPECT_TRUE(doc["context"]["interrupted"].get<bool>());
+  EXPECT_EQ(doc["context"]["exit_code"], 143);
+  EXPECT_NE(run.output.find("sweep interrupted: 0 of 2 profiles finished (profile/chat/isl:8 was "
+                            "cut short)"),
+            std::string::npos)
+      << run.output;
 }
 
 }  // namespace

@@ -94,6 +94,21 @@ TEST(Sessions, ConcurrencyCountsSessionsInFlightIncludingThoseWaitingForADelay) 
           {"s0/0", 0}, {"s1/0", 0}, {"s0/1", 110}, {"s1/1", 110}, {"s2/0", 120}, {"s2/1", 230}}));
 }
 
+TEST(Sessions, ASingleTurnRowsDelayIsAWaitAfterThePreviousRequestEnded) {
+  // single_turn rows 1 and 2 (row 2 with delay: 2000), one at a time: row 2 leaves 2 s after
+  // row 1 ended, not the moment it ended.
+  inputs::Workload w;
+  w.conversations = {{"r1", "", {TurnOf("one")}, ""}, {"r2", "", {TurnOf("two", 2000)}, ""}};
+  FakeRun run(10);
+  run.Go(Options(1, 2), w);
+  const auto& s = run.transport.started;
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].start_ns, kStart);
+  EXPECT_EQ(s[1].start_ns, kStart + 2010 * kMs);
+  EXPECT_EQ(s[1].scheduled_ns, kStart + 2010 * kMs);
+  EXPECT_EQ(s[1].turn, 0);
+}
+
 TEST(Sessions, CtrlCLetsTheRunningTurnFinishAndSendsNoFurtherTurn) {
   inputs::Workload w;
   w.conversations = {{"x", "", {TurnOf("a"), TurnOf("b", 5), TurnOf("c", 5)}, ""}};
@@ -104,6 +119,24 @@ TEST(Sessions, CtrlCLetsTheRunningTurnFinishAndSendsNoFurtherTurn) {
   ASSERT_EQ(run.sink.records.size(), 2u);  // both kept, the second finished normally
   EXPECT_FALSE(run.sink.records[1].error);
   EXPECT_EQ(run.sink.records[1].end_ns, kStart + 25 * kMs);
+}
+
+TEST(Sessions, TheCapRecordedIsTheCapSentWhenAnExtraFieldOverridesIt) {
+  // output_length 10 with extra max_completion_tokens 5: the body says 5, and so does the record.
+  inputs::Workload w;
+  inputs::Turn capped = TurnOf("a");
+  capped.max_tokens = 10;
+  capped.extra = {{"max_completion_tokens", 5}};
+  inputs::Turn plain = TurnOf("b");
+  plain.max_tokens = 10;
+  w.conversations = {{"x", "", {capped}, ""}, {"y", "", {plain}, ""}};
+  FakeRun run(10);
+  run.Go(Options(1, 2), w);
+  ASSERT_EQ(run.transport.started.size(), 2u);
+  EXPECT_EQ(Json::parse(run.transport.bodies[0])["max_completion_tokens"], 5);
+  EXPECT_EQ(run.transport.started[0].requested_max_tokens, 5);
+  EXPECT_EQ(Json::parse(run.transport.bodies[1])["max_completion_tokens"], 10);
+  EXPECT_EQ(run.transport.started[1].requested_max_tokens, 10);
 }
 
 TEST(Sessions, AFailedTurnEndsItsSession) {

@@ -210,6 +210,32 @@ TEST_F(InputFile, EveryKindOfBadLineNamesItsLineAndWhatIsWrong) {
   }
 }
 
+TEST_F(InputFile, ValuesNestedPastTheBoundAreRefusedWithTheirLine) {
+  const std::string deep = std::string(60'000, '[') + std::string(60'000, ']');
+  EXPECT_EQ(ErrorOf("single_turn",
+                    "{\"text\": \"a\"}\n{\"text\": \"b\", \"extra\": {\"x\": " + deep + "}}\n"),
+            "FILE:2: nested deeper than 64 levels (flatten the request fields)");
+  EXPECT_EQ(
+      ErrorOf("multi_turn", "{\"turns\": [{\"text\": \"a\", \"extra\": {\"x\": " + deep + "}}]}\n"),
+      "FILE:1: nested deeper than 64 levels (flatten the request fields)");
+  const std::string shallow = std::string(60, '[') + std::string(60, ']');
+  EXPECT_EQ(ErrorOf("single_turn", "{\"text\": \"b\", \"extra\": {\"x\": " + shallow + "}}\n"),
+            "(no error)");
+}
+
+TEST_F(InputFile, TimesPastTheClocksRangeAreRefusedNotWrapped) {
+  EXPECT_EQ(ErrorOf("mooncake_trace", "{\"text_input\": \"a\", \"timestamp\": 9e15}\n"),
+            "FILE:1: timestamp 9e+15 is out of range (at most 4e12 ms)");
+  EXPECT_EQ(ErrorOf("single_turn", "{\"text\": \"a\", \"timestamp\": 1e300}\n"),
+            "FILE:1: timestamp 1e+300 is out of range (at most 4e12 ms)");
+  EXPECT_EQ(ErrorOf("multi_turn",
+                    "{\"turns\": [{\"text\": \"a\"}, {\"text\": \"b\", "
+                    "\"delay\": 1e300}]}\n"),
+            "FILE:1: turns[1]: delay 1e+300 is out of range (at most 4e12 ms)");
+  // Epoch milliseconds fit: --fixed-schedule-auto-offset replays them.
+  EXPECT_EQ(ErrorOf("single_turn", "{\"text\": \"a\", \"timestamp\": 1.7e12}\n"), "(no error)");
+}
+
 TEST_F(InputFile, AMissingFileAndAnEmptyFileAreRefusedPlainly) {
   auto missing = ReadInputFile({(dir_ / "nope.jsonl").string(), "single_turn", 512, 0}, nullptr);
   ASSERT_FALSE(missing);

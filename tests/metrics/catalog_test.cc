@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "reporters/console/console_table.h"
@@ -95,6 +96,23 @@ TEST(Catalog, EveryRowReachesTheSummaryTheProfileFilesAndTheCounters) {
   }
   // The CSV: two header lines and a blank line around one line per catalog row.
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), std::ssize(kMetrics) + 3);
+}
+
+TEST(Catalog, TheConsoleTablesColumnsWidenToTheirWidestValue) {
+  reporters::ProfileReport report;
+  report.summary = EverySummaryRow();
+  auto& row = report.summary.distributions.front();
+  row.stats.avg = row.stats.min = row.stats.max = 2'000'000.002;
+  const std::string console = reporters::ConsoleTable(report, {});
+  EXPECT_EQ(console.find("2,000,000.002,000,000.00"), std::string::npos) << console;
+  EXPECT_NE(console.find(" 2,000,000.00 2,000,000.00 2,000,000.00"), std::string::npos) << console;
+  // The header and the widened row stay aligned.
+  std::istringstream lines(console);
+  std::string title, header, first;
+  std::getline(lines, title);
+  std::getline(lines, header);
+  std::getline(lines, first);
+  EXPECT_EQ(header.size(), first.size()) << console;
 }
 
 TEST(Catalog, EveryPerRequestRowReachesTheRequestLogTheJsonlAndTheVllmExport) {

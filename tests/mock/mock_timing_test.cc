@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "mock/request_plan.h"
 #include "tests/support/mock_fixture.h"
 #include "tests/support/send_log_reader.h"
 
@@ -14,6 +15,23 @@ std::string TempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() /
           (name + "-" + std::to_string(::getpid()) + ".jsonl"))
       .string();
+}
+
+TEST(MockTiming, TimesItCannotHonourAreRefusedNotWrappedAround) {
+  const auto error = [](auto set) {
+    mock::MockOptions o;
+    set(o);
+    const auto status = mock::ValidateMockOptions(o);
+    return status ? std::string("(accepted)") : status.error().message;
+  };
+  EXPECT_EQ(error([](auto& o) { o.ttft_ms = 1e13; }),
+            "mock: --ttft-ms 10000000000000 is out of range: give 0 to 86400000 ms (a day)");
+  EXPECT_EQ(error([](auto& o) { o.stall_ms = 1e13; }),
+            "mock: --stall-ms 10000000000000 is out of range: give 0 to 86400000 ms (a day)");
+  EXPECT_EQ(error([](auto& o) { o.itl_jitter_cv = 1e6; }), "mock: jitter CVs must be from 0 to 10");
+  EXPECT_EQ(error([](auto& o) { o.ttft_ms = mock::kMaxMockMs; }), "(accepted)");
+  // A draw far in the jitter's tail stays within the day, never past int64 nanoseconds.
+  EXPECT_EQ(mock::NsOfMs(1e300), static_cast<int64_t>(mock::kMaxMockMs * 1e6));
 }
 
 TEST(MockTiming, EventsFollowAbsoluteTargetsAndMatchWhatTheClientReceives) {

@@ -5,6 +5,8 @@
 namespace servebench::options {
 namespace {
 
+using Json = nlohmann::json;
+
 TEST(ProfileOptions, SecretsNeverReachTheCommandLineOrTheConfig) {
   const std::string command = RedactedCommand(
       {"servebench", "profile", "--api-key", "sk-1", "-H", "Authorization: Bearer sk-2",
@@ -17,6 +19,25 @@ TEST(ProfileOptions, SecretsNeverReachTheCommandLineOrTheConfig) {
   EXPECT_EQ(RedactedConfig(f).dump().find("sk-"), std::string::npos);
 }
 
+TEST(ProfileOptions, TheRecordedConfigHoldsEveryFlagWithSecretsRedacted) {
+  ProfileFlags f;
+  base::FlagSet flags("profile");
+  RegisterProfileFlags(flags, f);
+  ASSERT_TRUE(flags.Parse({"--model", "m", "--max-tokens-field", "max_tokens", "--api-key", "sk-1",
+                           "--mock-api-key", "sk-2", "-H", "Authorization: Bearer sk-3", "--url",
+                           "http://user:sk-4@host:8000", "--mock-seed", "9"}));
+  const Json config = RedactedConfig(f);
+  // Every flag of the table has its entry, under its own name.
+  const Json values = flags.Values();
+  ASSERT_GT(values.size(), 60u);
+  for (const auto& [key, value] : values.items()) EXPECT_TRUE(config.contains(key)) << key;
+  EXPECT_EQ(config["max_tokens_field"], "max_tokens");
+  EXPECT_EQ(config["mock_seed"], 9);
+  EXPECT_EQ(config.dump().find("sk-"), std::string::npos) << config.dump();
+  EXPECT_EQ(config["api_key"], "<redacted>");
+  EXPECT_EQ(config["mock_api_key"], "<redacted>");
+}
+
 TEST(ProfileOptions, ExtraInputsAreTypedAndMerged) {
   auto extra = ParseExtraInputs(
       {"ignore_eos:true", "min_tokens:256", "temperature:0.5", "stop:END", R"({"top_k": 3})"});
@@ -24,6 +45,16 @@ TEST(ProfileOptions, ExtraInputsAreTypedAndMerged) {
   EXPECT_EQ(extra->dump(),
             R"({"ignore_eos":true,"min_tokens":256,"stop":"END","temperature":0.5,"top_k":3})");
   EXPECT_FALSE(ParseExtraInputs({"{not json"}).ok());
+}
+
+TEST(ProfileOptions, ExtraInputsNestedPastTheBoundAreRefusedNotRecursedInto) {
+  const std::string deep = "{\"x\":" + std::string(60'000, '[') + std::string(60'000, ']') + "}";
+  auto extra = ParseExtraInputs({deep});
+  ASSERT_FALSE(extra.ok());
+  EXPECT_EQ(extra.error().message,
+            "--extra-inputs: the JSON object is nested deeper than 64 levels; flatten it");
+  const std::string fine = "{\"x\":" + std::string(60, '[') + std::string(60, ']') + "}";
+  EXPECT_TRUE(ParseExtraInputs({fine}).ok());
 }
 
 // Parses profile flags as the command line does; the error, or "" when they parse.

@@ -135,6 +135,36 @@ TEST(RecordsFile, ACutLastLineIsToleratedAndBadLinesAreNamed) {
   fs::remove_all(dir);
 }
 
+TEST(RecordsFile, NonRegularFilesAndEndlessLinesAreRefusedNotReadForever) {
+  const fs::path dir = FreshTempDir("records");
+  auto zero = records::ReadRecords("/dev/zero", [](Record) {});
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().message, "/dev/zero: not a regular file; give a records.jsonl file");
+  // One line past the cap, plain and as a zstd stream that expands to it.
+  for (bool zstd : {false, true}) {
+    const fs::path path = dir / (zstd ? "long.jsonl.zst" : "long.jsonl");
+    {
+      records::RecordsWriter w(path, {1, 2}, {}, zstd);
+      Record huge = StreamedRecord();
+      huge.body = std::string(size_t{1} << 20, 'x');
+      w.Add(huge);
+      ASSERT_TRUE(w.Finish({}));
+    }
+    auto read = records::ReadRecords(
+        path, [](Record) {}, 64 * 1024);
+    ASSERT_FALSE(read) << path;
+    EXPECT_EQ(read.error().message,
+              path.string() +
+                  ":2: a line longer than 65536 bytes; is this a servebench records file? "
+                  "(--max-record-bytes)");
+    int count = 0;
+    ASSERT_TRUE(records::ReadRecords(
+        path, [&](Record) { ++count; }, 4 << 20));
+    EXPECT_EQ(count, 1);
+  }
+  fs::remove_all(dir);
+}
+
 class AnalyzeE2e : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = FreshTempDir("analyze"); }

@@ -97,6 +97,43 @@ TEST_F(ServerQuirks, TheOutputCapHoldsOnAServerThatIgnoresMaxCompletionTokens) {
   EXPECT_EQ(Export("honouring")["input_config"]["max_tokens_field_used"], "max_completion_tokens");
 }
 
+TEST_F(ServerQuirks, TheCapProbeLeavesAOneSlotServerThatIgnoresMaxCompletionTokensFree) {
+  // One slot, max_completion_tokens ignored, and an uncapped reply generated to the end whether
+  // or not the client stays (as a one-slot llama.cpp engine does): after one uncapped request
+  // the slot is taken for good, and every later request waits until it times out.
+  auto wedged = std::make_shared<std::atomic<bool>>(false);
+  HostileServer server([wedged](int fd, const HostileRequest& r) {
+    if (r.method != "POST") return false;
+    if (wedged->load()) {
+      SendEndlessChat(fd);
+      return true;
+    }
+    const Json body = Json::parse(r.body);
+    if (!body.contains("max_tokens")) {
+      wedged->store(true);
+      SendEndlessChat(fd);
+      return true;
+    }
+    const int64_t tokens = body["max_tokens"].get<int64_t>();
+    std::string events;
+    for (int64_t t = 0; t < tokens; ++t) events += LlamaDelta(R"("content":" a")");
+    const std::string usage = R"({"prompt_tokens":16,"completion_tokens":)" +
+                              std::to_string(tokens) + R"(,"total_tokens":)" +
+                              std::to_string(16 + tokens) + "}";
+    return SendStream(fd, events + LlamaDelta("", "length", usage));
+  });
+  const Exited e =
+      Profile(server.url(), "one-slot",
+              {"--osl", "4", "--request-count", "3", "--request-timeout-seconds", "5"});
+  EXPECT_EQ(e.code, 0) << e.output;
+  EXPECT_FALSE(wedged->load()) << e.output;
+  EXPECT_NE(e.output.find("a probe capped at 2 tokens got 3 tokens"), std::string::npos)
+      << e.output;
+  const auto lines = Lines("one-slot");
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& l : lines) EXPECT_EQ(l["metrics"]["output_sequence_length"]["value"], 4) << l;
+}
+
 TEST_F(ServerQuirks, AServerThatRefusesTheFieldGetsMaxTokens) {
   HostileServer server([](int fd, const HostileRequest& r) {
     if (r.method != "POST") return false;

@@ -65,6 +65,21 @@ class BaselineCommand : public ::testing::Test {
 constexpr const char* kSmall = "pair/chat/isl:16";
 constexpr const char* kLarge = "pair/chat/isl:32";
 
+TEST_F(BaselineCommand, ASuiteNameThatClimbsOutOfBaselinesIsRefused) {
+  ASSERT_EQ(Run("a").status, 0);
+  const fs::path results = dir_ / "a" / "results.json";
+  Json doc = Json::parse(ReadFile(results));
+  doc["context"]["suite"] = "../../../x/evil";
+  std::ofstream(results) << doc.dump();
+  const auto update = Servebench("baseline update a");
+  EXPECT_EQ(update.status, 2) << update.output;
+  EXPECT_NE(update.output.find("context.suite '../../../x/evil' is not a suite name"),
+            std::string::npos)
+      << update.output;
+  EXPECT_FALSE(fs::exists(dir_ / "baselines"));
+  EXPECT_FALSE(fs::exists(dir_.parent_path().parent_path() / "x"));
+}
+
 TEST_F(BaselineCommand, UpdateTakesNamedCasesAndEveryUpdateIsInTheHistory) {
   auto first = Run("a", "", "--update-baseline --label gpu=A");
   ASSERT_EQ(first.status, 0) << first.output;
