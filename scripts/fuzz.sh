@@ -10,7 +10,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(sse_framer chunk_scanner suite_loader wire_bodies mock_request mock_http input_file
-  tokenizer_json)
+  tokenizer_json records_file)
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSERVEBENCH_FUZZ=ON -DSERVEBENCH_TESTS=OFF -DSERVEBENCH_BENCH=OFF >/dev/null

@@ -1,44 +1,42 @@
 #include "runner/base/download.h"
 
-#include <curl/curl.h>
-
 #include <cstdio>
 
+#include "runner/base/http_fetch.h"
+#include "runner/base/stop.h"
+
 namespace servebench::base {
-namespace {
 
 namespace fs = std::filesystem;
 
-size_t WriteTo(char* data, size_t size, size_t count, void* file) {
-  return std::fwrite(data, size, count, static_cast<FILE*>(file)) * size;
-}
-
-}  // namespace
-
 std::string DownloadFile(const std::string& url, const fs::path& path,
-                         const std::vector<std::string>& headers) {
+                         const DownloadOptions& options) {
   std::error_code error;
   fs::create_directories(path.parent_path(), error);
   const fs::path part = path.string() + ".part";
   FILE* file = std::fopen(part.c_str(), "wb");
   if (file == nullptr) return "cannot write " + part.string();
-  CURL* curl = curl_easy_init();
-  curl_slist* header_list = nullptr;
-  for (const auto& h : headers) header_list = curl_slist_append(header_list, h.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteTo);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, file);
-  const CURLcode code = curl_easy_perform(curl);
-  curl_slist_free_all(header_list);
-  curl_easy_cleanup(curl);
+  HttpOptions http;
+  http.headers = options.headers;
+  http.timeout_s = 0;  // a big file on a slow link may take long; a stalled one may not
+  http.stall_s = options.stall_s;
+  http.max_body_bytes = options.max_bytes;
+  http.follow_redirects = true;
+  http.stop = &StopSignals();
+  bool written = true;
+  const HttpResult r = HttpRequest(url, http, nullptr, [&](std::string_view bytes) {
+    written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+    return written;
+  });
   const bool closed = std::fclose(file) == 0;
-  if (code != CURLE_OK || !closed) {
+  std::string failed = !r.error.empty()           ? r.error
+                       : !written || !closed      ? "cannot write " + part.string()
+                       : r.status != 200          ? "HTTP " + std::to_string(r.status)
+                       : options.check == nullptr ? ""
+                                                  : options.check(part);
+  if (!failed.empty()) {
     fs::remove(part, error);
-    return code != CURLE_OK ? curl_easy_strerror(code) : "cannot write " + part.string();
+    return failed;
   }
   fs::rename(part, path, error);
   return error ? "cannot move the download into " + path.string() : "";

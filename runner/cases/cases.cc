@@ -290,8 +290,9 @@ base::Expected<Case> MakeCase(const suite::Suite& suite, const Settings& over,
     const std::string key = c.flags.input_file + "\n" + c.flags.custom_dataset_type + "\n" +
                             std::to_string(c.flags.isl_block_size);
     if (files.checked.insert(key).second) {
+      // Checked line by line, none kept: the case reads it again when it runs.
       auto read = inputs::ReadInputFile(
-          {c.flags.input_file, c.flags.custom_dataset_type, c.flags.isl_block_size, 0}, nullptr);
+          {c.flags.input_file, c.flags.custom_dataset_type, c.flags.isl_block_size, 0, 0}, nullptr);
       if (!read) return base::Error{place.Text() + ": " + read.error().message};
     }
   }

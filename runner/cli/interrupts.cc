@@ -6,16 +6,17 @@
 #include <cstdio>
 #include <string>
 
+#include "runner/base/stop.h"
+
 namespace servebench::cli {
 namespace {
 
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-std::atomic<int> g_interrupts{0};
 std::atomic<int> g_first_signal{0};
 
 void OnSignal(int signal) {
-  if (g_interrupts.fetch_add(1) >= 1) _exit(128 + signal);  // the second one quits at once
+  if (base::StopSignals().fetch_add(1) >= 1) _exit(128 + signal);  // the second one quits at once
   g_first_signal.store(signal);
   const char message[] =
       "\ninterrupted: no new requests; waiting for those in flight, then writing results "
@@ -44,7 +45,7 @@ InterruptScope::~InterruptScope() {
   for (int signal : kSignals) std::signal(signal, SIG_DFL);
 }
 
-const std::atomic<int>& InterruptScope::count() const { return g_interrupts; }
+const std::atomic<int>& InterruptScope::count() const { return base::StopSignals(); }
 
 int InterruptScope::exit_code() const {
   const int signal = g_first_signal.load();

@@ -34,7 +34,11 @@ int ProfileCommand(const Args& args) {
   auto session = RunProfileSession(f, options::RedactedCommand(argv), f.artifact_dir,
                                    interrupts.count(), interrupts.ProgressLine());
   interrupts.EndProgressLine();
-  if (!session) return Fail(session.error().message);
+  if (!session) {
+    // A signal while loading (an input file, a download) ends the command with its status.
+    std::fprintf(stderr, "%s\n", session.error().message.c_str());
+    return interrupts.interrupted() ? interrupts.exit_code() : 2;
+  }
   std::fputs(reporters::ConsoleTable(session->report, session->files).c_str(), stdout);
   std::fflush(stdout);
   if (!session->write_errors.empty()) {

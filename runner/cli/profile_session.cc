@@ -130,15 +130,29 @@ class Log {
   base::AppendFile file_;
 };
 
-// The first turn of every conversation, as sent (later turns carry live replies).
+// The first turn of every conversation, as sent (later turns carry live replies), one payload at
+// a time. Past 64 MiB the rest are counted, not written: inputs.json shows what was sent, it
+// does not copy a big input file.
 base::Status WriteInputs(const options::ProfilePlan& plan, const inputs::Workload& workload,
                          const fs::path& file) {
-  Json payloads = Json::array();
+  constexpr size_t kMostBytes = size_t{64} << 20;
+  std::string text = "{\n  \"payloads\": [";
+  size_t written = 0;
   for (const auto& c : workload.conversations) {
-    payloads.push_back(
-        Json::parse(engine::TurnBody(plan.run, c, {}, 0, plan.run.body.include_usage)));
+    if (text.size() > kMostBytes) break;
+    const std::string body = engine::TurnBody(plan.run, c, {}, 0, plan.run.body.include_usage);
+    std::string payload = Json::parse(body).dump(2);
+    for (size_t at = payload.find('\n'); at != std::string::npos; at = payload.find('\n', at + 5))
+      payload.replace(at, 1, "\n    ");  // indented as the array's items
+    text += (written++ ? ",\n    " : "\n    ") + payload;
   }
-  return base::WriteFileAtomically(file, Json{{"payloads", payloads}}.dump(2) + "\n");
+  text += written ? "\n  ]" : "]";
+  const size_t total = workload.conversations.size();
+  if (written < total) {
+    text += ",\n  \"payloads_written\": " + std::to_string(written) +
+            ",\n  \"payloads_total\": " + std::to_string(total);
+  }
+  return base::WriteFileAtomically(file, text + "\n}\n");
 }
 
 const char* SourceName(metrics::TokenCountSource source) {
@@ -260,7 +274,7 @@ base::Expected<SessionResult> RunProfileSession(
   if (plan->probe_max_tokens_field) ChooseMaxTokensField(*plan, notes);
   if (server_tokenizer) {
     auto made = tokenizers::MakeServerTokenizer(
-        {plan->base_url, plan->models.front(), plan->run.transport.headers});
+        {plan->base_url, plan->models.front(), transport::HttpOptionsOf(plan->run.transport)});
     if (!made) return made.error();
     tokenizer = *made;
     if (auto built = make_workload(); !built) return built.error();

@@ -18,29 +18,38 @@ constexpr int64_t kProgressEveryNs = 250'000'000;
 
 int64_t Ns(double seconds) { return static_cast<int64_t>(seconds * 1e9); }
 
-// The first turn's body of every conversation for every model, built before t0, with and
-// without stream_options. Later turns carry live replies and are built when they leave.
+// The first turn's body of every conversation for every model, built before t0 as the run sends
+// it. Without stream_options (a server refused it) each is built when first needed: most
+// servers take it, and a second copy of every prompt would double the memory. Later turns
+// carry live replies and are built when they leave.
 class Bodies {
  public:
-  Bodies(const CaseOptions& o, const inputs::Workload& w) : conversations_(w.conversations.size()) {
-    const std::vector<std::string> models =
-        o.models.empty() ? std::vector<std::string>{""} : o.models;
-    for (bool usage : {true, false}) {
-      auto& list = usage ? with_usage_ : without_usage_;
-      for (const auto& model : models) {
-        for (const auto& c : w.conversations) {
-          list.push_back(std::make_shared<const std::string>(
-              TurnBody(o, c, {}, 0, usage && o.body.include_usage, model)));
-        }
+  Bodies(const CaseOptions& o, const inputs::Workload& w)
+      : o_(o),
+        w_(w),
+        models_(o.models.empty() ? std::vector<std::string>{""} : o.models),
+        without_usage_(models_.size() * w.conversations.size()) {
+    for (const auto& model : models_) {
+      for (const auto& c : w.conversations) {
+        with_usage_.push_back(std::make_shared<const std::string>(
+            TurnBody(o, c, {}, 0, o.body.include_usage, model)));
       }
     }
   }
-  std::shared_ptr<const std::string> First(size_t conversation, bool usage, size_t model) const {
-    return (usage ? with_usage_ : without_usage_)[model * conversations_ + conversation];
+  std::shared_ptr<const std::string> First(size_t conversation, bool usage, size_t model) {
+    const size_t at = model * w_.conversations.size() + conversation;
+    if (usage || !o_.body.include_usage) return with_usage_[at];
+    if (!without_usage_[at]) {
+      without_usage_[at] = std::make_shared<const std::string>(
+          TurnBody(o_, w_.conversations[conversation], {}, 0, false, models_[model]));
+    }
+    return without_usage_[at];
   }
 
  private:
-  size_t conversations_;
+  const CaseOptions& o_;
+  const inputs::Workload& w_;
+  const std::vector<std::string> models_;
   std::vector<std::shared_ptr<const std::string>> with_usage_, without_usage_;
 };
 

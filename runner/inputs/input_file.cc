@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "runner/base/json.h"
+#include "runner/base/stop.h"
 #include "runner/inputs/hash_prompts.h"
 
 namespace servebench::inputs {
@@ -226,10 +227,8 @@ std::vector<fs::path> FilesOf(const std::string& path, const std::string& type, 
 }
 
 // Trace rows either all carry their time or none does (a row after the first of its session
-// may give a delay instead).
-Problem CheckTimes(const std::vector<Conversation>& conversations, size_t index) {
-  const bool timed = conversations.front().turns.front().timestamp_ms >= 0;
-  const Turn& first = conversations[index].turns.front();
+// may give a delay instead): `timed` is the first request's.
+Problem CheckTimes(bool timed, const Turn& first) {
   if (timed && first.timestamp_ms < 0) {
     return "no timestamp, though the first request has one (in a trace every request has its "
            "time)";
@@ -273,11 +272,18 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
     }
   }
   uint64_t row = 0;
+  size_t seen = 0;  // conversations in the file, kept or not
+  std::optional<bool> timed;
+  constexpr size_t kDropped = SIZE_MAX;  // by_session: a session past `keep`
   for (const auto& file : files) {
     std::ifstream in(file);
     if (!in) return base::MakeError("--input-file " + file.string() + ": cannot read the file");
     std::string line;
     for (int64_t number = 1; std::getline(in, line); ++number) {
+      if (number % 1024 == 0 && base::StopRequested()) {
+        return base::MakeError("--input-file " + file.string() + ": interrupted at line " +
+                               std::to_string(number) + " of reading");
+      }
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       const std::string place = file.string() + ":" + std::to_string(number) + ": ";
       bool too_deep = false;
@@ -292,13 +298,17 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
       Turn turn;
       Problem problem;
       size_t into = conversations.size();
+      bool fresh = true;  // the line starts a conversation
       if (o.type == "multi_turn") {
         problem = ReadMultiTurn(o_line, c);
       } else if (o.type == "mooncake_trace") {
         problem = mooncake->Read(o_line, row, turn, &c.session_id);
         if (problem.empty() && !c.session_id.empty()) {
-          auto [it, fresh] = by_session.try_emplace(c.session_id, conversations.size());
+          const bool keeping = !(timed == false && seen >= o.keep);
+          auto [it, added] =
+              by_session.try_emplace(c.session_id, keeping ? conversations.size() : kDropped);
           into = it->second;
+          fresh = added;
         }
       } else {
         problem = ReadSingleTurn(o_line, turn);
@@ -306,23 +316,27 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
           problem = "role system starts a session; a single-turn request needs a user turn";
         }
       }
-      if (problem.empty() && o.type != "multi_turn") {
-        if (into == conversations.size()) {
-          c.turns.push_back(std::move(turn));
-        } else {
-          conversations[into].turns.push_back(std::move(turn));
-        }
-      }
-      if (problem.empty() && into == conversations.size()) {
-        if (c.session_id.empty()) c.session_id = "session-" + std::to_string(into);
-        conversations.push_back(std::move(c));
-        problem = CheckTimes(conversations, into);
+      if (problem.empty() && fresh) {
+        const Turn& first = o.type == "multi_turn" ? c.turns.front() : turn;
+        if (!timed) timed = first.timestamp_ms >= 0;
+        problem = CheckTimes(*timed, first);
+        ++seen;
       }
       if (!problem.empty()) return base::MakeError(place + problem);
       ++row;
+      // Past `keep`, a file without timestamps is only checked.
+      const bool keep = *timed || (fresh ? seen <= o.keep : into != kDropped);
+      if (!keep) continue;
+      if (o.type != "multi_turn") {
+        (into == conversations.size() ? c : conversations[into]).turns.push_back(std::move(turn));
+      }
+      if (into == conversations.size()) {
+        if (c.session_id.empty()) c.session_id = "session-" + std::to_string(into);
+        conversations.push_back(std::move(c));
+      }
     }
   }
-  if (conversations.empty()) {
+  if (seen == 0) {
     return base::MakeError("--input-file " + o.path + ": no requests in the file");
   }
   for (auto& c : conversations) {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "runner/base/expected.h"
 #include "runner/inputs/workload.h"
@@ -25,10 +26,14 @@ struct InputFileOptions {
   std::string type = "single_turn";
   int64_t isl_block_size = 512;  // tokens per hash id (mooncake_trace)
   uint64_t seed = 0;
+  // How many conversations to keep, the first in file order, when the file has no timestamps
+  // (a trace is kept whole: its replay orders it by time). Every line is checked all the same,
+  // one at a time, so a big file run with --request-count 10 holds 10 conversations.
+  size_t keep = SIZE_MAX;
 };
 
 // The conversations of the file, in file order; the tokenizer (may be null) counts input tokens
-// and builds hash-id prompts.
+// and builds hash-id prompts. A stop signal (base::StopSignals) ends the reading with an error.
 base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& options,
                                                         const Tokenizer* tokenizer);
 

@@ -100,7 +100,15 @@ base::Expected<std::string> LocateShareGpt(const std::string& dataset_path, std:
   }
   const char* mirror = std::getenv("SERVEBENCH_SHAREGPT_URL");
   const std::string url = mirror && *mirror ? mirror : kUrl;
-  if (const std::string failed = base::DownloadFile(url, cached); !failed.empty()) {
+  base::DownloadOptions options;
+  options.max_bytes = size_t{2} << 30;  // the V3 file is 0.7 GB
+  options.check = [](const fs::path& file) -> std::string {
+    std::ifstream in(file);
+    char first = 0;
+    in >> first;  // skips white space
+    return first == '[' ? "" : "the server sent something else than a JSON list (an error page?)";
+  };
+  if (const std::string failed = base::DownloadFile(url, cached, options); !failed.empty()) {
     return base::MakeError("--public-dataset sharegpt: cannot download " + url + " (" + failed +
                            "); download " + kFileName +
                            " elsewhere and give it with "

@@ -101,8 +101,14 @@ base::Expected<inputs::Workload> FromFile(const ProfileFlags& f, ProfilePlan& pl
     if (!sampling) return sampling.error();
     w.sampling = *sampling;
   }
+  // In file order with a known count, only the conversations that will be sent are kept (the
+  // warmup takes the first ones).
+  const bool counted = f.request_count > 0 && f.benchmark_duration == 0;
+  const size_t keep = w.sampling == inputs::Sampling::kSequential && counted
+                          ? static_cast<size_t>(f.request_count + f.warmup_request_count)
+                          : SIZE_MAX;
   auto read = inputs::ReadInputFile(
-      {f.input_file, f.custom_dataset_type, f.isl_block_size, plan.run.seed}, tokenizer);
+      {f.input_file, f.custom_dataset_type, f.isl_block_size, plan.run.seed, keep}, tokenizer);
   if (!read) return read.error();
   w.conversations = std::move(*read);
   for (auto& c : w.conversations) {

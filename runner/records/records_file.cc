@@ -4,6 +4,9 @@
 
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "runner/base/json.h"
@@ -17,10 +20,23 @@ Json ClockJson(const ClockPair& c) {
   return {{"monotonic_ns", c.monotonic_ns}, {"wall_ns", c.wall_ns}};
 }
 
+// A value as T, or an exception: a number of the wrong kind or past T's range is refused, never
+// converted (nlohmann casts 2e20 to int64 with undefined behaviour).
+template <typename T>
+T As(const Json& v) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    const bool fits = v.is_number_unsigned()  ? std::in_range<T>(v.get<uint64_t>())
+                      : v.is_number_integer() ? std::in_range<T>(v.get<int64_t>())
+                                              : false;
+    if (!fits) throw std::out_of_range("expected a whole number in range, got " + v.dump());
+  }
+  return v.get<T>();
+}
+
 // A field of a record line, with the check that it has the expected type.
 template <typename T>
 void Read(const Json& line, const char* key, T* out) {
-  if (auto it = line.find(key); it != line.end()) *out = it->get<T>();
+  if (auto it = line.find(key); it != line.end()) *out = As<T>(*it);
 }
 
 }  // namespace
@@ -64,13 +80,13 @@ Json RecordJson(const Record& r) {
 base::Expected<Record> RecordOf(const Json& j) {
   try {
     Record r;
-    r.request_id = j.at("id").get<uint64_t>();
+    r.request_id = As<uint64_t>(j.at("id"));
     Read(j, "warmup", &r.warmup);
     Read(j, "scheduled_ns", &r.scheduled_ns);
     Read(j, "ready_ns", &r.ready_ns);
-    r.start_ns = j.at("start_ns").get<int64_t>();
+    r.start_ns = As<int64_t>(j.at("start_ns"));
     Read(j, "headers_ns", &r.headers_ns);
-    r.end_ns = j.at("end_ns").get<int64_t>();
+    r.end_ns = As<int64_t>(j.at("end_ns"));
     Read(j, "wall_start_ns", &r.wall_start_ns);
     Read(j, "status", &r.status);
     Read(j, "streaming", &r.streaming);
@@ -84,16 +100,18 @@ base::Expected<Record> RecordOf(const Json& j) {
     Read(j, "body", &r.body);
     if (auto events = j.find("events"); events != j.end()) {
       for (const auto& e : *events) {
-        r.events.push_back({r.start_ns + e.at(0).get<int64_t>(), e.at(1).get<std::string>(),
-                            e.size() > 2 && e.at(2).get<int>() == 1});
+        int64_t ns = 0;
+        if (__builtin_add_overflow(r.start_ns, As<int64_t>(e.at(0)), &ns))
+          throw std::out_of_range("an event time past the clock's range");
+        r.events.push_back({ns, e.at(1).get<std::string>(), e.size() > 2 && As<int>(e.at(2)) == 1});
       }
     }
     if (auto error = j.find("error"); error != j.end()) {
-      r.error = RecordError{error->at("code").get<int>(), error->at("type").get<std::string>(),
+      r.error = RecordError{As<int>(error->at("code")), error->at("type").get<std::string>(),
                             error->at("message").get<std::string>()};
     }
     return r;
-  } catch (const Json::exception& e) {
+  } catch (const std::exception& e) {  // nlohmann's type errors and As's range errors
     return base::MakeError(std::string("a record is malformed (") + e.what() + ")");
   }
 }
@@ -163,10 +181,10 @@ base::Expected<RecordsFile> ParseHeader(const std::filesystem::path& path,
   }
   RecordsFile file;
   try {
-    file.clock = {line.at("clock").at("monotonic_ns").get<int64_t>(),
-                  line.at("clock").at("wall_ns").get<int64_t>()};
+    file.clock = {As<int64_t>(line.at("clock").at("monotonic_ns")),
+                  As<int64_t>(line.at("clock").at("wall_ns"))};
     file.run = line.at("run");
-  } catch (const Json::exception&) {
+  } catch (const std::exception&) {  // nlohmann's type errors and As's range errors
     return base::MakeError(Where(path, 1) + "the header has no clock or run");
   }
   return file;

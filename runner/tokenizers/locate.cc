@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "runner/base/download.h"
+#include "runner/base/json.h"
 #include "runner/tokenizers/hf_tokenizer.h"
 #include "runner/tokenizers/sentencepiece_tokenizer.h"
 #include "runner/tokenizers/tokenizer.h"
@@ -37,6 +38,17 @@ fs::path HubCache() {
   return fs::path(home && *home ? home : ".") / ".cache" / "huggingface" / "hub";
 }
 
+// "" when the file is a JSON object (holding `key`, when given), else what it is instead.
+std::string JsonObjectProblem(const fs::path& file, const std::string& key) {
+  std::ifstream in(file);
+  const auto json = base::ParseJson(in);
+  if (!json.is_object()) return "the server sent something else than JSON (an error page?)";
+  if (!key.empty() && !json.contains(key)) {
+    return "the server sent JSON without \"" + key + "\": not a tokenizer.json";
+  }
+  return "";
+}
+
 // Downloads the name's tokenizer.json (and tokenizer_config.json, when there is one) into the
 // cache's layout: snapshots/main, with refs/main naming it. "" or what went wrong.
 std::string Download(const std::string& name, const fs::path& model) {
@@ -50,19 +62,22 @@ std::string Download(const std::string& name, const fs::path& model) {
   fs::create_directories(model / "refs", error);
   if (error) return "cannot create " + snapshot.string() + ": " + error.message();
   // $HF_TOKEN, when set, is sent as a bearer token (gated models need it).
-  std::vector<std::string> headers;
+  base::DownloadOptions options;
   if (const char* token = std::getenv("HF_TOKEN"); token && *token) {
-    headers.push_back(std::string("Authorization: Bearer ") + token);
+    options.headers.push_back(std::string("Authorization: Bearer ") + token);
   }
+  options.check = [](const fs::path& file) { return JsonObjectProblem(file, "model"); };
   const std::string failed =
-      base::DownloadFile(root + "tokenizer.json", snapshot / "tokenizer.json", headers);
+      base::DownloadFile(root + "tokenizer.json", snapshot / "tokenizer.json", options);
   if (!failed.empty()) {
     fs::remove(snapshot, error);  // only if empty: a later run looks again
     fs::remove(model / "snapshots", error);
     return root + "tokenizer.json: " + failed;
   }
+  options.max_bytes = size_t{16} << 20;
+  options.check = [](const fs::path& file) { return JsonObjectProblem(file, ""); };
   base::DownloadFile(root + "tokenizer_config.json", snapshot / "tokenizer_config.json",
-                     headers);  // optional
+                     options);  // optional
   std::ofstream(model / "refs" / "main") << "main";
   return "";
 }

@@ -1,7 +1,5 @@
 #include "runner/tokenizers/server_tokenizer.h"
 
-#include <curl/curl.h>
-
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -36,11 +34,6 @@ constexpr const char* kWords[] = {
     "war",     "history", "party",    "result", "change",  "morning", "reason",   "research",
     "girl",    "guy",     "moment",   "air",    "teacher", "force",   "education"};
 
-size_t Append(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
 // A reply body as a short excerpt on one line (an error message is one line).
 std::string Excerpt(const std::string& body) {
   std::string line;
@@ -65,28 +58,12 @@ class ServerTokenizer : public Tokenizer {
 
   // One POST; the parsed answer or what went wrong.
   base::Expected<Json> Post(const std::string& path, const Json& body) const {
-    CURL* curl = curl_easy_init();
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    for (const auto& h : o_.headers) headers = curl_slist_append(headers, h.c_str());
     const std::string url = root_ + path, payload = body.dump();
     std::string answer;
-    long status = 0;
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
-    const CURLcode code = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    if (code != CURLE_OK) return base::MakeError(url + ": " + curl_easy_strerror(code));
-    if (status != 200) {
-      return base::MakeError(url + " answered HTTP " + std::to_string(status) + ": " +
+    const base::HttpResult r = base::HttpRequest(url, o_.http, &payload, &answer);
+    if (!r.error.empty()) return base::MakeError(url + ": " + r.error);
+    if (r.status != 200) {
+      return base::MakeError(url + " answered HTTP " + std::to_string(r.status) + ": " +
                              Excerpt(answer));
     }
     Json json = base::ParseJson<Json>(answer);

@@ -7,14 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/http_fetch.h"
 #include "runner/tokenizers/tokenizer.h"
 
 namespace servebench::tokenizers {
 
 struct ServerTokenizerOptions {
-  std::string url;                   // the server's base URL; /tokenize sits at its root
-  std::string model;                 // sent as "model"
-  std::vector<std::string> headers;  // "Name: value" lines (authorization included)
+  std::string url;    // the server's base URL; /tokenize sits at its root
+  std::string model;  // sent as "model"
+  // The run's headers (authorization included), TLS settings and request timeout.
+  base::HttpOptions http;
 };
 
 // Checks that the server answers /tokenize before anything else runs. A failed call later

@@ -63,33 +63,13 @@ std::string TransportErrorType(CURLcode code) {
   }
 }
 
-std::string TransportErrorMessage(CURLcode code) {
-  std::string message = curl_easy_strerror(code);
-  if (TransportErrorType(code) == "tls") {
-    message +=
-        " (to trust the server's certificate give --ca-cert FILE, SSL_CERT_FILE or "
-        "CURL_CA_BUNDLE; to skip verification, --insecure)";
-  }
-  return message;
-}
+std::string TransportErrorMessage(CURLcode code) { return base::CurlErrorText(code); }
 
-// The CA bundle: --ca-cert, else the variables curl's own tool honours.
-std::string CaBundle(const TransportOptions& options) {
-  if (!options.ca_cert.empty()) return options.ca_cert;
-  for (const char* name : {"SSL_CERT_FILE", "CURL_CA_BUNDLE"}) {
-    if (const char* value = std::getenv(name); value != nullptr && *value != '\0') return value;
-  }
-  return "";
-}
-
-// What every request, the readiness check included, shares: TLS, protocols, no signals.
+// What every request shares: TLS, protocols, no signals.
 void SetCommonOptions(CURL* e, const TransportOptions& options) {
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L);
-  if (const std::string ca = CaBundle(options); !ca.empty())
-    curl_easy_setopt(e, CURLOPT_CAINFO, ca.c_str());
+  base::SetTls(e, options.insecure, options.ca_cert);
 }
 
 bool HeaderIs(std::string_view line, std::string_view name) {
@@ -391,48 +371,27 @@ size_t CurlMultiTransport::in_flight() const {
   return impl_->transfers.size() + impl_->cancelled.size();
 }
 
+base::HttpOptions HttpOptionsOf(const TransportOptions& options) {
+  base::HttpOptions http;
+  http.headers = options.headers;
+  http.timeout_s = options.timeout_s;
+  http.insecure = options.insecure;
+  http.ca_cert = options.ca_cert;
+  return http;
+}
+
 FetchResult Fetch(const std::string& url, const TransportOptions& options, double timeout_s) {
-  EnsureCurl();
+  base::HttpOptions http = HttpOptionsOf(options);
+  http.timeout_s = timeout_s;
+  http.max_body_bytes = size_t{16} << 20;  // a model list is small; an endless one is cut
   FetchResult result;
-  CURL* e = curl_easy_init();
-  curl_slist* headers = MakeHeaderList(options.headers);
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
-  SetCommonOptions(e, options);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_s * 1000));
-  // A model list is small; a hostile server's endless one is cut at 16 MiB.
-  curl_easy_setopt(
-      e, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
-        auto* body = static_cast<std::string*>(out);
-        if (body->size() + s * n > (size_t{16} << 20)) return size_t{0};
-        body->append(d, s * n);
-        return s * n;
-      });
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &result.body);
-  curl_easy_setopt(
-      e, CURLOPT_HEADERFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
-        const std::string_view line(d, s * n);
-        constexpr std::string_view kName = "server:";
-        if (line.size() > kName.size() &&
-            std::equal(kName.begin(), kName.end(), line.begin(), [](char a, char b) {
-              return a == std::tolower(static_cast<unsigned char>(b));
-            })) {
-          std::string value(line.substr(kName.size()));
-          const auto first = value.find_first_not_of(" \t");
-          const auto last = value.find_last_not_of(" \t\r\n");
-          *static_cast<std::string*>(out) =
-              first == std::string::npos ? "" : value.substr(first, last - first + 1);
-        }
-        return s * n;
-      });
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, &result.server);
-  if (const CURLcode code = curl_easy_perform(e); code != CURLE_OK) {
-    result.error = TransportErrorMessage(code);
+  const base::HttpResult r = base::HttpRequest(url, http, nullptr, &result.body);
+  if (r.error.empty()) {
+    result.status = r.status;
   } else {
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &result.status);
+    result.error = r.error;
   }
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(e);
+  result.server = r.server;
   return result;
 }
 
@@ -446,46 +405,20 @@ FetchResult FetchWhenUp(const std::string& url, const TransportOptions& options,
   }
 }
 
-namespace {
-
-struct Probe {
-  sse::Framer framer;
-  ProbeResult* result = nullptr;
-  size_t max_events = 0;
-};
-
-size_t OnProbeData(char* data, size_t size, size_t count, void* p) {
-  auto* probe = static_cast<Probe*>(p);
-  const std::string_view bytes(data, size * count);
-  if (probe->result->body.size() + bytes.size() > (size_t{1} << 20)) return 0;
-  probe->result->body.append(bytes);
-  probe->framer.Feed(bytes, base::MonotonicNs(), probe->result->events);
-  return probe->result->events.size() >= probe->max_events ? 0 : bytes.size();
-}
-
-}  // namespace
-
 ProbeResult ProbeStream(const std::string& url, const std::string& body,
                         const TransportOptions& options, size_t max_events) {
-  EnsureCurl();
   ProbeResult result;
-  Probe probe{sse::Framer(), &result, max_events};
-  CURL* e = curl_easy_init();
-  curl_slist* headers = MakeHeaderList(options.headers);
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  SetCommonOptions(e, options);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_s * 1000));
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &OnProbeData);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &probe);
-  const CURLcode code = curl_easy_perform(e);
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &result.status);
-  if (code != CURLE_OK && code != CURLE_WRITE_ERROR) result.error = TransportErrorMessage(code);
-  probe.framer.Finish(result.events);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(e);
+  sse::Framer framer;
+  base::HttpOptions http = HttpOptionsOf(options);
+  http.max_body_bytes = size_t{1} << 20;
+  const base::HttpResult r = base::HttpRequest(url, http, &body, [&](std::string_view bytes) {
+    result.body.append(bytes);
+    framer.Feed(bytes, base::MonotonicNs(), result.events);
+    return result.events.size() < max_events;
+  });
+  result.status = r.status;
+  if (!r.error.empty() && !r.body_too_large) result.error = r.error;
+  framer.Finish(result.events);
   return result;
 }
 

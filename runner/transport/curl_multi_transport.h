@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/base/http_fetch.h"
 #include "runner/records/record.h"
 #include "runner/transport/transport.h"
 
@@ -44,6 +45,10 @@ class CurlMultiTransport : public Transport {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The run's headers, timeout and TLS settings for the requests around the load (readiness, the
+// cap probe, --tokenizer server), which go through base::HttpRequest.
+base::HttpOptions HttpOptionsOf(const TransportOptions& options);
 
 // One blocking GET for readiness checks: the status (0 when unreachable), the body, and the
 // transport error text when there was no response.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "runner/base/stop.h"
 #include "runner/inputs/hash_prompts.h"
 
 namespace servebench::inputs {
@@ -31,8 +32,8 @@ class InputFile : public ::testing::Test {
   }
   base::Expected<std::vector<Conversation>> Read(const std::string& type, const std::string& text,
                                                  const Tokenizer* tokenizer = nullptr,
-                                                 int64_t block = 512) {
-    return ReadInputFile({Write("in.jsonl", text), type, block, 7}, tokenizer);
+                                                 int64_t block = 512, size_t keep = SIZE_MAX) {
+    return ReadInputFile({Write("in.jsonl", text), type, block, 7, keep}, tokenizer);
   }
   // The error of a file, with the file's path replaced by FILE.
   std::string ErrorOf(const std::string& type, const std::string& text) {
@@ -234,6 +235,44 @@ TEST_F(InputFile, TimesPastTheClocksRangeAreRefusedNotWrapped) {
             "FILE:1: turns[1]: delay 1e+300 is out of range (at most 4e12 ms)");
   // Epoch milliseconds fit: --fixed-schedule-auto-offset replays them.
   EXPECT_EQ(ErrorOf("single_turn", "{\"text\": \"a\", \"timestamp\": 1.7e12}\n"), "(no error)");
+}
+
+TEST_F(InputFile, OnlyTheConversationsToSendAreKeptAndEveryLineIsStillChecked) {
+  std::string rows;
+  for (int i = 0; i < 5000; ++i) rows += "{\"text\": \"row " + std::to_string(i) + "\"}\n";
+  auto kept = ReadInputFile({Write("big.jsonl", rows), "single_turn", 512, 0, 10}, nullptr);
+  ASSERT_TRUE(kept) << kept.error().message;
+  ASSERT_EQ(kept->size(), 10u);
+  EXPECT_EQ(kept->back().turns.front().texts.front(), "row 9");
+  // A bad line past the kept ones still stops the run before anything is sent.
+  auto bad = ReadInputFile({Write("bad.jsonl", rows + "{\"txt\": 1}\n"), "single_turn", 512, 0, 10},
+                           nullptr);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("bad.jsonl:5001: unknown field 'txt'"), std::string::npos)
+      << bad.error().message;
+  // Rows of one trace session stay together: the first two sessions, all their rows.
+  auto sessions = Read("mooncake_trace",
+                       "{\"session_id\": \"a\", \"text_input\": \"1\"}\n"
+                       "{\"session_id\": \"b\", \"text_input\": \"2\"}\n"
+                       "{\"session_id\": \"c\", \"text_input\": \"3\"}\n"
+                       "{\"session_id\": \"a\", \"text_input\": \"4\"}\n"
+                       "{\"session_id\": \"c\", \"text_input\": \"5\"}\n",
+                       nullptr, 512, 2);
+  ASSERT_TRUE(sessions) << sessions.error().message;
+  ASSERT_EQ(sessions->size(), 2u);
+  EXPECT_EQ((*sessions)[0].turns.size(), 2u);
+  EXPECT_EQ((*sessions)[1].session_id, "b");
+}
+
+TEST_F(InputFile, AStopSignalEndsTheReading) {
+  std::string rows;
+  for (int i = 0; i < 3000; ++i) rows += "{\"text\": \"row\"}\n";
+  base::StopSignals().store(1);
+  auto read = Read("single_turn", rows);
+  base::StopSignals().store(0);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().message, "--input-file " + (dir_ / "in.jsonl").string() +
+                                      ": interrupted at line 1024 of reading");
 }
 
 TEST_F(InputFile, AMissingFileAndAnEmptyFileAreRefusedPlainly) {

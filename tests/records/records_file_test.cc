@@ -17,6 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using records::Record;
+using Json = nlohmann::json;
 
 Record StreamedRecord() {
   Record r;
@@ -132,6 +133,27 @@ TEST(RecordsFile, ACutLastLineIsToleratedAndBadLinesAreNamed) {
   auto v9 = records::ReadRecords(dir / "v9.jsonl", [](Record) {});
   ASSERT_FALSE(v9);
   EXPECT_NE(v9.error().message.find("records version 9"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(RecordsFile, TimesPastInt64AreRefusedNotConverted) {
+  // Found by the records_file fuzz target: 2.05e20 read as int64 was undefined behaviour.
+  const fs::path dir = FreshTempDir("records");
+  std::ofstream(dir / "clock.jsonl")
+      << R"({"servebench_records":1,"clock":{"monotonic_ns":205182887503242628949,"wall_ns":2},"run":{}})"
+      << "\n";
+  auto clock = records::ReadRecords(dir / "clock.jsonl", [](Record) {});
+  ASSERT_FALSE(clock);
+  EXPECT_EQ(clock.error().message,
+            (dir / "clock.jsonl").string() + ":1: the header has no clock or run");
+  Json line = records::RecordJson(StreamedRecord());
+  line["start_ns"] = 1e300;
+  EXPECT_FALSE(records::RecordOf(line));
+  line = records::RecordJson(StreamedRecord());
+  line["start_ns"] = INT64_MAX;  // an event after it would pass the clock's end
+  auto event = records::RecordOf(line);
+  ASSERT_FALSE(event);
+  EXPECT_NE(event.error().message.find("an event time past the clock's range"), std::string::npos);
   fs::remove_all(dir);
 }
 

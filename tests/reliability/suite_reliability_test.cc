@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "runner/tokenizers/server_tokenizer.h"
 #include "tests/support/binary_test.h"
 #include "tests/support/hostile_server.h"
 
@@ -166,6 +167,24 @@ TEST_F(SuiteReliability, TlsFailuresHintAtTheFixAndCaCertIsHonoured) {
   e = with({}, "trusted-by-env");
   unsetenv("SSL_CERT_FILE");
   EXPECT_EQ(e.output.find("SSL certificate"), std::string::npos) << e.output;
+  // --tokenizer server goes through the same TLS settings and request timeout (its own curl
+  // handle trusted no --ca-cert and waited 60 s).
+  base::HttpOptions http;
+  http.timeout_s = 1;
+  auto untrusted = tokenizers::MakeServerTokenizer({url, "m", http});
+  ASSERT_FALSE(untrusted);
+  EXPECT_NE(untrusted.error().message.find("give --ca-cert FILE"), std::string::npos)
+      << untrusted.error().message;
+  for (bool insecure : {false, true}) {
+    http.ca_cert = insecure ? "" : cert.string();
+    http.insecure = insecure;
+    auto trusted = tokenizers::MakeServerTokenizer({url, "m", http});
+    ASSERT_FALSE(trusted);  // openssl's server answers no POST: the request timeout ends it
+    EXPECT_EQ(trusted.error().message.find("SSL certificate"), std::string::npos)
+        << trusted.error().message;
+    EXPECT_NE(trusted.error().message.find("Timeout was reached"), std::string::npos)
+        << trusted.error().message;
+  }
   kill(tls.pid, SIGTERM);
   Reap(tls);
 }

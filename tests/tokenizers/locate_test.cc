@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "runner/tokenizers/tokenizer.h"
+#include "tests/support/hostile_server.h"
 #include "tests/support/run_command.h"
 
 namespace servebench::tokenizers {
@@ -66,6 +67,32 @@ TEST(TokenizerLocate, AFolderPrefersItsTokenizerJsonAndABrokenOneIsNamed) {
   auto nothing = LocateTokenizer((f.dir / "nope.model").string());
   ASSERT_FALSE(nothing);
   EXPECT_NE(nothing.error().message.find("no such file"), std::string::npos);
+}
+
+TEST(TokenizerLocate, ADownloadedPageThatIsNoTokenizerIsNotCached) {
+  // A proxy or a login wall answers 200 with an HTML page: cached as tokenizer.json, it would
+  // fail every later run and never be downloaded again.
+  Folder f;
+  testing::HostileServer html([](int fd, const testing::HostileRequest&) {
+    const std::string page = "<html><body>Sign in</body></html>";
+    testing::SendAll(fd,
+                     testing::Head("200 OK", {"Content-Type: text/html",
+                                              "Content-Length: " + std::to_string(page.size())}) +
+                         page);
+    return true;
+  });
+  ASSERT_EQ(setenv("HF_HOME", (f.dir / "hf").c_str(), 1), 0);
+  ASSERT_EQ(setenv("HF_ENDPOINT", html.url().c_str(), 1), 0);
+  auto page = LocateTokenizer("acme/walled");
+  unsetenv("HF_HOME");
+  unsetenv("HF_ENDPOINT");
+  ASSERT_FALSE(page);
+  EXPECT_NE(page.error().message.find("the server sent something else than JSON"),
+            std::string::npos)
+      << page.error().message;
+  const fs::path model = f.dir / "hf" / "hub" / "models--acme--walled";
+  EXPECT_FALSE(fs::exists(model / "snapshots"));
+  EXPECT_FALSE(fs::exists(model / "refs" / "main"));
 }
 
 }  // namespace
