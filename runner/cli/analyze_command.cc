@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
+#include <tuple>
 
 #include "reporters/console/console_table.h"
 #include "reporters/profile_export/run_report.h"
@@ -28,6 +31,59 @@ struct AnalyzeFlags {
   std::string goodput = kRunsGoodput, token_count_source, tokenizer,
               artifact_dir = "artifacts/analyze";
   int64_t max_record_bytes = records::kMaxRecordBytes;
+  bool allow_mixed = false;
+};
+
+// What a run measured: the keys of its recorded configuration that set the target and the
+// workload. Runs that differ in any of them measured different things.
+constexpr const char* kWorkloadKeys[] = {"model",
+                                         "url",
+                                         "endpoint_type",
+                                         "endpoint",
+                                         "streaming",
+                                         "isl",
+                                         "isl_stddev",
+                                         "osl",
+                                         "osl_stddev",
+                                         "seq_dist",
+                                         "tokenizer",
+                                         "input_file",
+                                         "custom_dataset_type",
+                                         "public_dataset",
+                                         "extra_inputs",
+                                         "concurrency",
+                                         "request_rate",
+                                         "arrival_pattern",
+                                         "num_sessions",
+                                         "prompt_prefix_pool_size",
+                                         "prompt_prefix_length",
+                                         "shared_system_prompt_length"};
+
+// How the run of `file` differs from the first file's: "isl 128 vs 256, ..." or "".
+std::string WorkloadDifferences(const nlohmann::json& first, const nlohmann::json& run) {
+  const auto config = [](const nlohmann::json& r) {
+    return r.contains("input_config") ? r["input_config"] : nlohmann::json::object();
+  };
+  const nlohmann::json a = config(first), b = config(run);
+  std::string differences;
+  for (const char* key : kWorkloadKeys) {
+    const auto& x = a.contains(key) ? a[key] : nlohmann::json();
+    const auto& y = b.contains(key) ? b[key] : nlohmann::json();
+    if (x == y) continue;
+    differences +=
+        std::string(differences.empty() ? "" : ", ") + key + " " + x.dump() + " vs " + y.dump();
+  }
+  return differences;
+}
+
+// Removes a half-written output folder unless the analysis got to its end.
+struct OutputFolder {
+  std::filesystem::path path;
+  bool keep = false;
+  ~OutputFolder() {
+    std::error_code ignored;
+    if (!keep) std::filesystem::remove_all(path, ignored);
+  }
 };
 
 // Moves every monotonic time of a record by shift_ns (0 stays 0: "did not happen").
@@ -81,9 +137,33 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   auto context = reporters::MeasureContextOf(*info, tokenizer.get());
   if (!context) return Fail("analyze: " + context.error().message);
 
+  // Every file's header first: nothing is written for files that cannot be merged.
+  std::vector<std::string> warnings;
+  for (size_t i = 1; i < files.size(); ++i) {
+    auto header = records::ReadRecordsHeader(files[i], max_line);
+    if (!header) return Fail("analyze: " + header.error().message);
+    if (header->run.value("endpoint_type", "") != info->endpoint_type) {
+      return Fail("analyze: " + files[i] + ": a " + header->run.value("endpoint_type", "?") +
+                  " run cannot be merged with a " + info->endpoint_type + " run");
+    }
+    const std::string differs = WorkloadDifferences(first->run, header->run);
+    if (differs.empty()) continue;
+    const std::string what =
+        files[i] + " measured another workload than " + files.front() + " (" + differs + ")";
+    if (!f.allow_mixed) return Fail("analyze: " + what + "; give --allow-mixed to merge anyway");
+    warnings.push_back(what + "; merged (--allow-mixed)");
+  }
+  for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+
   auto dir = FreshDirectory(f.artifact_dir, "--artifact-dir");
   if (!dir) return Fail("analyze: " + dir.error().message);
+  OutputFolder output{*dir};
   base::AppendFile jsonl(*dir / "profile_export.jsonl");
+  // A request is counted once: the same run (its clock pair) given twice, or halves that
+  // overlap, are refused.
+  std::map<std::pair<int64_t, int64_t>, std::string> runs;  // clock pair -> its first file
+  std::set<std::tuple<int64_t, int64_t, uint64_t>> requests;
+  std::string twice;
   metrics::RequestLog measured;
   info->end_wall_ns = 0;
   bool any_end = false;
@@ -91,16 +171,21 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   for (const auto& file : files) {
     auto header = records::ReadRecordsHeader(file, max_line);
     if (!header) return Fail("analyze: " + header.error().message);
-    if (header->run.value("endpoint_type", "") != info->endpoint_type) {
-      return Fail("analyze: " + file + ": a " + header->run.value("endpoint_type", "?") +
-                  " run cannot be merged with a " + info->endpoint_type + " run");
-    }
+    const std::pair<int64_t, int64_t> run{header->clock.monotonic_ns, header->clock.wall_ns};
+    const std::string& earlier = runs.try_emplace(run, file).first->second;
     // Each machine's monotonic clock is put on the first file's time line through the calendar.
     const int64_t shift = (header->clock.wall_ns - header->clock.monotonic_ns) -
                           (first->clock.wall_ns - first->clock.monotonic_ns);
     auto read = records::ReadRecords(
         file,
         [&](records::Record r) {
+          if (!requests.insert({run.first, run.second, r.request_id}).second) {
+            if (twice.empty()) {
+              twice = file + ": request " + std::to_string(r.request_id) +
+                      " of the same run was read from " + earlier + " already";
+            }
+            return;
+          }
           if (shift != 0) Shift(r, shift);
           last_wall_ns = std::max(last_wall_ns, r.wall_start_ns + (r.end_ns - r.start_ns));
           const metrics::RequestMetrics m = metrics::Measure(r, *context);
@@ -109,6 +194,9 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
         },
         max_line);
     if (!read) return Fail("analyze: " + read.error().message);
+    if (!twice.empty()) {
+      return Fail("analyze: " + twice + " (the same run given twice?); give each part once");
+    }
     auto part = reporters::RunInfoOf(read->run, read->end, 0);
     if (!part) return Fail("analyze: " + file + ": " + part.error().message);
     Merge(*info, *part, !read->end.is_null());
@@ -125,6 +213,7 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   Written written{outputs, errors};
   written.Add(jsonl.path(), jsonl.Close());
   WriteReport(*dir, *report, written);
+  output.keep = true;
   std::fputs(reporters::ConsoleTable(*report, outputs).c_str(), stdout);
   for (const auto& e : errors) std::fprintf(stderr, "error: %s\n", e.c_str());
   return errors.empty() ? 0 : 2;
@@ -142,6 +231,8 @@ int AnalyzeCommand(const Args& args) {
   flags.String("--tokenizer", &f.tokenizer, "the client tokenizer (default: the run's)");
   flags.String("--artifact-dir", &f.artifact_dir,
                "where the files go (default artifacts/analyze; a numbered sibling if it exists)");
+  flags.Bool("--allow-mixed", &f.allow_mixed,
+             "merge runs whose model or workload differ (refused otherwise)");
   flags.Int("--max-record-bytes", &f.max_record_bytes, "longest record line read (default 512 MiB)",
             1024, int64_t{1} << 40);
   bool help = false;

@@ -280,6 +280,51 @@ TEST_F(AnalyzeE2e, TwoHalvesMergedEqualTheWholeRun) {
             ReadFile(run / "profile_export.jsonl"));
 }
 
+TEST_F(AnalyzeE2e, TheSameRunTwiceAndMixedWorkloadsAreRefusedAndLeaveNoFolder) {
+  const fs::path run = Profile();
+  const std::string records = (run / "records.jsonl").string();
+  const fs::path out = dir_ / "merged";
+  // The same run twice would count every request twice.
+  CommandResult r =
+      Servebench("analyze " + records + " " + records + " --artifact-dir " + out.string());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find(records + ": request 0 of the same run was read from " + records +
+                          " already (the same run given twice?)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(out));
+  // Another ISL is another workload: refused, saying what differs, unless --allow-mixed.
+  const fs::path other = dir_ / "other";
+  ASSERT_EQ(Servebench("profile --model m --streaming --request-count 4 --isl 16 --osl 12 "
+                       "--mock-ttft-ms 1 --mock-itl-ms 1 --artifact-dir " +
+                       other.string())
+                .status,
+            0);
+  const std::string both = records + " " + (other / "records.jsonl").string();
+  r = Servebench("analyze " + both + " --artifact-dir " + out.string());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("measured another workload than " + records +
+                          " (isl 40 vs 16, tokenizer \""),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("give --allow-mixed to merge anyway"), std::string::npos);
+  EXPECT_FALSE(fs::exists(out));
+  r = Servebench("analyze " + both + " --allow-mixed --artifact-dir " + out.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("warning: "), std::string::npos);
+  // A chat run and a completions run fail before anything is written.
+  const fs::path completions = dir_ / "completions";
+  ASSERT_EQ(Servebench("profile --model m --endpoint-type completions --request-count 2 "
+                       "--mock-ttft-ms 1 --artifact-dir " +
+                       completions.string())
+                .status,
+            0);
+  r = Servebench("analyze " + records + " " + (completions / "records.jsonl").string() +
+                 " --artifact-dir " + (dir_ / "never").string());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "never"));
+}
+
 TEST_F(AnalyzeE2e, AnotherGoodputIsANewAnalysisOfTheSameRecords) {
   const fs::path run = Profile();
   const auto original = nlohmann::json::parse(ReadFile(run / "profile_export.json"));
