@@ -46,6 +46,18 @@ check('the probe chose max_tokens and said so',
 check('the output cap held on every request',
   capped.lines.length === 3 && capped.lines.every((l) => value(l, 'output_sequence_length') <= 12 &&
     value(l, 'output_sequence_length') >= 1), JSON.stringify(capped.lines.map((l) => l.metrics)));
+// The probe is harmless to a one-slot engine that goes on generating after the client leaves:
+// it carries max_tokens 3 besides max_completion_tokens 2, so the engine stops at 3 and the
+// slot is free for the run's first request.
+check('the probe stopped at its max_tokens of 3', capped.output.includes('got 3 tokens'),
+  capped.output);
+check('OSL equals the cap on every request',
+  capped.lines.length === 3 && capped.lines.every((l) => value(l, 'output_sequence_length') === 12),
+  JSON.stringify(capped.lines.map((l) => value(l, 'output_sequence_length'))));
+const firstRequest = [...capped.lines].sort((a, b) => a.metadata.start_ns - b.metadata.start_ns)[0];
+check('the first request after the probe is served at once (TTFT under 1 s)',
+  firstRequest !== undefined && value(firstRequest, 'time_to_first_token') < 1000,
+  JSON.stringify(firstRequest?.metrics));
 // 2. Usage rides on the finish_reason chunk: found, so OSL is the server's count.
 check('usage was found on the finish chunk of every request',
   !capped.output.includes('carried no usage') &&
