@@ -256,7 +256,10 @@ base::Expected<std::vector<Conversation>> ReadInputFile(const InputFileOptions& 
         "random_pool or mooncake_trace, got '" +
         o.type + "'");
   }
-  if (o.isl_block_size < 1) return base::MakeError("--isl-block-size should be >= 1");
+  if (o.isl_block_size < 1 || o.isl_block_size > kMaxBlockTokens) {
+    return base::MakeError("--isl-block-size should be from 1 to " +
+                           std::to_string(kMaxBlockTokens));
+  }
   std::string err;
   const auto files = FilesOf(o.path, o.type, &err);
   if (files.empty()) return base::MakeError(err);

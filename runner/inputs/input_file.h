@@ -21,6 +21,10 @@ namespace servebench::inputs {
 
 using tokenizers::Tokenizer;
 
+// The largest hash-id block: traces use 16 to 512 tokens (a server's KV block), and each distinct
+// id holds a block of text for the whole run, so a larger one is a typo, not a workload.
+inline constexpr int64_t kMaxBlockTokens = 65'536;
+
 struct InputFileOptions {
   std::string path;
   std::string type = "single_turn";

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "runner/base/json.h"
+#include "runner/inputs/input_file.h"
 
 namespace servebench::options {
 namespace {
@@ -223,7 +224,8 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.String("--dataset-sampling-strategy", &f.dataset_sampling_strategy,
                "sequential, random or shuffle (default: random for random_pool, else sequential)");
   flags.Int("--isl-block-size", &f.isl_block_size,
-            "tokens of each mooncake_trace hash id (default 512)", 1, kMaxTokens);
+            "tokens of each mooncake_trace hash id (default 512, at most 65536)", 1,
+            inputs::kMaxBlockTokens);
   flags.Bool("--fixed-schedule", &f.fixed_schedule,
              "send each request at its timestamp (automatic when the file has timestamps)");
   flags.Bool("--no-fixed-schedule", &f.no_fixed_schedule,

@@ -264,6 +264,14 @@ TEST_F(InputFile, OnlyTheConversationsToSendAreKeptAndEveryLineIsStillChecked) {
   EXPECT_EQ((*sessions)[1].session_id, "b");
 }
 
+TEST_F(InputFile, AHashIdBlockPastTheBoundIsRefused) {
+  // 100 distinct ids of 2,000,000-token blocks held 795 MB of text.
+  auto read =
+      Read("mooncake_trace", "{\"input_length\": 10, \"hash_ids\": [1]}\n", nullptr, 2'000'000);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().message, "--isl-block-size should be from 1 to 65536");
+}
+
 TEST_F(InputFile, AStopSignalEndsTheReading) {
   std::string rows;
   for (int i = 0; i < 3000; ++i) rows += "{\"text\": \"row\"}\n";
