@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "runner/base/rng.h"
 #include "runner/inputs/input_file.h"
@@ -9,6 +10,13 @@
 
 namespace servebench::options {
 namespace {
+
+// A factor as the user wrote it, however small: 1e-12, not 0.
+std::string Shortest(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
 
 bool HasTimestamps(const std::vector<inputs::Conversation>& conversations) {
   return conversations.front().turns.front().timestamp_ms >= 0;
@@ -69,7 +77,7 @@ base::Status ApplyReplay(const ProfileFlags& f, ProfilePlan& plan,
       if (t.timestamp_ms < 0) continue;
       t.timestamp_ms = std::max(0.0, t.timestamp_ms - zero) / f.replay_speedup;
       if (t.timestamp_ms > inputs::kMaxTimeMs) {
-        return base::MakeError("--replay-speedup " + base::NumberText(f.replay_speedup) +
+        return base::MakeError("--replay-speedup " + Shortest(f.replay_speedup) +
                                " stretches the trace past 4e12 ms; give a speedup nearer 1");
       }
     }
@@ -245,7 +253,7 @@ base::Expected<inputs::Workload> MakeWorkload(const ProfileFlags& f, ProfilePlan
         if (t.delay_ms > 0) t.delay_ms *= f.session_turn_delay_ratio;
         if (t.delay_ms > inputs::kMaxTimeMs) {
           return base::MakeError("--session-turn-delay-ratio " +
-                                 base::NumberText(f.session_turn_delay_ratio) +
+                                 Shortest(f.session_turn_delay_ratio) +
                                  " makes a delay longer than 4e12 ms; give a smaller ratio");
         }
       }

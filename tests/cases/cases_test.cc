@@ -140,6 +140,10 @@ TEST(Cases, ErrorsNameFileLineAndColumnAndWhatWouldBeRight) {
   EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\nmatrix:\n  concurrency: []\n"),
             "s.yaml:4:3: matrix key 'concurrency' should be a non-empty list of values, or of "
             "maps that vary together");
+  // A timeout past the clock's range failed every case at once.
+  EXPECT_EQ(ErrorOf("suite: s\ndefaults: {model: m}\ntimeout: 9999999999\n"),
+            "s.yaml:3:10: timeout should be a time span such as 90s, 10m or 1h (at most "
+            "10000000 s)");
   EXPECT_EQ(ErrorOf("suite: s\nsuites: x\n"),
             "s.yaml:2:1: unknown key 'suites' (expected suite, description, server, defaults, "
             "matrix, exclude, cases, gates, labels, repetitions or timeout)");

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "runner/options/workload_plan.h"
+#include "tests/support/run_command.h"
+
 namespace servebench::options {
 namespace {
 
@@ -120,6 +126,33 @@ TEST(ProfileOptions, WorkloadFlagsThatContradictEachOtherAreRefused) {
   EXPECT_EQ(plan->run.models, plan->models);
   EXPECT_TRUE(plan->run.random_model);
   EXPECT_EQ(plan->run.body.model, "a");
+}
+
+// The error MakeWorkload gives for these flags (after --model m), or "".
+std::string WorkloadError(const std::vector<std::string>& args) {
+  ProfileFlags f;
+  std::vector<std::string> all = {"--model", "m"};
+  all.insert(all.end(), args.begin(), args.end());
+  if (auto parsed = ParseError(all, f); !parsed.empty()) return parsed;
+  auto plan = ResolveProfile(f);
+  if (!plan) return plan.error().message;
+  auto workload = MakeWorkload(f, *plan, nullptr);
+  return workload ? "" : workload.error().message;
+}
+
+TEST(ProfileOptions, AnEpochMillisecondTraceIsRefusedWithTheOffsetHint) {
+  const auto file = testing::FreshTempDir("sb-epoch") / "trace.jsonl";
+  std::ofstream(file) << "{\"text\": \"a\", \"timestamp\": 1700000000000}\n"
+                         "{\"text\": \"b\", \"timestamp\": 1700000000500}\n";
+  EXPECT_EQ(WorkloadError({"--input-file", file.string()}),
+            "--input-file " + file.string() +
+                ": the first timestamp, 1700000000000 ms, looks like epoch milliseconds: use "
+                "--fixed-schedule-auto-offset");
+  EXPECT_EQ(WorkloadError({"--input-file", file.string(), "--fixed-schedule-auto-offset"}), "");
+  EXPECT_EQ(WorkloadError({"--input-file", file.string(), "--fixed-schedule-auto-offset",
+                           "--replay-speedup", "1e-12"}),
+            "--replay-speedup 1e-12 stretches the trace past 4e12 ms; give a speedup nearer 1");
+  std::filesystem::remove_all(file.parent_path());
 }
 
 }  // namespace
