@@ -91,14 +91,18 @@ TEST(ProfileOptions, BadValuesNameTheFlag) {
   EXPECT_EQ(plan->run.request_count, 10u);  // max(10, 2 x concurrency 1)
 }
 
-// The error ResolveProfile gives for these flags (after --model m), or "".
-std::string ResolveError(const std::vector<std::string>& args) {
+// The error ResolveProfile (and with `workload`, MakeWorkload after it) gives for these flags
+// (after --model m), or "".
+std::string ResolveError(const std::vector<std::string>& args, bool workload = false) {
   ProfileFlags f;
   std::vector<std::string> all = {"--model", "m"};
   all.insert(all.end(), args.begin(), args.end());
   if (auto parsed = ParseError(all, f); !parsed.empty()) return parsed;
   auto plan = ResolveProfile(f);
-  return plan ? "" : plan.error().message;
+  if (!plan) return plan.error().message;
+  if (!workload) return "";
+  auto made = MakeWorkload(f, *plan, nullptr);
+  return made ? "" : made.error().message;
 }
 
 TEST(ProfileOptions, WorkloadFlagsThatContradictEachOtherAreRefused) {
@@ -128,29 +132,19 @@ TEST(ProfileOptions, WorkloadFlagsThatContradictEachOtherAreRefused) {
   EXPECT_EQ(plan->run.body.model, "a");
 }
 
-// The error MakeWorkload gives for these flags (after --model m), or "".
-std::string WorkloadError(const std::vector<std::string>& args) {
-  ProfileFlags f;
-  std::vector<std::string> all = {"--model", "m"};
-  all.insert(all.end(), args.begin(), args.end());
-  if (auto parsed = ParseError(all, f); !parsed.empty()) return parsed;
-  auto plan = ResolveProfile(f);
-  if (!plan) return plan.error().message;
-  auto workload = MakeWorkload(f, *plan, nullptr);
-  return workload ? "" : workload.error().message;
-}
-
 TEST(ProfileOptions, AnEpochMillisecondTraceIsRefusedWithTheOffsetHint) {
   const auto file = testing::FreshTempDir("sb-epoch") / "trace.jsonl";
   std::ofstream(file) << "{\"text\": \"a\", \"timestamp\": 1700000000000}\n"
                          "{\"text\": \"b\", \"timestamp\": 1700000000500}\n";
-  EXPECT_EQ(WorkloadError({"--input-file", file.string()}),
+  EXPECT_EQ(ResolveError({"--input-file", file.string()}, true),
             "--input-file " + file.string() +
                 ": the first timestamp, 1700000000000 ms, looks like epoch milliseconds: use "
                 "--fixed-schedule-auto-offset");
-  EXPECT_EQ(WorkloadError({"--input-file", file.string(), "--fixed-schedule-auto-offset"}), "");
-  EXPECT_EQ(WorkloadError({"--input-file", file.string(), "--fixed-schedule-auto-offset",
-                           "--replay-speedup", "1e-12"}),
+  EXPECT_EQ(ResolveError({"--input-file", file.string(), "--fixed-schedule-auto-offset"}, true),
+            "");
+  EXPECT_EQ(ResolveError({"--input-file", file.string(), "--fixed-schedule-auto-offset",
+                          "--replay-speedup", "1e-12"},
+                         true),
             "--replay-speedup 1e-12 stretches the trace past 4e12 ms; give a speedup nearer 1");
   std::filesystem::remove_all(file.parent_path());
 }
