@@ -291,8 +291,9 @@ base::Expected<Case> MakeCase(const suite::Suite& suite, const Settings& over,
                             std::to_string(c.flags.isl_block_size);
     if (files.checked.insert(key).second) {
       // Checked line by line, none kept: the case reads it again when it runs.
-      auto read = inputs::ReadInputFile(
-          {c.flags.input_file, c.flags.custom_dataset_type, c.flags.isl_block_size, 0, 0}, nullptr);
+      auto read = inputs::ReadInputFile({c.flags.input_file, c.flags.custom_dataset_type,
+                                         c.flags.isl_block_size, 0, 0, c.flags.max_trace_tokens},
+                                        nullptr);
       if (!read) return base::Error{place.Text() + ": " + read.error().message};
     }
   }

@@ -145,7 +145,7 @@ Problem ReadMultiTurn(const Json& o, Conversation& c) {
 class MooncakeRows {
  public:
   MooncakeRows(const InputFileOptions& o, const Tokenizer* tokenizer)
-      : prompts_(tokenizer, o.isl_block_size, o.seed) {}
+      : prompts_(tokenizer, o.isl_block_size, o.seed), max_tokens_(o.max_trace_tokens) {}
   bool HasWords() const { return prompts_.HasWords(); }
 
   Problem Read(const Json& o, uint64_t row, Turn& turn, std::string* session_id) {
@@ -165,6 +165,12 @@ class MooncakeRows {
     } else {
       int64_t length = 0;
       if (auto p = ReadCount(o, "input_length", &length); !p.empty()) return p;
+      if (length > max_tokens_ - made_tokens_) {  // checked before the text is made
+        return "the input_length rows add up to more than " + std::to_string(max_tokens_) +
+               " tokens, each held as prompt text for the run; give --max-trace-tokens to "
+               "allow more, or replay a part of the trace";
+      }
+      made_tokens_ += length;
       if (o.contains("hash_ids")) {
         std::vector<int64_t> ids;
         if (auto p = ReadHashIds(o["hash_ids"], length, &ids); !p.empty()) return p;
@@ -200,6 +206,8 @@ class MooncakeRows {
   }
 
   BlockPrompts prompts_;
+  int64_t max_tokens_;
+  int64_t made_tokens_ = 0;  // by the input_length rows so far
 };
 
 std::vector<fs::path> FilesOf(const std::string& path, const std::string& type, std::string* err) {

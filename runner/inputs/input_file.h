@@ -25,6 +25,10 @@ using tokenizers::Tokenizer;
 // id holds a block of text for the whole run, so a larger one is a typo, not a workload.
 inline constexpr int64_t kMaxBlockTokens = 65'536;
 
+// The input tokens a mooncake_trace's input_length rows may make in all: each becomes prompt text
+// held for the run, so a 2.5 KB file of 100 rows of 2,000,000 tokens would hold gigabytes.
+inline constexpr int64_t kDefaultMaxTraceTokens = 64'000'000;
+
 struct InputFileOptions {
   std::string path;
   std::string type = "single_turn";
@@ -34,6 +38,7 @@ struct InputFileOptions {
   // (a trace is kept whole: its replay orders it by time). Every line is checked all the same,
   // one at a time, so a big file run with --request-count 10 holds 10 conversations.
   size_t keep = SIZE_MAX;
+  int64_t max_trace_tokens = kDefaultMaxTraceTokens;
 };
 
 // The conversations of the file, in file order; the tokenizer (may be null) counts input tokens

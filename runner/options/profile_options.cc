@@ -226,6 +226,10 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.Int("--isl-block-size", &f.isl_block_size,
             "tokens of each mooncake_trace hash id (default 512, at most 65536)", 1,
             inputs::kMaxBlockTokens);
+  flags.Int("--max-trace-tokens", &f.max_trace_tokens,
+            "input tokens a mooncake_trace's input_length rows may make in all, each held as "
+            "text for the run (default 64000000)",
+            1, std::numeric_limits<int64_t>::max());
   flags.Bool("--fixed-schedule", &f.fixed_schedule,
              "send each request at its timestamp (automatic when the file has timestamps)");
   flags.Bool("--no-fixed-schedule", &f.no_fixed_schedule,

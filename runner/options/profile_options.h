@@ -10,6 +10,7 @@
 #include "runner/base/expected.h"
 #include "runner/base/flags.h"
 #include "runner/engine/run_case.h"
+#include "runner/inputs/input_file.h"
 #include "runner/inputs/prompts.h"
 #include "runner/metrics/request_metrics.h"
 #include "runner/metrics/summary.h"
@@ -51,6 +52,7 @@ struct ProfileFlags {
   // Real workloads (AIPerf's names).
   std::string input_file, custom_dataset_type = "single_turn", dataset_sampling_strategy;
   int64_t isl_block_size = 512;
+  int64_t max_trace_tokens = inputs::kDefaultMaxTraceTokens;
   bool fixed_schedule = false, no_fixed_schedule = false, fixed_schedule_auto_offset = false;
   int64_t fixed_schedule_start_offset = -1, fixed_schedule_end_offset = -1;  // ms; -1: none
   double replay_speedup = 1;

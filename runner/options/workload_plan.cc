@@ -115,8 +115,9 @@ base::Expected<inputs::Workload> FromFile(const ProfileFlags& f, ProfilePlan& pl
   const size_t keep = w.sampling == inputs::Sampling::kSequential && counted
                           ? static_cast<size_t>(f.request_count + f.warmup_request_count)
                           : SIZE_MAX;
-  auto read = inputs::ReadInputFile(
-      {f.input_file, f.custom_dataset_type, f.isl_block_size, plan.run.seed, keep}, tokenizer);
+  auto read = inputs::ReadInputFile({f.input_file, f.custom_dataset_type, f.isl_block_size,
+                                     plan.run.seed, keep, f.max_trace_tokens},
+                                    tokenizer);
   if (!read) return read.error();
   w.conversations = std::move(*read);
   for (auto& c : w.conversations) {

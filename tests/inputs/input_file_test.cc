@@ -272,6 +272,18 @@ TEST_F(InputFile, AHashIdBlockPastTheBoundIsRefused) {
   EXPECT_EQ(read.error().message, "--isl-block-size should be from 1 to 65536");
 }
 
+TEST_F(InputFile, ATraceThatWouldMakeGigabytesOfPromptsIsRefusedBeforeMakingThem) {
+  // 100 rows of 2,000,000 tokens held 3.3 GB: refused at the row past the bound, before its text
+  // is made.
+  std::string rows;
+  for (int i = 0; i < 100; ++i)
+    rows += "{\"timestamp\": " + std::to_string(i * 10) + ", \"input_length\": 2000000}\n";
+  EXPECT_EQ(ErrorOf("mooncake_trace", rows),
+            "FILE:33: the input_length rows add up to more than 64000000 tokens, each held as "
+            "prompt text for the run; give --max-trace-tokens to allow more, or replay a part of "
+            "the trace");
+}
+
 TEST_F(InputFile, AStopSignalEndsTheReading) {
   std::string rows;
   for (int i = 0; i < 3000; ++i) rows += "{\"text\": \"row\"}\n";

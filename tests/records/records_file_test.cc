@@ -303,9 +303,9 @@ TEST_F(AnalyzeE2e, TheSameRunTwiceAndMixedWorkloadsAreRefusedAndLeaveNoFolder) {
   const std::string both = records + " " + (other / "records.jsonl").string();
   r = Servebench("analyze " + both + " --artifact-dir " + out.string());
   EXPECT_EQ(r.status, 2) << r.output;
-  EXPECT_NE(r.output.find("measured another workload than " + records +
-                          " (isl 40 vs 16, tokenizer \""),
-            std::string::npos)
+  EXPECT_NE(
+      r.output.find("measured another workload than " + records + " (isl 40 vs 16, tokenizer \""),
+      std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("give --allow-mixed to merge anyway"), std::string::npos);
   EXPECT_FALSE(fs::exists(out));
