@@ -69,20 +69,25 @@ std::string CaBundle(const std::string& ca_cert) {
   return "";
 }
 
-std::string CurlErrorText(int code) {
-  std::string message = curl_easy_strerror(static_cast<CURLcode>(code));
+bool IsTlsError(int code) {
   switch (code) {
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
-      message +=
-          " (to trust the server's certificate give --ca-cert FILE, SSL_CERT_FILE or "
-          "CURL_CA_BUNDLE; to skip verification, --insecure)";
-      break;
+      return true;
     default:
-      break;
+      return false;
+  }
+}
+
+std::string CurlErrorText(int code) {
+  std::string message = curl_easy_strerror(static_cast<CURLcode>(code));
+  if (IsTlsError(code)) {
+    message +=
+        " (to trust the server's certificate give --ca-cert FILE, SSL_CERT_FILE or "
+        "CURL_CA_BUNDLE; to skip verification, --insecure)";
   }
   return message;
 }

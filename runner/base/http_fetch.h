@@ -47,6 +47,8 @@ HttpResult HttpRequest(const std::string& url, const HttpOptions& options,
 
 // The CA bundle: ca_cert, else the variables curl's own tool honours; "" for the system's.
 std::string CaBundle(const std::string& ca_cert);
+// True for the CURLcodes of a failed TLS handshake or certificate check.
+bool IsTlsError(int code);
 // libcurl's words for a CURLcode, with the fix for a TLS failure.
 std::string CurlErrorText(int code);
 // The TLS settings every request shares (the load's transfers too): libcurl's easy handle.

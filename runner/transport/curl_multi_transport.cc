@@ -41,6 +41,7 @@ curl_slist* MakeHeaderList(const std::vector<std::string>& headers) {
 }
 
 std::string TransportErrorType(CURLcode code) {
+  if (base::IsTlsError(code)) return "tls";
   switch (code) {
     case CURLE_PARTIAL_FILE:
       return "truncated";  // the connection closed before the body's framing said it ended
@@ -50,20 +51,12 @@ std::string TransportErrorType(CURLcode code) {
       return "connect";
     case CURLE_OPERATION_TIMEDOUT:
       return "timeout";
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-      return "tls";
     case CURLE_UNSUPPORTED_PROTOCOL:
       return "url";
     default:
       return "reset";  // empty reply, receive or send failure
   }
 }
-
-std::string TransportErrorMessage(CURLcode code) { return base::CurlErrorText(code); }
 
 // What every request shares: TLS, protocols, no signals.
 void SetCommonOptions(CURL* e, const TransportOptions& options) {
@@ -311,7 +304,7 @@ void CurlMultiTransport::Impl::Collect(std::vector<records::Record>& finished) {
     // An error set while receiving (too_large) says more than curl's "write error".
     if (msg->data.result != CURLE_OK && !r.error) {
       r.error = records::RecordError{0, TransportErrorType(msg->data.result),
-                                     TransportErrorMessage(msg->data.result)};
+                                     base::CurlErrorText(msg->data.result)};
     }
     finished.push_back(std::move(r));
     Release(std::move(t));
