@@ -65,6 +65,12 @@ Json StatsJson(const MockStats& s) {
           {"server_threads", s.server_threads}};
 }
 
+Reply Health() {
+  Reply reply;
+  reply.content_type = "text/plain";
+  return reply;
+}
+
 }  // namespace
 
 struct MockServer::Impl {
@@ -77,6 +83,8 @@ struct MockServer::Impl {
     const std::string& path = request.path;
     const bool get = request.method == "GET", post = request.method == "POST";
     if (path == "/v1/models" && get) return Now(Models(state, request));
+    // As vLLM answers it: 200 and no body once the server takes requests (GuideLLM asks first).
+    if (path == "/health" && get) return Now(Health());
     if (path == "/v1/chat/completions" && post) return Generate(state, request, received_ns, true);
     if (path == "/v1/completions" && post) return Generate(state, request, received_ns, false);
     if (path == "/v1/embeddings" && post) return Now(Embed(state, request, received_ns));

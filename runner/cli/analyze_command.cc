@@ -32,6 +32,7 @@ struct AnalyzeFlags {
               artifact_dir = "artifacts/analyze";
   int64_t max_record_bytes = records::kMaxRecordBytes;
   bool allow_mixed = false;
+  reporters::ExportChoice exports;
 };
 
 // What a run measured: the keys of its recorded configuration that set the target and the
@@ -159,6 +160,7 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   if (!dir) return Fail("analyze: " + dir.error().message);
   OutputFolder output{*dir};
   base::AppendFile jsonl(*dir / "profile_export.jsonl");
+  const int64_t first_wall_ns = info->start_wall_ns;
   // A request is counted once: the same run (its clock pair) given twice, or halves that
   // overlap, are refused.
   std::map<std::pair<int64_t, int64_t>, std::string> runs;  // clock pair -> its first file
@@ -189,7 +191,7 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
           if (shift != 0) Shift(r, shift);
           last_wall_ns = std::max(last_wall_ns, r.wall_start_ns + (r.end_ns - r.start_ns));
           const metrics::RequestMetrics m = metrics::Measure(r, *context);
-          jsonl.Write(reporters::JsonlLine(r, m));
+          jsonl.Write(reporters::RequestLine(f.exports.output_format, first_wall_ns, r, m));
           measured.Add(m);
         },
         max_line);
@@ -212,7 +214,14 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   std::vector<std::string> outputs, errors;
   Written written{outputs, errors};
   written.Add(jsonl.path(), jsonl.Close());
-  WriteReport(*dir, *report, written);
+  std::vector<metrics::RequestMetrics> measured_requests;
+  measured.ForEach(
+      [&measured_requests](const metrics::RequestMetrics& m) {
+        if (!m.warmup) measured_requests.push_back(m);
+      },
+      true);
+  const double wall_s = static_cast<double>(info->end_wall_ns - info->start_wall_ns) / 1e9;
+  WriteExports(*dir, {*report, *info, measured_requests, wall_s}, f.exports, written);
   output.keep = true;
   std::fputs(reporters::ConsoleTable(*report, outputs).c_str(), stdout);
   for (const auto& e : errors) std::fprintf(stderr, "error: %s\n", e.c_str());
@@ -231,6 +240,10 @@ int AnalyzeCommand(const Args& args) {
   flags.String("--tokenizer", &f.tokenizer, "the client tokenizer (default: the run's)");
   flags.String("--artifact-dir", &f.artifact_dir,
                "where the files go (default artifacts/analyze; a numbered sibling if it exists)");
+  flags.String("--output-format", &f.exports.output_format,
+               "servebench, or aiperf: AIPerf 0.13's profile_export_aiperf.json and .csv as well");
+  flags.String("--export-vllm", &f.exports.vllm_file,
+               "also write the result JSON of `vllm bench serve` (its names and definitions)");
   flags.Bool("--allow-mixed", &f.allow_mixed,
              "merge runs whose model or workload differ (refused otherwise)");
   flags.Int("--max-record-bytes", &f.max_record_bytes, "longest record line read (default 512 MiB)",
@@ -246,6 +259,9 @@ int AnalyzeCommand(const Args& args) {
   }
   if (files->empty()) {
     return Fail("analyze: give one or more records.jsonl files (from a run's artifact folder)");
+  }
+  if (auto known = reporters::CheckOutputFormat(f.exports.output_format); !known) {
+    return Fail("analyze: " + known.error().message);
   }
   return Analyze(*files, f);
 }

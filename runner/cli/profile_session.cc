@@ -11,7 +11,6 @@
 
 #include "mock/mock_server.h"
 #include "reporters/profile_export/run_report.h"
-#include "reporters/profile_export/vllm_export.h"
 #include "runner/base/clock.h"
 #include "runner/base/output_file.h"
 #include "runner/metrics/measuring_sink.h"
@@ -200,12 +199,14 @@ void Written::Add(const fs::path& file, const base::Status& status) {
   }
 }
 
-void WriteReport(const fs::path& dir, const reporters::ProfileReport& report, Written& written) {
-  written.Add(dir / "profile_export.json",
-              base::WriteFileAtomically(dir / "profile_export.json",
-                                        reporters::ProfileJson(report).dump(2) + "\n"));
-  written.Add(dir / "profile_export.csv",
-              base::WriteFileAtomically(dir / "profile_export.csv", reporters::ProfileCsv(report)));
+void WriteExports(const fs::path& dir, const reporters::FinishedRun& run,
+                  const reporters::ExportChoice& choice, Written& written) {
+  for (const auto* exporter : reporters::RunExporters()) {
+    for (const auto& file : exporter->Files(run, choice)) {
+      const fs::path path = file.as_given ? file.path : dir / file.path;
+      written.Add(path, base::WriteFileAtomically(path, file.text));
+    }
+  }
 }
 
 base::Expected<fs::path> FreshDirectory(const fs::path& wanted, const std::string& flag) {
@@ -302,13 +303,14 @@ base::Expected<SessionResult> RunProfileSession(
   }
   written.Add(dir / "inputs.json", WriteInputs(*plan, *workload, dir / "inputs.json"));
 
+  reporters::RunInfo info = StartInfo(f, *plan, command, notes);
   base::AppendFile jsonl(dir / "profile_export.jsonl");
   metrics::MeasuringSink measuring(
       {plan->run.type, plan->token_source, tokenizer.get()},
-      [&jsonl](const records::Record& r, const metrics::RequestMetrics& m) {
-        jsonl.Write(reporters::JsonlLine(r, m));  // unbuffered: a crash loses nothing finished
+      [&](const records::Record& r, const metrics::RequestMetrics& m) {
+        // unbuffered: a crash loses nothing finished
+        jsonl.Write(reporters::RequestLine(f.output_format, info.start_wall_ns, r, m));
       });
-  reporters::RunInfo info = StartInfo(f, *plan, command, notes);
   const bool zstd = f.records_compression == "zstd";
   records::RecordsWriter records(
       dir / (zstd ? records::kCompressedRecordsFileName : records::kRecordsFileName),
@@ -332,17 +334,12 @@ base::Expected<SessionResult> RunProfileSession(
   if (!summarized) return summarized.error();
   result.report = std::move(*summarized);
   const reporters::ProfileReport& report = result.report;
-  WriteReport(dir, report, written);
-  if (!f.export_vllm.empty()) {
-    std::vector<metrics::RequestMetrics> measured;
-    for (auto& m : measuring.Take()) {
-      if (!m.warmup) measured.push_back(std::move(m));
-    }
-    const double wall_s = static_cast<double>(outcome->end_ns - outcome->start_ns) / 1e9;
-    written.Add(f.export_vllm,
-                base::WriteFileAtomically(f.export_vllm,
-                                          reporters::VllmResult(measured, wall_s).dump(2) + "\n"));
+  std::vector<metrics::RequestMetrics> measured;
+  for (auto& m : measuring.Take()) {
+    if (!m.warmup) measured.push_back(std::move(m));
   }
+  const double wall_s = static_cast<double>(outcome->end_ns - outcome->start_ns) / 1e9;
+  WriteExports(dir, {report, info, measured, wall_s}, {f.output_format, f.export_vllm}, written);
   for (const auto& w : report.summary.warnings) log.Line("warning: " + w);
   log.Line("run finished" + std::string(outcome->was_cancelled ? " (interrupted)" : ""));
   written.Add(log.file().path(), log.file().Close());

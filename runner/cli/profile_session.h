@@ -11,6 +11,7 @@
 
 #include "mock/mock_server.h"
 #include "reporters/profile_export/profile_export.h"
+#include "reporters/profile_export/run_exporter.h"
 #include "reporters/profile_export/run_report.h"
 #include "runner/base/expected.h"
 #include "runner/engine/run_case.h"
@@ -54,9 +55,9 @@ struct Written {
   std::vector<std::string>& errors;
   void Add(const std::filesystem::path& file, const base::Status& status);
 };
-// profile_export.json and profile_export.csv of a report, into dir.
-void WriteReport(const std::filesystem::path& dir, const reporters::ProfileReport& report,
-                 Written& written);
+// Every file the run's exporters write (reporters::RunExporters()), into dir.
+void WriteExports(const std::filesystem::path& dir, const reporters::FinishedRun& run,
+                  const reporters::ExportChoice& choice, Written& written);
 // A new directory for a run's results: the one wanted, or a numbered sibling when it exists, so
 // an earlier run is never overwritten. `flag` names where the path came from, for the error.
 base::Expected<std::filesystem::path> FreshDirectory(const std::filesystem::path& wanted,

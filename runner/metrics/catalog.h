@@ -38,7 +38,8 @@ using R = RequestMetrics;
 
 // The console's and the files' order (outputs.md): per-request metrics, then run values.
 inline constexpr MetricDef kAll[] = {
-    // key, label, unit, kind, field, higher is better, AIPerf, vLLM, console
+    // key, label, unit, kind, field, higher is better, AIPerf, vLLM, console. An AIPerf tag is
+    // given only where AIPerf 0.13 defines the same number (--output-format aiperf writes it).
     {"time_to_first_token", "Time to first token", "ms", K::kPerRequest, &R::time_to_first_token,
      false, "time_to_first_token", "ttft", true},
     {"time_to_second_token", "Time to second token", "ms", K::kPerRequest, &R::time_to_second_token,
@@ -54,8 +55,8 @@ inline constexpr MetricDef kAll[] = {
     {"output_token_throughput_per_user", "Output token throughput per user", "tokens/s",
      K::kPerRequest, &R::output_token_throughput_per_user, true, "output_token_throughput_per_user",
      "", true},
-    {"decode_duration", "Decode duration", "ms", K::kPerRequest, &R::decode_duration, false, "", "",
-     false},
+    {"decode_duration", "Decode duration", "ms", K::kPerRequest, &R::decode_duration, false,
+     "decode_duration", "", false},
     {"output_sequence_length", "Output sequence length", "tokens", K::kPerRequest,
      &R::output_sequence_length, true, "output_sequence_length", "output_lens", true},
     {"input_sequence_length", "Input sequence length", "tokens", K::kPerRequest,
@@ -63,19 +64,19 @@ inline constexpr MetricDef kAll[] = {
     {"reasoning_token_count", "Reasoning token count", "tokens", K::kPerRequest,
      &R::reasoning_token_count, true, "reasoning_token_count", "", false},
     {"server_input_sequence_length", "Server input sequence length", "tokens", K::kPerRequest,
-     &R::server_input_sequence_length, true, "", "", false},
+     &R::server_input_sequence_length, true, "usage_prompt_tokens", "", false},
     {"usage_mismatch_pct", "Usage mismatch", "%", K::kPerRequest, &R::usage_mismatch_pct, false, "",
      "", false},
     {"schedule_lag", "Schedule lag", "ms", K::kPerRequest, &R::schedule_lag, false, "", "", true},
     {"cached_input_tokens", "Cached input tokens", "tokens", K::kPerRequest,
-     &R::cached_input_tokens, true, "", "", false},
+     &R::cached_input_tokens, true, "usage_prompt_cache_read_tokens", "", false},
     {"cap_wait", "Cap wait", "ms", K::kPerRequest, &R::cap_wait, false, "", "", false},
     {"latency_from_schedule", "Latency from schedule", "ms", K::kPerRequest,
      &R::latency_from_schedule, false, "", "", false},
     {"output_token_throughput", "Output token throughput", "tokens/s", K::kRunValue, nullptr, true,
      "output_token_throughput", "output_throughput", true},
     {"input_token_throughput", "Input token throughput", "tokens/s", K::kRunValue, nullptr, true,
-     "", "", false},
+     "input_token_throughput", "", false},
     {"total_token_throughput", "Total token throughput", "tokens/s", K::kRunValue, nullptr, true,
      "total_token_throughput", "total_token_throughput", false},
     {"request_throughput", "Request throughput", "requests/s", K::kRunValue, nullptr, true,
@@ -89,7 +90,8 @@ inline constexpr MetricDef kAll[] = {
      "error_request_count", "failed", true},
     {"grace_period_cut_count", "Cut by the grace period", "requests", K::kRunValue, nullptr, false,
      "", "", false},
-    {"request_error_rate", "Request error rate", "%", K::kRunValue, nullptr, false, "", "", false},
+    {"request_error_rate", "Request error rate", "%", K::kRunValue, nullptr, false,
+     "request_error_rate", "", false},
     {"benchmark_duration", "Benchmark duration", "s", K::kRunValue, nullptr, false,
      "benchmark_duration", "", false},
     {"achieved_request_rate", "Achieved request rate", "requests/s", K::kRunValue, nullptr, true,

@@ -156,6 +156,8 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   const int64_t could_start_ns = std::max(r.scheduled_ns, r.ready_ns);
   m.schedule_lag = Ms(r.start_ns - could_start_ns);
   if (r.ready_ns > 0) m.cap_wait = Ms(could_start_ns - r.scheduled_ns);
+  // Known for a failed request too (AIPerf's error_isl); only valid requests make the ISL row.
+  if (r.input_tokens >= 0) m.input_sequence_length = static_cast<double>(r.input_tokens);
   m.error = r.error;
   if (!m.error && r.status >= 400) {
     const auto [type, message] = endpoints::ErrorTypeAndMessage(r.body);
@@ -185,7 +187,6 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   m.last_content_ns = c.content_ns.back();
   m.request_latency = Ms(c.content_ns.back() - r.start_ns);
   m.latency_from_schedule = Ms(c.content_ns.back() - r.scheduled_ns);
-  if (r.input_tokens >= 0) m.input_sequence_length = static_cast<double>(r.input_tokens);
   if (!endpoints::ProducesTokens(ctx.type)) return m;
   CountTokens(c, ctx, m);
   if (!m.input_sequence_length) m.input_sequence_length = m.server_input_sequence_length;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "reporters/profile_export/run_exporter.h"
 #include "runner/base/json.h"
 #include "runner/inputs/input_file.h"
 
@@ -194,6 +195,8 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                "none (records.jsonl) or zstd (records.jsonl.zst, about 13x smaller)");
   flags.String("--export-vllm", &f.export_vllm,
                "also write the result JSON of `vllm bench serve` (its names and definitions)");
+  flags.String("--output-format", &f.output_format,
+               "servebench, or aiperf: AIPerf 0.13's profile_export_aiperf.json and .csv as well");
   flags.Double("--request-timeout-seconds", &f.request_timeout_seconds,
                "per request and for the readiness check (default 600)", 0, false, kMaxSeconds);
   flags.Double("--wait-for-model-timeout", &f.wait_for_model_timeout,
@@ -381,6 +384,7 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
         "--benchmark-duration and --request-count both say when to stop; give one of them");
   }
   if (auto headers = CheckHeaders(f); !headers) return headers.error();
+  if (auto known = reporters::CheckOutputFormat(f.output_format); !known) return known.error();
   if (f.records_compression != "none" && f.records_compression != "zstd") {
     return base::MakeError("--records-compression: expected none or zstd, got '" +
                            f.records_compression + "'");

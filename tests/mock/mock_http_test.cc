@@ -125,6 +125,19 @@ TEST(MockHttp, KeepAliveServesManyRequestsOnOneConnectionToAnIndependentClient) 
   EXPECT_EQ(mock.server().Stats().connections_accepted, 1);
 }
 
+TEST(MockHttp, HealthAnswersOkWithAnEmptyBody) {
+  RunningMock mock(mock::MockOptions{});
+  httplib::Client client("127.0.0.1", mock.port());
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health) << httplib::to_string(health.error());
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, "");
+  EXPECT_EQ(health->get_header_value("Content-Length"), "0");
+  auto post = client.Post("/health", "", "text/plain");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 404);
+}
+
 TEST(MockHttp, PipelinedRequestsGetOneAnswerAndAClose) {
   RunningMock mock(mock::MockOptions{});
   const int fd = ConnectLoopback(mock.port());
