@@ -132,12 +132,6 @@ Reply Whole(MockState& state, const Accepted& a, int64_t admitted_ns) {
   return r;
 }
 
-Pending Now(Reply reply) {
-  Pending p;
-  p.reply = std::move(reply);
-  return p;
-}
-
 }  // namespace
 
 Pending Generate(MockState& state, const HttpRequest& request, int64_t received_ns, bool chat) {

@@ -36,6 +36,13 @@ struct Pending {
   bool streams = false;
 };
 
+// A whole reply, sent when it is due.
+inline Pending Now(Reply reply) {
+  Pending p;
+  p.reply = std::move(reply);
+  return p;
+}
+
 // "HTTP/1.1 200 OK\r\n" and headers up to the blank line. content_length < 0: chunked.
 std::string ResponseHead(int status, const std::string& content_type,
                          const std::vector<std::pair<std::string, std::string>>& headers,

@@ -17,12 +17,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-Pending Now(Reply reply) {
-  Pending p;
-  p.reply = std::move(reply);
-  return p;
-}
-
 Reply JsonReply(const Json& body) {
   Reply r;
   r.body = body.dump();

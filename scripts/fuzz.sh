@@ -4,6 +4,8 @@
 # the corpora in the repo change only by hand. A finding is saved under build-fuzz/findings/
 # and fails the script.
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]     e.g. bash scripts/fuzz.sh 600 chunk_scanner
+# FUZZ_BUILD=DIR uses a build folder configured already with -DSERVEBENCH_FUZZ=ON (scripts/test.sh
+# passes its sanitizer build, whose libraries carry libFuzzer's coverage instrumentation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -12,23 +14,26 @@ targets=("$@")
 ((${#targets[@]})) || targets=(sse_framer chunk_scanner suite_loader wire_bodies mock_request mock_http input_file
   tokenizer_json records_file)
 
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSERVEBENCH_FUZZ=ON -DSERVEBENCH_TESTS=OFF -DSERVEBENCH_BENCH=OFF >/dev/null
-cmake --build build-fuzz -j"${JOBS:-2}" --target "${targets[@]/#/fuzz_}"
-mkdir -p build-fuzz/findings
+build=${FUZZ_BUILD:-build-fuzz}
+if [ -z "${FUZZ_BUILD:-}" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSERVEBENCH_FUZZ=ON -DSERVEBENCH_TESTS=OFF -DSERVEBENCH_BENCH=OFF >/dev/null
+fi
+cmake --build "$build" -j"${JOBS:-2}" --target "${targets[@]/#/fuzz_}"
+mkdir -p "$build"/findings
 
 status=0
 for t in "${targets[@]}"; do
   scratch=$(mktemp -d)
-  log=build-fuzz/findings/$t.log
-  if build-fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix=build-fuzz/findings/"$t"- \
+  log=$build/findings/$t.log
+  if "$build"/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$build"/findings/"$t"- \
     "$scratch" fuzz/corpus/"$t" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     echo "fuzz $t: ${seconds} s, $runs inputs, $rate per second, no finding"
   else
-    echo "fuzz $t: FINDING (see $log and build-fuzz/findings/$t-*)"
+    echo "fuzz $t: FINDING (see $log and $build/findings/$t-*)"
     grep -m5 -E "ERROR|SUMMARY|what\(\)" "$log" || true
     status=1
   fi

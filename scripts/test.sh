@@ -1,34 +1,53 @@
 #!/usr/bin/env bash
-# Builds and runs every test: the Release build (with the tokenizer oracle against Hugging Face's
-# reference, the benchmarks run once as a smoke test, the OpenAI SDK compatibility check, the HTML
-# report in headless Chromium and the real llama.cpp engine tier), each fuzz target for
-# 60 s, then an ASan+UBSan build of the tests, and the mock's HTTP tests with the sanitizer
-# runtimes linked statically.
+# Builds and runs every test. Two configurations, each built once (unity batches; ccache keeps
+# objects across runs, so a rebuild compiles only what changed):
+#   Release (g++): the unit and end-to-end tests, the tokenizer oracle against Hugging Face's
+#   reference, the benchmarks once as a smoke test, the OpenAI SDK check, the HTML report in
+#   headless Chromium, the real llama.cpp engine tier and the comparison with AIPerf 0.13.
+#   ASan + UBSan (clang, with libFuzzer's coverage instrumentation): the same tests, then each
+#   fuzz target for FUZZ_SECONDS (default 10; scripts/fuzz.sh runs them for longer). clang links
+#   the sanitizer runtimes statically, so the mock's own HTTP server runs under them that way.
+# bash scripts/test.sh --quick: the Release build and its tests only, for the edit loop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+quick=false
+[ "${1:-}" = --quick ] && quick=true
 bash scripts/install-deps.sh
 jobs=${JOBS:-2}
+cache=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+if ! $quick; then
+  # The peers install from npm and PyPI (network, mostly) while the code compiles.
+  mkdir -p build
+  (bash tests/aiperf/install.sh && bash tests/tokenizers/run.sh --install-only &&
+    bash tests/engine_tier/run.sh --install-only &&
+    { command -v chromium || DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }) \
+    >build/peers-install.log 2>&1 &
+  peers=$!
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${cache[@]}" >/dev/null
 cmake --build build -j"$jobs"
 clang-format --dry-run --Werror $(git ls-files '*.cc' '*.h')
 (cd build && ctest --output-on-failure -j"$jobs")
+$quick && exit 0
+
+wait $peers || { cat build/peers-install.log; exit 1; }
 bash tests/tokenizers/run.sh build/servebench
 build/servebench_bench --benchmark_min_time=0.01 >/dev/null
 bash tests/sdk/run.sh build/servebench
 bash tests/report/run.sh build/servebench
 bash tests/engine_tier/run.sh build/servebench build/testdata/tiny.model
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+bash tests/aiperf/run.sh build/servebench
 
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSERVEBENCH_SANITIZE=ON -DSERVEBENCH_BENCH=OFF >/dev/null
-cmake --build build-asan -j"$jobs"
+CC=clang CXX=clang++ cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug \
+  "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" -DSERVEBENCH_SANITIZE=ON -DSERVEBENCH_FUZZ=ON \
+  -DSERVEBENCH_BENCH=OFF "${cache[@]}" >/dev/null
+cmake --build build-sanitize -j"$jobs"
 # Under ASan the client runs several times slower, and the end-to-end tests over loopback share
 # two cores with each other: a test that fails there is run once more before it counts (a second
 # failure fails). The Release run above gets no second chance.
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+(cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$jobs" --repeat until-pass:2)
-
-cmake -S . -B build-static-asan -DCMAKE_BUILD_TYPE=Debug -DSERVEBENCH_SANITIZE=ON -DSERVEBENCH_STATIC_ASAN=ON \
-  -DSERVEBENCH_BENCH=OFF >/dev/null
-cmake --build build-static-asan -j"$jobs" --target servebench_mock_http_tests
-build-static-asan/servebench_mock_http_tests
+FUZZ_BUILD=build-sanitize bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}"

@@ -68,18 +68,16 @@ std::string Unit(const std::string& unit, bool per_request) {
   return unit;
 }
 
-struct Row {
+struct AiperfRow {
   std::string tag, unit;
   std::optional<metrics::Stats> stats;  // a distribution; else `value`
   double value = 0;
 };
 
-Json Number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
-
 // A request's value as AIPerf writes it: token counts are integers.
 Json RequestValue(double v, const std::string& unit) {
   if (unit == "tokens" && std::isfinite(v) && v == std::floor(v)) return static_cast<int64_t>(v);
-  return Number(v);
+  return JsonNumber(v);
 }
 
 std::vector<double> Values(
@@ -115,9 +113,9 @@ std::optional<double> PrefillThroughput(const metrics::RequestMetrics& m) {
 }
 
 // Every metric of the run under AIPerf's tag, sorted by tag as AIPerf writes them.
-std::vector<Row> Rows(const FinishedRun& run) {
+std::vector<AiperfRow> AiperfRows(const FinishedRun& run) {
   const metrics::CaseSummary& summary = run.report.summary;
-  std::vector<Row> rows;
+  std::vector<AiperfRow> rows;
   for (const auto& d : summary.distributions) {
     const auto* def = metrics::FindMetricDef(d.key);
     if (def != nullptr && *def->aiperf) rows.push_back({def->aiperf, Unit(d.unit, true), d.stats});
@@ -134,7 +132,7 @@ std::vector<Row> Rows(const FinishedRun& run) {
           true)))
     rows.push_back({"error_isl", "tokens", *stats});
   // AIPerf writes reasoning counts only when the server reasoned.
-  std::erase_if(rows, [](const Row& r) {
+  std::erase_if(rows, [](const AiperfRow& r) {
     return r.tag == "reasoning_token_count" && r.stats && r.stats->sum == 0;
   });
 
@@ -148,7 +146,7 @@ std::vector<Row> Rows(const FinishedRun& run) {
   rows.push_back({"completed_request_count", "requests", {}, requests});
   const auto total = [&](const char* tag, const char* of) {
     const auto it = std::find_if(rows.begin(), rows.end(),
-                                 [&](const Row& r) { return r.tag == of && r.stats; });
+                                 [&](const AiperfRow& r) { return r.tag == of && r.stats; });
     if (it != rows.end()) rows.push_back({tag, "tokens", {}, it->stats->sum});
   };
   total("total_output_tokens", "output_token_count");
@@ -157,18 +155,19 @@ std::vector<Row> Rows(const FinishedRun& run) {
   total("total_reasoning_tokens", "reasoning_token_count");
   total("total_usage_prompt_tokens", "usage_prompt_tokens");
   total("total_error_isl", "error_isl");
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.tag < b.tag; });
+  std::sort(rows.begin(), rows.end(),
+            [](const AiperfRow& a, const AiperfRow& b) { return a.tag < b.tag; });
   return rows;
 }
 
-Json RowJson(const Row& row) {
+Json RowJson(const AiperfRow& row) {
   Json j = {{"unit", row.unit}};
   if (!row.stats) {
-    j["avg"] = Number(row.value);
+    j["avg"] = JsonNumber(row.value);
     return j;
   }
   const metrics::Stats& s = *row.stats;
-  j["avg"] = Number(s.avg);
+  j["avg"] = JsonNumber(s.avg);
   for (const auto& [name, value] : {std::pair{"p1", s.p1},
                                     {"p5", s.p5},
                                     {"p10", s.p10},
@@ -181,9 +180,9 @@ Json RowJson(const Row& row) {
                                     {"min", s.min},
                                     {"max", s.max},
                                     {"std", s.std}})
-    j[name] = Number(value);
+    j[name] = JsonNumber(value);
   j["count"] = s.count;
-  j["sum"] = Number(s.sum);
+  j["sum"] = JsonNumber(s.sum);
   return j;
 }
 
@@ -244,7 +243,7 @@ std::string Fixed2(double v) {
   return text;
 }
 
-std::string CsvLabel(const Row& row) {
+std::string AiperfLabel(const AiperfRow& row) {
   std::string label = Headers().at(row.tag);
   if (row.unit != "requests" && row.unit != "count") label += " (" + row.unit + ")";
   return label.find_first_of(",\"") == std::string::npos ? label : "\"" + label + "\"";
@@ -329,7 +328,7 @@ Json AiperfJson(const FinishedRun& run) {
   const RunInfo& info = run.info;
   const std::string id = RequestUuid(info.start_wall_ns, 0).substr(24);
   Json j = {{"schema_version", kAiperfSchemaVersion}, {"benchmark_id", id}};
-  for (const Row& row : Rows(run)) j[row.tag] = RowJson(row);
+  for (const AiperfRow& row : AiperfRows(run)) j[row.tag] = RowJson(row);
   j["input_config"] = InputConfig(info.input_config);
   j["run_info"] = {
       {"benchmark_id", id},
@@ -354,19 +353,19 @@ Json AiperfJson(const FinishedRun& run) {
 }
 
 std::string AiperfCsv(const FinishedRun& run) {
-  const std::vector<Row> rows = Rows(run);
+  const std::vector<AiperfRow> rows = AiperfRows(run);
   std::string distributions, values;
-  for (const Row& row : rows) {
+  for (const AiperfRow& row : rows) {
     if (row.stats) {
       const metrics::Stats& s = *row.stats;
-      distributions += CsvLabel(row);
+      distributions += AiperfLabel(row);
       for (double v : {s.avg, s.min, s.max, s.sum, s.p1, s.p5, s.p10, s.p25, s.p50, s.p75, s.p90,
                        s.p95, s.p99, s.std}) {
         distributions += "," + Fixed2(v);
       }
       distributions += "\r\n";
     } else {
-      values += CsvLabel(row) + "," + Fixed2(row.value) + "\r\n";
+      values += AiperfLabel(row) + "," + Fixed2(row.value) + "\r\n";
     }
   }
   std::string out;
@@ -387,7 +386,7 @@ std::string AiperfRequestLine(int64_t run_wall_ns, const records::Record& r,
     if (def.field == nullptr) {  // inter_chunk_latency, a list
       if (m.inter_chunk_latency.empty()) continue;
       Json gaps = Json::array();
-      for (double g : m.inter_chunk_latency) gaps.push_back(Number(g));
+      for (double g : m.inter_chunk_latency) gaps.push_back(JsonNumber(g));
       values[def.aiperf] = {{"value", std::move(gaps)}, {"unit", unit}};
     } else if (const auto& v = m.*(def.field)) {
       if (def.field == &metrics::RequestMetrics::reasoning_token_count && *v == 0) continue;

@@ -11,9 +11,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// JSON never holds NaN or Infinity.
-Json Number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
-
 Json ErrorJson(const std::optional<records::RecordError>& e) {
   if (!e) return nullptr;
   return {{"code", e->code}, {"type", e->type}, {"message", e->message}};
@@ -61,9 +58,11 @@ std::string CsvLabel(const std::string& key, const std::string& label, const std
 
 }  // namespace
 
+Json JsonNumber(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
 Json StatsJson(const metrics::Stats& s, const std::string& unit) {
   Json j = {{"unit", unit}};
-  for (const auto& [name, value] : metrics::NamedStats(s)) j[name] = Number(value);
+  for (const auto& [name, value] : metrics::NamedStats(s)) j[name] = JsonNumber(value);
   j["count"] = s.count;
   return j;
 }
@@ -78,10 +77,10 @@ std::string JsonlLine(const records::Record& r, const metrics::RequestMetrics& m
     if (info.key == "inter_chunk_latency") {
       if (m.inter_chunk_latency.empty()) continue;
       Json gaps = Json::array();
-      for (double g : m.inter_chunk_latency) gaps.push_back(Number(g));
+      for (double g : m.inter_chunk_latency) gaps.push_back(JsonNumber(g));
       values[info.key] = {{"value", std::move(gaps)}, {"unit", info.unit}};
     } else if (const auto v = metrics::PerRequestValue(m, info.key)) {
-      values[info.key] = {{"value", Number(*v)}, {"unit", info.unit}};
+      values[info.key] = {{"value", JsonNumber(*v)}, {"unit", info.unit}};
     }
   }
   const bool cancelled = m.error && m.error->code == 499;
@@ -116,7 +115,7 @@ void AddMetrics(const metrics::CaseSummary& summary, Json& j) {
   for (const auto& d : summary.distributions) j[d.key] = StatsJson(d.stats, d.unit);
   // A run-level value as AIPerf writes it ({unit, avg}), with servebench's `value` beside it.
   for (const auto& v : summary.values)
-    j[v.key] = {{"unit", v.unit}, {"avg", Number(v.value)}, {"value", Number(v.value)}};
+    j[v.key] = {{"unit", v.unit}, {"avg", JsonNumber(v.value)}, {"value", JsonNumber(v.value)}};
 }
 
 }  // namespace

@@ -26,6 +26,8 @@ struct ProfileReport {
 std::string JsonlLine(const records::Record& record, const metrics::RequestMetrics& m);
 nlohmann::json ProfileJson(const ProfileReport& report);
 std::string ProfileCsv(const ProfileReport& report);
+// A number as JSON: null for NaN and infinities, which JSON cannot hold.
+nlohmann::json JsonNumber(double v);
 nlohmann::json StatsJson(const metrics::Stats& s, const std::string& unit);
 
 }  // namespace servebench::reporters

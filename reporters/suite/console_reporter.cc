@@ -53,7 +53,7 @@ class ConsoleReporter : public SuiteReporter {
   std::map<std::string, results::CaseResult> results_;
 };
 
-const bool registered =
+const bool registered_console =
     RegisterSuiteReporter("console", [] { return std::make_unique<ConsoleReporter>(); });
 
 }  // namespace

@@ -54,7 +54,7 @@ class CsvReporter : public SuiteReporter {
   std::vector<std::string> counters_;
 };
 
-const bool registered =
+const bool registered_csv =
     RegisterSuiteReporter("results.csv", [] { return std::make_unique<CsvReporter>(); });
 
 }  // namespace

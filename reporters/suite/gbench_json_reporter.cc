@@ -225,7 +225,7 @@ class GbenchJsonReporter : public SuiteReporter {
   int exit_code_ = 0;
 };
 
-const bool registered =
+const bool registered_gbench_json =
     RegisterSuiteReporter("results.json", [] { return std::make_unique<GbenchJsonReporter>(); });
 
 }  // namespace

@@ -196,13 +196,14 @@ class HtmlReporter : public SuiteReporter {
            {*total, *results::Median(per_user), *std::min_element(per_user.begin(), per_user.end()),
             *std::max_element(per_user.begin(), per_user.end()), c.name}});
     }
-    for (auto& [series, p] : points) {
+    for (auto& point : points) {
+      ChartPoint& p = point.second;  // a plain reference: clang 14 lambdas cannot capture bindings
       const bool dominated = std::any_of(points.begin(), points.end(), [&](const auto& other) {
         const ChartPoint& q = other.second;
         return q.x >= p.x && q.median >= p.median && (q.x > p.x || q.median > p.median);
       });
       if (!dominated) p.mark = "pareto";
-      chart.series[series].points.push_back(p);
+      chart.series[point.first].points.push_back(p);
     }
     return chart;
   }
@@ -257,7 +258,7 @@ class HtmlReporter : public SuiteReporter {
   std::vector<results::CaseResult> cases_;
 };
 
-const bool registered =
+const bool registered_html =
     RegisterSuiteReporter("report.html", [] { return std::make_unique<HtmlReporter>(); });
 
 }  // namespace

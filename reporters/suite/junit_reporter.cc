@@ -57,7 +57,7 @@ class JunitReporter : public SuiteReporter {
   std::filesystem::path file_;
 };
 
-const bool registered =
+const bool registered_junit =
     RegisterSuiteReporter("verdicts.xml", [] { return std::make_unique<JunitReporter>(); });
 
 }  // namespace

@@ -78,7 +78,7 @@ class MarkdownReporter : public SuiteReporter {
   std::vector<results::CaseResult> order_;  // as the cases ran
 };
 
-const bool registered =
+const bool registered_markdown =
     RegisterSuiteReporter("summary.md", [] { return std::make_unique<MarkdownReporter>(); });
 
 }  // namespace

@@ -53,7 +53,7 @@ class VerdictsJsonReporter : public SuiteReporter {
   std::filesystem::path file_;
 };
 
-const bool registered =
+const bool registered_verdicts_json =
     RegisterSuiteReporter("verdicts.json", [] { return std::make_unique<VerdictsJsonReporter>(); });
 
 }  // namespace

@@ -243,7 +243,7 @@ int Update(const Args& args) {
   return 0;
 }
 
-constexpr const char* kUsage =
+constexpr const char* kBaselineUsage =
     "usage: servebench baseline show BASELINE.json\n"
     "       servebench baseline update RESULTS.json|RUN_FOLDER [--baseline PATH] [--filter RE]\n"
     "       servebench baseline diff A.json B.json\n";
@@ -268,7 +268,7 @@ std::string CommandText(const std::string& command, const Args& args) {
 
 int BaselineCommand(const Args& args) {
   if (args.empty() || args[0] == "--help") {
-    std::printf("%s", kUsage);
+    std::printf("%s", kBaselineUsage);
     return args.empty() ? 2 : 0;
   }
   const Args rest(args.begin() + 1, args.end());

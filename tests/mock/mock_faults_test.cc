@@ -23,7 +23,7 @@ mock::MockOptions Faulty(uint64_t seed) {
 }
 
 // Sends kRequests streams one after another, so request i has index i at the mock.
-std::vector<HttpReply> SendAll(RunningMock& mock) {
+std::vector<HttpReply> SendEach(RunningMock& mock) {
   std::vector<HttpReply> replies;
   for (int i = 0; i < kRequests; ++i) {
     replies.push_back(
@@ -50,7 +50,7 @@ TEST(MockFaults, ErrorRateAnswersExactlyTheSeededRequestsWith500) {
   auto o = Faulty(11);
   o.error_rate = 0.3;
   RunningMock mock(o);
-  const auto replies = SendAll(mock);
+  const auto replies = SendEach(mock);
   for (int i = 0; i < kRequests; ++i) {
     const bool expected = mock::DecideFaults(o, i).server_error;
     EXPECT_EQ(replies[i].status, expected ? 500 : 200) << i;
@@ -66,7 +66,7 @@ TEST(MockFaults, RateLimitAnswers429WithRetryAfter) {
   auto o = Faulty(12);
   o.rate_limit_rate = 0.3;
   RunningMock mock(o);
-  const auto replies = SendAll(mock);
+  const auto replies = SendEach(mock);
   for (int i = 0; i < kRequests; ++i) {
     const bool expected = mock::DecideFaults(o, i).rate_limit;
     EXPECT_EQ(replies[i].status, expected ? 429 : 200) << i;
@@ -81,7 +81,7 @@ TEST(MockFaults, DisconnectCutsTheStreamMidway) {
   auto o = Faulty(13);
   o.disconnect_rate = 0.3;
   RunningMock mock(o);
-  const auto replies = SendAll(mock);
+  const auto replies = SendEach(mock);
   for (int i = 0; i < kRequests; ++i) {
     const bool expected = mock::DecideFaults(o, i).disconnect;
     EXPECT_EQ(replies[i].complete, !expected) << i;
@@ -100,7 +100,7 @@ TEST(MockFaults, MalformedSendsOneInvalidEventAndFinishesTheStream) {
   auto o = Faulty(14);
   o.malformed_rate = 0.3;
   RunningMock mock(o);
-  const auto replies = SendAll(mock);
+  const auto replies = SendEach(mock);
   for (int i = 0; i < kRequests; ++i) {
     EXPECT_EQ(HasInvalidJsonEvent(replies[i]), mock::DecideFaults(o, i).malformed) << i;
     EXPECT_TRUE(replies[i].complete);
@@ -121,7 +121,7 @@ TEST(MockFaults, StallPausesTheSeededStreamsMidway) {
   int64_t stalls = 0;
   {
     RunningMock mock(o);
-    replies = SendAll(mock);
+    replies = SendEach(mock);
     stalls = mock.server().Stats().stalls;
   }
   const auto log = ReadSendLog(o.send_log);
@@ -160,7 +160,7 @@ TEST(MockFaults, TheSameSeedFaultsTheSameRequests) {
   std::vector<int> first, second;
   for (auto* out : {&first, &second}) {
     RunningMock mock(o);
-    for (const auto& r : SendAll(mock)) out->push_back(r.status);
+    for (const auto& r : SendEach(mock)) out->push_back(r.status);
   }
   EXPECT_EQ(first, second);
 }

@@ -17,6 +17,7 @@
 #include "mock/server_loop.h"
 #include "tests/support/hostile_server.h"
 #include "tests/support/mock_fixture.h"
+#include "tests/support/run_command.h"
 
 namespace servebench::testing {
 namespace {
@@ -46,12 +47,6 @@ std::string ReadUntil(int fd, const std::string& needle) {
     all.append(buffer, static_cast<size_t>(n));
   }
   return all;
-}
-
-int Count(const std::string& text, const std::string& needle) {
-  int n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
 }
 
 int ThreadsOfThisProcess() {
@@ -112,7 +107,7 @@ TEST(MockHttp, KeepAliveServesManyRequestsOnOneConnectionToAnIndependentClient) 
     EXPECT_EQ(res->status, 200);
     if (std::string(stream) == "true") {
       EXPECT_EQ(res->get_header_value("Transfer-Encoding"), "chunked");
-      EXPECT_EQ(Count(res->body, "data: "), 1 + 3 + 1 + 1);  // role, tokens, finish, [DONE]
+      EXPECT_EQ(Occurrences(res->body, "data: "), 1 + 3 + 1 + 1u);  // role, tokens, finish, [DONE]
       EXPECT_NE(res->body.find("data: [DONE]\n\n"), std::string::npos);
     } else {
       EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(res->body.size()));
@@ -145,7 +140,7 @@ TEST(MockHttp, PipelinedRequestsGetOneAnswerAndAClose) {
   ASSERT_TRUE(SendAll(fd, get + get + get));
   const std::string reply = ReadToClose(fd);
   close(fd);
-  EXPECT_EQ(Count(reply, "HTTP/1.1 200 OK"), 1);
+  EXPECT_EQ(Occurrences(reply, "HTTP/1.1 200 OK"), 1u);
   EXPECT_NE(reply.find("Connection: close"), std::string::npos);
 }
 

@@ -8,7 +8,7 @@
 namespace servebench::testing {
 namespace {
 
-mock::MockOptions Fast() {
+mock::MockOptions Instant() {
   mock::MockOptions o;
   o.ttft_ms = 0;
   o.itl_ms = 0;
@@ -46,7 +46,7 @@ Streamed Collect(const HttpReply& reply) {
 }
 
 TEST(MockTokens, IgnoreEosAndMinTokensMakeTheLengthExact) {
-  RunningMock mock(Fast());
+  RunningMock mock(Instant());
   const nlohmann::json usage_on = {{"include_usage", true}};
   for (int max : {1, 7, 50}) {
     const auto s = Collect(mock.Chat({{"stream", true},
@@ -64,7 +64,7 @@ TEST(MockTokens, IgnoreEosAndMinTokensMakeTheLengthExact) {
 }
 
 TEST(MockTokens, WithoutIgnoreEosTheLengthIsDeterministicAndAtMostTheMaximum) {
-  mock::MockOptions o = Fast();
+  mock::MockOptions o = Instant();
   for (uint64_t prompt = 0; prompt < 200; ++prompt) {
     const int64_t n = mock::OutputTokens(o, {20, 0, false}, prompt);
     EXPECT_GE(n, 10);
@@ -81,7 +81,7 @@ TEST(MockTokens, WithoutIgnoreEosTheLengthIsDeterministicAndAtMostTheMaximum) {
 }
 
 TEST(MockTokens, SeveralTokensPerChunkStillCountEveryToken) {
-  mock::MockOptions o = Fast();
+  mock::MockOptions o = Instant();
   o.tokens_per_chunk = 3;
   RunningMock mock(o);
   const auto s = Collect(mock.Chat({{"stream", true},
@@ -93,7 +93,7 @@ TEST(MockTokens, SeveralTokensPerChunkStillCountEveryToken) {
 }
 
 TEST(MockTokens, ReasoningStreamsFirstAndIsCountedInUsage) {
-  mock::MockOptions o = Fast();
+  mock::MockOptions o = Instant();
   o.reasoning_tokens = 6;
   RunningMock mock(o);
   const auto s = Collect(mock.Chat({{"stream", true},
@@ -107,7 +107,7 @@ TEST(MockTokens, ReasoningStreamsFirstAndIsCountedInUsage) {
 }
 
 TEST(MockTokens, PromptTokensAreCountedExactlyWithTheTokenizer) {
-  mock::MockOptions o = Fast();
+  mock::MockOptions o = Instant();
   o.tokenizer = SERVEBENCH_TEST_TOKENIZER;
   RunningMock mock(o);
   sentencepiece::SentencePieceProcessor sp;

@@ -17,8 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-const std::string kBinary = SERVEBENCH_BINARY;
-
 // Peak memory of a child: asserted where it means something (not under ASan).
 void ExpectPeakUnder64MiB(const Exited& e) {
 #ifndef SERVEBENCH_SANITIZED
@@ -92,13 +90,13 @@ bool Answer(int fd, const std::string& status, const std::string& type, const st
   return true;
 }
 
-std::string FinishedStream() {
+std::string FinishedStreamBody() {
   return ChatEvent("hi") + ChatEvent("", "stop") + "data: [DONE]\n\n";
 }
 
 bool GoodStream(int fd, const HostileRequest& r) {
   if (r.method != "POST") return false;
-  return Answer(fd, "200 OK", "text/event-stream", FinishedStream());
+  return Answer(fd, "200 OK", "text/event-stream", FinishedStreamBody());
 }
 
 // Item 1: a full disk is an error naming the file, not exit 0 with empty files.

@@ -16,8 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-const std::string kBinary = SERVEBENCH_BINARY;
-
 class ServerQuirks : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = FreshTempDir("servebench-quirks"); }

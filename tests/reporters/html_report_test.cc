@@ -45,19 +45,13 @@ results::CaseResult Case(const std::string& concurrency, const std::string& isl,
   return c;
 }
 
-size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 TEST(HtmlReport, AChartDrawsEachMedianWithItsBandAxisLabelsAndHoverText) {
   Chart chart{"TTFT p50 (ms)", "concurrency", "TTFT p50 (ms)", {}};
   chart.series.push_back(
       {"isl=128", {{1, 40, 39, 42, "a <1>"}, {4, 44, 43, 46, "b"}, {16, 60, 55, 70, "c"}}});
   chart.series.push_back({"isl=512", {{1, 50, 50, 50, "d"}, {16, 90, 80, 95, "e"}}});
   const std::string svg = SvgLineChart(chart);
-  EXPECT_EQ(Count(svg, "<circle"), 5u);
+  EXPECT_EQ(testing::Occurrences(svg, "<circle"), 5u);
   EXPECT_NE(svg.find("<title>a &lt;1&gt;: 40 (min 39, max 42)</title>"), std::string::npos);
   EXPECT_NE(svg.find("concurrency (log scale)"), std::string::npos);  // 1..16 spans 16x
   ExpectGolden(svg, "sweep_chart.svg");
@@ -105,24 +99,26 @@ TEST(HtmlReport, ThePageHasTheVerdictsFailFirstAChartPointPerCaseAndNoScript) {
   // The cases measured TTFT p50 and p99 and throughput: three curves against concurrency and
   // the trade-off, three against isl, a point per case each. The fastest case gives the most in
   // total and per user: the front alone.
-  EXPECT_EQ(Count(page, "<svg class=\"chart\""), 7u);
-  EXPECT_EQ(Count(page, "<circle class=\"point"), 7 * cases.size() + 2 * 3);
+  EXPECT_EQ(testing::Occurrences(page, "<svg class=\"chart\""), 7u);
+  EXPECT_EQ(testing::Occurrences(page, "<circle class=\"point"), 7 * cases.size() + 2 * 3);
   // The SLO (TTFT p50 ≤ 55) along concurrency: isl 128 meets it up to 4 + 12 × (55-45)/(61-45).
   EXPECT_NE(page.find("<li>isl=128: met up to concurrency ≈ 11.5 (met at 4; at 16: "
                       "time_to_first_token.p50 61 (limit ≤ 55))</li>"),
             std::string::npos);
-  EXPECT_GE(Count(page, "<line class=\"marker\""), 3u);
+  EXPECT_GE(testing::Occurrences(page, "<line class=\"marker\""), 3u);
   // The first case's distributions and timeline; the others say they have none.
-  EXPECT_EQ(Count(page, "<svg class=\"chart detail\""), 2u);
-  EXPECT_EQ(Count(page, "<g class=\"request"), 3u);
-  EXPECT_EQ(Count(page, "<g class=\"request failed\""), 1u);
-  EXPECT_EQ(Count(page, "No per-request charts"), cases.size() - 1);
-  EXPECT_EQ(Count(page, "<circle class=\"point pareto\""), 1u);
+  EXPECT_EQ(testing::Occurrences(page, "<svg class=\"chart detail\""), 2u);
+  EXPECT_EQ(testing::Occurrences(page, "<g class=\"request"), 3u);
+  EXPECT_EQ(testing::Occurrences(page, "<g class=\"request failed\""), 1u);
+  EXPECT_EQ(testing::Occurrences(page, "No per-request charts"), cases.size() - 1);
+  EXPECT_EQ(testing::Occurrences(page, "<circle class=\"point pareto\""), 1u);
   EXPECT_NE(page.find("<title>s/chat/concurrency:1/isl:128: 48.8 (min 47.6, max 50)</title>"),
             std::string::npos);
   // One row per case, the FAIL first.
   const size_t table = page.find("<table class=\"verdicts\">");
-  EXPECT_EQ(Count(page.substr(table, page.find("</table>", table) - table), "<tr><td>"), 5u);
+  EXPECT_EQ(
+      testing::Occurrences(page.substr(table, page.find("</table>", table) - table), "<tr><td>"),
+      5u);
   EXPECT_LT(page.find("s/chat/concurrency:16/isl:512</a>", table),
             page.find("s/chat/concurrency:1/isl:128</a>", table));
   ExpectGolden(page, "report.html");
@@ -148,10 +144,10 @@ TEST(HtmlReport, AHistoryDrawsACaseOnlyOnItsNightsAndABaselineUpdateAsALine) {
       HistoryPage(runs, {{"2026-11-01T09:00:00Z", "ci@runner", "runs/01", {a.name}, "update"}});
   const size_t first = page.find("<h2>" + a.name), second = page.find("<h2>" + b.name);
   ASSERT_LT(first, second);
-  EXPECT_EQ(Count(page.substr(first, second - first), "<circle"), 3u);
-  EXPECT_EQ(Count(page.substr(second), "<circle"), 2u);
+  EXPECT_EQ(testing::Occurrences(page.substr(first, second - first), "<circle"), 3u);
+  EXPECT_EQ(testing::Occurrences(page.substr(second), "<circle"), 2u);
   // The update lies between the first and the second night, on a's chart only.
-  EXPECT_EQ(Count(page, "<line class=\"marker\""), 1u);
+  EXPECT_EQ(testing::Occurrences(page, "<line class=\"marker\""), 1u);
   EXPECT_NE(page.find("<title>baseline updated 2026-11-01T09:00:00Z by ci@runner from runs/01"),
             std::string::npos);
   EXPECT_LT(page.find("runs/01"), page.find("runs/02"));

@@ -6,9 +6,9 @@
 namespace servebench::reporters {
 namespace {
 
-results::CaseResult Case(const std::string& name,
-                         std::vector<std::pair<std::string, std::string>> parameters,
-                         std::vector<double> ttft) {
+results::CaseResult PivotCase(const std::string& name,
+                              std::vector<std::pair<std::string, std::string>> parameters,
+                              std::vector<double> ttft) {
   results::CaseResult c{name, {}, std::move(parameters), {}};
   for (double v : ttft) c.repetitions.push_back({1, false, "", {{"time_to_first_token_p50", v}}});
   return c;
@@ -16,11 +16,11 @@ results::CaseResult Case(const std::string& name,
 
 TEST(Pivot, TheKeyWithMostValuesIsTheColumnsAndTheOthersTheRows) {
   const std::vector<results::CaseResult> cases = {
-      Case("s/c:1/isl:128", {{"concurrency", "1"}, {"isl", "128"}}, {40, 41, 42}),
-      Case("s/c:4/isl:128", {{"concurrency", "4"}, {"isl", "128"}}, {44, 45}),
-      Case("s/c:16/isl:128", {{"concurrency", "16"}, {"isl", "128"}}, {60}),
-      Case("s/c:1/isl:512", {{"concurrency", "1"}, {"isl", "512"}}, {50}),
-      Case("s/c:16/isl:512", {{"concurrency", "16"}, {"isl", "512"}}, {90})};
+      PivotCase("s/c:1/isl:128", {{"concurrency", "1"}, {"isl", "128"}}, {40, 41, 42}),
+      PivotCase("s/c:4/isl:128", {{"concurrency", "4"}, {"isl", "128"}}, {44, 45}),
+      PivotCase("s/c:16/isl:128", {{"concurrency", "16"}, {"isl", "128"}}, {60}),
+      PivotCase("s/c:1/isl:512", {{"concurrency", "1"}, {"isl", "512"}}, {50}),
+      PivotCase("s/c:16/isl:512", {{"concurrency", "16"}, {"isl", "512"}}, {90})};
   verdicts::SuiteVerdict verdict;
   verdict.cases.push_back({"s/c:16/isl:512", verdicts::Outcome::kFail, {}, ""});
   const auto pivots = MakePivots({"time_to_first_token.p50"}, cases, verdict);
@@ -35,15 +35,16 @@ TEST(Pivot, TheKeyWithMostValuesIsTheColumnsAndTheOthersTheRows) {
 }
 
 TEST(Pivot, OneVaryingKeyIsOneRowNamedByTheMetricAndNoneIsNoPivot) {
-  const std::vector<results::CaseResult> sweep = {Case("s/r:1", {{"request_rate", "1"}}, {40}),
-                                                  Case("s/r:2", {{"request_rate", "2"}}, {45})};
+  const std::vector<results::CaseResult> sweep = {
+      PivotCase("s/r:1", {{"request_rate", "1"}}, {40}),
+      PivotCase("s/r:2", {{"request_rate", "2"}}, {45})};
   const auto pivots = MakePivots({"time_to_first_token.p50"}, sweep, {});
   ASSERT_EQ(pivots.size(), 1u);
   EXPECT_EQ(PivotMarkdown(pivots[0]),
             "|  | request_rate 1 | request_rate 2 |\n"
             "|---|---:|---:|\n"
             "| time_to_first_token.p50 | 40 | 45 |\n");
-  EXPECT_TRUE(MakePivots({"time_to_first_token.p50"}, {Case("s", {}, {40})}, {}).empty());
+  EXPECT_TRUE(MakePivots({"time_to_first_token.p50"}, {PivotCase("s", {}, {40})}, {}).empty());
 }
 
 }  // namespace

@@ -16,12 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 results::CaseResult Point(std::vector<std::pair<std::string, std::string>> parameters,
                           std::map<std::string, double> counters) {
   results::CaseResult c{"case", {}, std::move(parameters), {}};
@@ -149,7 +143,7 @@ TEST(CaseDetail, LargeCdfsAndTimelinesAreDownSampledAndSaySo) {
   for (int i = 1000; i >= 1; --i) values.push_back(i);
   const std::string cdf = CdfChart("TTFT", "c", values);
   EXPECT_NE(cdf.find("TTFT distribution (CDF), 200 of 1000 requests drawn"), std::string::npos);
-  EXPECT_EQ(Count(cdf, "<circle"), 3u);  // p50, p90, p99
+  EXPECT_EQ(testing::Occurrences(cdf, "<circle"), 3u);  // p50, p90, p99
   EXPECT_NE(cdf.find("<title>c: TTFT p99 990.0 ms</title>"), std::string::npos) << cdf;
   EXPECT_EQ(CdfChart("TTFT", "c", {}), "");
 
@@ -157,9 +151,9 @@ TEST(CaseDetail, LargeCdfsAndTimelinesAreDownSampledAndSaySo) {
   for (int i = 0; i < 450; ++i) requests.push_back({i * 0.01, i * 0.01 + 0.002, i * 0.01 + 0.005});
   const std::string timeline = TimelineChart("c", requests);
   EXPECT_NE(timeline.find("(1 in 3 of 450 requests drawn)"), std::string::npos);
-  EXPECT_EQ(Count(timeline, "<g class=\"request\""), 150u);
+  EXPECT_EQ(testing::Occurrences(timeline, "<g class=\"request\""), 150u);
   requests.resize(12);
-  EXPECT_EQ(Count(TimelineChart("c", requests), "<g class=\"request\""), 12u);
+  EXPECT_EQ(testing::Occurrences(TimelineChart("c", requests), "<g class=\"request\""), 12u);
   EXPECT_EQ(TimelineChart("c", requests).find("drawn)"), std::string::npos);
 }
 

@@ -14,12 +14,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+using testing::kBinary;
 using testing::ReadFile;
 using testing::RunCommand;
 
-const std::string kBinary = SERVEBENCH_BINARY;
-
-constexpr const char* kSuite = R"(suite: pair
+constexpr const char* kPairSuite = R"(suite: pair
 server:
   url: mock
   mock: {ttft_ms: "${SB_PAIR_TTFT_MS:-40}", itl_ms: 2}
@@ -35,7 +34,7 @@ class BaselineCommand : public ::testing::Test {
   void SetUp() override {
     dir_ = testing::FreshTempDir("servebench-baseline");
     fs::create_directories(dir_ / "suites");
-    std::ofstream(dir_ / "suites" / "pair.yaml") << kSuite;
+    std::ofstream(dir_ / "suites" / "pair.yaml") << kPairSuite;
   }
   void TearDown() override { fs::remove_all(dir_); }
 

@@ -12,10 +12,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+using testing::kBinary;
 using testing::ReadFile;
 using testing::RunCommand;
-
-const std::string kBinary = SERVEBENCH_BINARY;
 
 // Requests of about 16 ms (TTFT 10 ms, then 3 gaps of 2 ms). Constant arrivals: at 50/s a slot is
 // mostly free; at 400/s every arrival waits for one, under a cap of 1 or 2. Sixty requests a

