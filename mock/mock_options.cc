@@ -43,6 +43,7 @@ void RegisterMockFlags(base::FlagSet& flags, MockOptions& o, const std::string& 
   flags.Double(p + "stall-ms", &o.stall_ms, "pause in the middle of a stream");
   flags.Double(p + "stall-rate", &o.stall_rate, "share of streams that stall (default 1)");
   flags.String(p + "api-key", &o.api_key, "require 'Authorization: Bearer KEY'");
+  flags.Mark(p + "api-key", base::FlagSet::kSecret);
   flags.Bool(p + "ignore-max-completion-tokens", &o.ignore_max_completion_tokens,
              "read only max_tokens, as some servers do");
   flags.Bool(p + "reject-stream-options", &o.reject_stream_options,

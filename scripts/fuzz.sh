@@ -22,8 +22,9 @@ fi
 cmake --build "$build" -j"${JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 mkdir -p "$build"/findings
 
-status=0
-for t in "${targets[@]}"; do
+# One target on each core at a time.
+fuzz_one() {
+  local t=$1 scratch log
   scratch=$(mktemp -d)
   log=$build/findings/$t.log
   if "$build"/fuzz_"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
@@ -35,8 +36,20 @@ for t in "${targets[@]}"; do
   else
     echo "fuzz $t: FINDING (see $log and $build/findings/$t-*)"
     grep -m5 -E "ERROR|SUMMARY|what\(\)" "$log" || true
-    status=1
+    rm -rf "$scratch"
+    return 1
   fi
   rm -rf "$scratch"
+}
+status=0
+pids=()
+for t in "${targets[@]}"; do
+  fuzz_one "$t" &
+  pids+=($!)
+  if ((${#pids[@]} >= ${JOBS:-2})); then
+    wait "${pids[0]}" || status=1
+    pids=("${pids[@]:1}")
+  fi
 done
+for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit $status

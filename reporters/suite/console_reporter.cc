@@ -53,8 +53,8 @@ class ConsoleReporter : public SuiteReporter {
   std::map<std::string, results::CaseResult> results_;
 };
 
-const bool registered_console =
-    RegisterSuiteReporter("console", [] { return std::make_unique<ConsoleReporter>(); });
+const bool registered_console = RegisterSuiteReporter(
+    "console", ReporterRole::kConsole, [] { return std::make_unique<ConsoleReporter>(); });
 
 }  // namespace
 }  // namespace servebench::reporters

@@ -54,8 +54,8 @@ class CsvReporter : public SuiteReporter {
   std::vector<std::string> counters_;
 };
 
-const bool registered_csv =
-    RegisterSuiteReporter("results.csv", [] { return std::make_unique<CsvReporter>(); });
+const bool registered_csv = RegisterSuiteReporter("results.csv", ReporterRole::kResults,
+                                                  [] { return std::make_unique<CsvReporter>(); });
 
 }  // namespace
 }  // namespace servebench::reporters

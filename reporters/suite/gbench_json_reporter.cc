@@ -225,8 +225,8 @@ class GbenchJsonReporter : public SuiteReporter {
   int exit_code_ = 0;
 };
 
-const bool registered_gbench_json =
-    RegisterSuiteReporter("results.json", [] { return std::make_unique<GbenchJsonReporter>(); });
+const bool registered_gbench_json = RegisterSuiteReporter(
+    "results.json", ReporterRole::kResults, [] { return std::make_unique<GbenchJsonReporter>(); });
 
 }  // namespace
 }  // namespace servebench::reporters

@@ -258,8 +258,8 @@ class HtmlReporter : public SuiteReporter {
   std::vector<results::CaseResult> cases_;
 };
 
-const bool registered_html =
-    RegisterSuiteReporter("report.html", [] { return std::make_unique<HtmlReporter>(); });
+const bool registered_html = RegisterSuiteReporter("report.html", ReporterRole::kReport,
+                                                   [] { return std::make_unique<HtmlReporter>(); });
 
 }  // namespace
 }  // namespace servebench::reporters

@@ -57,8 +57,8 @@ class JunitReporter : public SuiteReporter {
   std::filesystem::path file_;
 };
 
-const bool registered_junit =
-    RegisterSuiteReporter("verdicts.xml", [] { return std::make_unique<JunitReporter>(); });
+const bool registered_junit = RegisterSuiteReporter(
+    "verdicts.xml", ReporterRole::kVerdicts, [] { return std::make_unique<JunitReporter>(); });
 
 }  // namespace
 }  // namespace servebench::reporters

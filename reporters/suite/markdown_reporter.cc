@@ -78,8 +78,8 @@ class MarkdownReporter : public SuiteReporter {
   std::vector<results::CaseResult> order_;  // as the cases ran
 };
 
-const bool registered_markdown =
-    RegisterSuiteReporter("summary.md", [] { return std::make_unique<MarkdownReporter>(); });
+const bool registered_markdown = RegisterSuiteReporter(
+    "summary.md", ReporterRole::kReport, [] { return std::make_unique<MarkdownReporter>(); });
 
 }  // namespace
 }  // namespace servebench::reporters

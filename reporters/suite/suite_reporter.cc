@@ -8,8 +8,13 @@
 namespace servebench::reporters {
 namespace {
 
-std::map<std::string, ReporterFactory>& Registry() {
-  static std::map<std::string, ReporterFactory> registry;
+struct Entry {
+  ReporterRole role;
+  ReporterFactory make;
+};
+
+std::map<std::string, Entry>& Registry() {
+  static std::map<std::string, Entry> registry;
   return registry;
 }
 
@@ -23,16 +28,16 @@ void SuiteReporter::Save(const std::filesystem::path& file, const std::string& t
   }
 }
 
-bool RegisterSuiteReporter(const std::string& name, ReporterFactory factory) {
-  Registry()[name] = std::move(factory);
+bool RegisterSuiteReporter(const std::string& name, ReporterRole role, ReporterFactory factory) {
+  Registry()[name] = {role, std::move(factory)};
   return true;
 }
 
 std::vector<std::unique_ptr<SuiteReporter>> MakeSuiteReporters(
-    const std::set<std::string>& except) {
+    const std::set<ReporterRole>& roles, const std::set<std::string>& except) {
   std::vector<std::unique_ptr<SuiteReporter>> out;
-  for (const auto& [name, factory] : Registry()) {
-    if (!except.count(name)) out.push_back(factory());
+  for (const auto& [name, entry] : Registry()) {
+    if (roles.count(entry.role) && !except.count(name)) out.push_back(entry.make());
   }
   return out;
 }
@@ -43,7 +48,7 @@ namespace servebench::reporters {
 
 std::unique_ptr<SuiteReporter> MakeSuiteReporter(const std::string& name) {
   const auto it = Registry().find(name);
-  return it == Registry().end() ? nullptr : it->second();
+  return it == Registry().end() ? nullptr : it->second.make();
 }
 
 }  // namespace servebench::reporters

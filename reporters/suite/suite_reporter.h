@@ -55,11 +55,21 @@ class SuiteReporter {
 
 using ReporterFactory = std::function<std::unique_ptr<SuiteReporter>()>;
 
+// What a reporter writes, so each command takes the ones that fit it without naming them: a
+// sweep has results and a report but no baseline; `compare` judges results files it did not
+// measure, so it writes verdicts and a report but no results.
+enum class ReporterRole {
+  kConsole,   // the terminal
+  kResults,   // the measurements (results.json, results.csv)
+  kVerdicts,  // the verdicts (verdicts.json, verdicts.xml)
+  kReport,    // measurements and verdicts for people (summary.md, report.html)
+};
+
 // Called from a reporter's file at static-initialization time; returns true.
-bool RegisterSuiteReporter(const std::string& name, ReporterFactory factory);
-// One of every registered reporter but those named in except, in name order.
+bool RegisterSuiteReporter(const std::string& name, ReporterRole role, ReporterFactory factory);
+// One of every registered reporter of the given roles but those named in except, in name order.
 std::vector<std::unique_ptr<SuiteReporter>> MakeSuiteReporters(
-    const std::set<std::string>& except = {});
+    const std::set<ReporterRole>& roles, const std::set<std::string>& except = {});
 // The reporter registered under name ("console", "results.json"...), or null.
 std::unique_ptr<SuiteReporter> MakeSuiteReporter(const std::string& name);
 

@@ -54,7 +54,8 @@ class VerdictsJsonReporter : public SuiteReporter {
 };
 
 const bool registered_verdicts_json =
-    RegisterSuiteReporter("verdicts.json", [] { return std::make_unique<VerdictsJsonReporter>(); });
+    RegisterSuiteReporter("verdicts.json", ReporterRole::kVerdicts,
+                          [] { return std::make_unique<VerdictsJsonReporter>(); });
 
 }  // namespace
 }  // namespace servebench::reporters

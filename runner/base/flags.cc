@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <utility>
 
 namespace servebench::base {
 
@@ -134,7 +135,7 @@ void FlagSet::StringList(const std::string& name, std::vector<std::string>* targ
                       target->push_back(v);
                       return "";
                     },
-                    [target] { return nlohmann::json(*target); }});
+                    [target] { return nlohmann::json(*target); }, kList});
 }
 
 void FlagSet::Custom(const std::string& name, std::function<std::string(const std::string&)> apply,
@@ -146,15 +147,39 @@ void FlagSet::Alias(const std::string& alias, const std::string& name) {
   aliases_.emplace_back(alias, name);
 }
 
-FlagSet::Flag* FlagSet::Find(const std::string& name) {
+const FlagSet::Flag* FlagSet::Find(const std::string& name) const {
   std::string canonical = name;
   for (const auto& [alias, target] : aliases_) {
     if (alias == name) canonical = target;
   }
-  for (auto& f : flags_) {
+  for (const auto& f : flags_) {
     if (f.name == canonical) return &f;
   }
   return nullptr;
+}
+
+FlagSet::Flag* FlagSet::Find(const std::string& name) {
+  return const_cast<Flag*>(std::as_const(*this).Find(name));
+}
+
+void FlagSet::Mark(const std::string& name, unsigned traits) {
+  if (Flag* flag = Find(name)) flag->traits |= traits;
+}
+
+bool FlagSet::Is(const std::string& name, Trait trait) const {
+  const Flag* flag = Find(name);
+  return flag != nullptr && (flag->traits & trait) != 0;
+}
+
+std::vector<std::string> FlagSet::Names() const {
+  std::vector<std::string> names;
+  for (const auto& f : flags_) names.push_back(f.name);
+  return names;
+}
+
+std::string FlagSet::Help(const std::string& name) const {
+  const Flag* flag = Find(name);
+  return flag == nullptr ? "" : flag->help;
 }
 
 Expected<std::vector<std::string>> FlagSet::Parse(const std::vector<std::string>& args) {
@@ -190,7 +215,7 @@ Expected<std::vector<std::string>> FlagSet::Parse(const std::vector<std::string>
   return positional;
 }
 
-bool FlagSet::Has(const std::string& name) { return Find(name) != nullptr; }
+bool FlagSet::Has(const std::string& name) const { return Find(name) != nullptr; }
 
 bool FlagSet::WasSet(const std::string& name) const {
   return std::find(set_.begin(), set_.end(), name) != set_.end();

@@ -35,10 +35,21 @@ class FlagSet {
   // A second spelling for an existing flag (e.g. "-H" for "--header").
   void Alias(const std::string& alias, const std::string& name);
 
+  // What a flag is besides its value. kSecret: its value is never written (redacted in every
+  // recorded configuration, command line and suite fingerprint). kServer: it describes the server
+  // under test, not the measurement (a case's comparison with its baseline leaves it out). kList:
+  // it may be given many times (StringList flags are lists already).
+  enum Trait : unsigned { kSecret = 1, kServer = 2, kList = 4 };
+  void Mark(const std::string& name, unsigned traits);
+  bool Is(const std::string& name, Trait trait) const;  // a flag or an alias of one
+  // Every flag's name, in the order of registration, and its help.
+  std::vector<std::string> Names() const;
+  std::string Help(const std::string& name) const;
+
   // Parses args (without the program and command names); returns the positional arguments.
   Expected<std::vector<std::string>> Parse(const std::vector<std::string>& args);
   bool WasSet(const std::string& name) const;
-  bool Has(const std::string& name);  // a flag or an alias of one
+  bool Has(const std::string& name) const;  // a flag or an alias of one
   std::string Usage() const;
   // Every flag's current value, keyed by its name as a config key ("--max-tokens-field" is
   // max_tokens_field): the recorded configuration is made from the same
@@ -53,8 +64,10 @@ class FlagSet {
     bool takes_value;
     std::function<std::string(const std::string&)> apply;
     std::function<nlohmann::json()> value;
+    unsigned traits = 0;
   };
   Flag* Find(const std::string& name);
+  const Flag* Find(const std::string& name) const;
 
   std::string command_;
   std::vector<Flag> flags_;

@@ -44,9 +44,11 @@ const Setting* Find(const Settings& settings, const std::string& key) {
   return nullptr;
 }
 
-bool IsSecret(const std::string& key) {
-  return key == "api_key" || key == "mock_api_key" || key == "header";
+bool Is(const std::string& key, base::FlagSet::Trait trait) {
+  return options::ProfileFlagTable().Is(Kebab(key), trait);
 }
+
+bool IsSecret(const std::string& key) { return Is(key, base::FlagSet::kSecret); }
 
 // Settings of how the suite runs a case rather than of the case itself: not profile flags, and
 // not part of what a baseline's case must match.
@@ -82,9 +84,7 @@ base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
                          "request_count)"};
     }
     // Lists only where a flag repeats; a map only where it is a JSON object.
-    static const std::set<std::string> kRepeatable = {"header", "extra_inputs", "mock_model",
-                                                      "redact_header"};
-    if (s.value.is_array() && !kRepeatable.count(s.key)) {
+    if (s.value.is_array() && !Is(s.key, base::FlagSet::kList)) {
       return base::Error{s.place.Text() + ": '" + s.key +
                          "' takes one value, not a list (a list of values belongs in matrix)"};
     }
@@ -106,10 +106,7 @@ base::Status ApplySettings(const Settings& settings, options::ProfileFlags& f) {
 
 // What the server under test is (its URL, credentials, the mock's settings) is not a parameter
 // of the case: a baseline from yesterday's server is compared with today's.
-bool DescribesTheServer(const std::string& key) {
-  return key == "url" || key == "insecure" || key == "ca_cert" || key == "wait_for_model_timeout" ||
-         key == "request_timeout_seconds" || IsSecret(key) || key.rfind("mock_", 0) == 0;
-}
+bool DescribesTheServer(const std::string& key) { return Is(key, base::FlagSet::kServer); }
 
 Json Fingerprint(const Settings& settings) {
   Json out = Json::object();

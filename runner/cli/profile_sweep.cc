@@ -160,9 +160,8 @@ int RunProfileSweep(const Args& args, const std::vector<SweepAxis>& axes) {
   context.client = base::ClientMachine();
   context.out_dir = *dir;
   context.slos = GoodputSlo(first->goodput);
-  std::vector<std::unique_ptr<reporters::SuiteReporter>> reporters;
-  for (const char* name : {"results.json", "results.csv", "summary.md", "report.html"})
-    reporters.push_back(reporters::MakeSuiteReporter(name));
+  using reporters::ReporterRole;
+  auto reporters = reporters::MakeSuiteReporters({ReporterRole::kResults, ReporterRole::kReport});
   for (auto& r : reporters) r->Begin(context);
 
   InterruptScope interrupts;

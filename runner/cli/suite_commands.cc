@@ -358,8 +358,11 @@ int RunCommand(const Args& args) {
     context.out_dir = *out_dir;
   }
   context.baseline = baseline ? baseline_path.string() : "";
-  auto reporters = reporters::MakeSuiteReporters(f.no_report ? std::set<std::string>{"report.html"}
-                                                             : std::set<std::string>{});
+  using reporters::ReporterRole;
+  auto reporters = reporters::MakeSuiteReporters(
+      {ReporterRole::kConsole, ReporterRole::kResults, ReporterRole::kVerdicts,
+       ReporterRole::kReport},
+      f.no_report ? std::set<std::string>{"report.html"} : std::set<std::string>{});
   for (auto& r : reporters) r->Begin(context);
 
   std::vector<results::CaseResult> results;
@@ -491,15 +494,16 @@ int CompareCommand(const Args& args) {
   for (const auto& g : gates) context.gated_metrics.push_back(g.metric);
   context.slos = SloLimits(gates);
   context.cases_dir = fs::path((*parsed)[1]).parent_path();
-  std::vector<std::unique_ptr<reporters::SuiteReporter>> reporters;
-  reporters.push_back(reporters::MakeSuiteReporter("console"));
+  // A comparison measured nothing: it writes verdicts and the report, never results.
+  using reporters::ReporterRole;
+  std::set<ReporterRole> roles = {ReporterRole::kConsole};
   if (!out.empty()) {
     auto dir = FreshDirectory(out, "--out");
     if (!dir) return Fail(dir.error().message);
     context.out_dir = *dir;
-    for (const char* name : {"verdicts.json", "verdicts.xml", "summary.md", "report.html"})
-      reporters.push_back(reporters::MakeSuiteReporter(name));
+    roles.insert({ReporterRole::kVerdicts, ReporterRole::kReport});
   }
+  auto reporters = reporters::MakeSuiteReporters(roles);
   for (auto& r : reporters) r->Begin(context);
   for (const auto& c : *now) {
     for (auto& r : reporters) r->CaseDone(c);

@@ -280,6 +280,29 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.String("--model-selection-strategy", &f.model_selection_strategy,
                "with --model a,b: round_robin or random (default round_robin)");
   mock::RegisterMockFlags(flags, f.mock, "mock-");
+
+  // The server under test and how it is reached describe no measurement: a suite compares a case
+  // with its baseline whatever server answered then. Keys and headers among them are secrets.
+  using Flags = base::FlagSet;
+  flags.Mark("--api-key", Flags::kSecret | Flags::kServer);
+  flags.Mark("--header", Flags::kSecret | Flags::kServer);
+  flags.Mark("--extra-inputs", Flags::kList);
+  for (const char* server : {"--url", "--insecure", "--ca-cert", "--wait-for-model-timeout",
+                             "--request-timeout-seconds"})
+    flags.Mark(server, Flags::kServer);
+  for (const auto& name : flags.Names()) {
+    if (name.starts_with("--mock-")) flags.Mark(name, Flags::kServer);
+  }
+}
+
+const base::FlagSet& ProfileFlagTable() {
+  static ProfileFlags values;
+  static const base::FlagSet table = [] {
+    base::FlagSet flags("profile");
+    RegisterProfileFlags(flags, values);
+    return flags;
+  }();
+  return table;
 }
 
 base::Expected<Json> ParseExtraInputs(const std::vector<std::string>& items) {
@@ -496,12 +519,16 @@ Json RedactedConfig(const ProfileFlags& f) {
   base::FlagSet flags("profile");
   RegisterProfileFlags(flags, copy);
   Json config = flags.Values();
-  std::vector<std::string> headers;
-  for (const auto& h : f.headers) headers.push_back(RedactHeader(h, f.redact_headers));
   config["url"] = RedactUrl(f.url);
-  config["header"] = headers;
-  for (const char* secret : {"api_key", "mock_api_key"}) {
-    if (!config[secret].get<std::string>().empty()) config[secret] = "<redacted>";
+  for (const auto& name : flags.Names()) {
+    if (!flags.Is(name, base::FlagSet::kSecret)) continue;
+    Json& value = config[base::FlagSet::ConfigKey(name)];
+    if (value.is_array()) {  // headers: their names stay, secret values go
+      value = Json::array();
+      for (const auto& h : f.headers) value.push_back(RedactHeader(h, f.redact_headers));
+    } else if (!value.get<std::string>().empty()) {
+      value = "<redacted>";
+    }
   }
   if (f.use_server_token_count) config["token_count_source"] = "server";
   return config;
@@ -528,19 +555,23 @@ std::string RedactedCommand(const std::vector<std::string>& argv) {
     if (argv[i] == "--redact-header" && i + 1 < argv.size()) extra.push_back(argv[i + 1]);
     if (argv[i].starts_with("--redact-header=")) extra.push_back(argv[i].substr(16));
   }
+  const base::FlagSet& table = ProfileFlagTable();
+  // A secret's value: a header keeps its name, anything else is gone.
+  const auto hidden = [&](const std::string& flag, const std::string& value) {
+    return table.Is(flag, base::FlagSet::kList) ? RedactHeader(value, extra) : "<redacted>";
+  };
   std::string out;
   for (size_t i = 0; i < argv.size(); ++i) {
     std::string word = argv[i];
-    const bool key_flag = word == "--api-key" || word == "--mock-api-key";
-    const bool header_flag = word == "-H" || word == "--header";
-    if ((key_flag || header_flag) && i + 1 < argv.size()) {
-      out += word + " ";
-      ++i;
-      word = key_flag ? "<redacted>" : RedactHeader(argv[i], extra);
-    } else if (word.starts_with("--api-key=") || word.starts_with("--mock-api-key=")) {
-      word = word.substr(0, word.find('=') + 1) + "<redacted>";
-    } else if (word.starts_with("--header=")) {
-      word = "--header=" + RedactHeader(word.substr(9), extra);
+    const size_t eq = word.find('=');
+    const std::string flag = word.substr(0, eq);
+    if (word.starts_with("-") && table.Is(flag, base::FlagSet::kSecret)) {
+      if (eq != std::string::npos) {
+        word = flag + "=" + hidden(flag, word.substr(eq + 1));
+      } else if (i + 1 < argv.size()) {
+        out += word + " ";
+        word = hidden(flag, argv[++i]);
+      }
     } else {
       word = RedactUrl(word);
     }

@@ -70,6 +70,9 @@ struct ProfileFlags {
 };
 
 void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f);
+// The flags of `profile` as a table (bound to values nobody reads): their names, help and traits,
+// which the suite keys, the recorded configuration and the redaction follow.
+const base::FlagSet& ProfileFlagTable();
 
 // Everything a profile run needs, checked and resolved.
 struct ProfilePlan {

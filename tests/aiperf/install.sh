@@ -3,10 +3,11 @@
 # compares servebench's files with. Prints the environment's folder.
 set -euo pipefail
 venv="${SERVEBENCH_AIPERF_VENV:-$HOME/.cache/servebench/aiperf-0.13.0}"
-if [ ! -x "$venv/bin/aiperf" ]; then
-  python3 -m venv "$venv.partial"
-  "$venv.partial/bin/pip" install --quiet --no-compile --disable-pip-version-check aiperf==0.13.0 >&2
+# A virtual environment cannot be moved (its scripts name its path): a stamp marks it complete.
+if [ ! -e "$venv/.installed" ]; then
   rm -rf "$venv"
-  mv "$venv.partial" "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --no-compile --disable-pip-version-check aiperf==0.13.0 >&2
+  touch "$venv/.installed"
 fi
 echo "$venv"

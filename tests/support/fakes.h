@@ -39,7 +39,27 @@ struct FakeReply {
   int64_t duration_ns = 10 * kMs;  // from start to the last byte
   int status = 200;
   std::optional<records::RecordError> error;
+  // A streamed reply: each SSE event's data and when its first byte arrives, after the start.
+  std::vector<std::pair<int64_t, std::string>> events = {};
 };
+
+// A chat stream as the OpenAI API sends it: a role delta, one content delta per word at the
+// given times (ns after the start), the finish, the usage, then [DONE] at `done_ns`.
+inline std::vector<std::pair<int64_t, std::string>> ChatStream(
+    const std::vector<std::pair<int64_t, std::string>>& words, int64_t done_ns) {
+  const auto delta = [](const std::string& field) {
+    return R"({"choices":[{"index":0,"delta":{)" + field + "}}]}";
+  };
+  std::vector<std::pair<int64_t, std::string>> events = {
+      {words.empty() ? done_ns : words.front().first, delta(R"("role":"assistant","content":"")")}};
+  for (const auto& [at, word] : words)
+    events.push_back({at, delta(R"("content":")" + word + "\"")});
+  events.push_back({done_ns, R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"});
+  events.push_back({done_ns, R"({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":)" +
+                                 std::to_string(words.size()) + "}}"});
+  events.push_back({done_ns, "[DONE]"});
+  return events;
+}
 
 class FakeTransport : public transport::Transport {
  public:
@@ -57,6 +77,9 @@ class FakeTransport : public transport::Transport {
     seed.end_ns = seed.start_ns + reply.duration_ns;
     seed.status = reply.status;
     seed.error = reply.error;
+    for (const auto& [after_ns, data] : reply.events)
+      seed.events.push_back({seed.start_ns + after_ns, data, false});
+    if (!reply.events.empty()) seed.content_type = "text/event-stream";
     if (reply_body) seed.body = reply_body(seed);
     started.push_back(seed);
     bodies.push_back(*body);
@@ -67,6 +90,7 @@ class FakeTransport : public transport::Transport {
     if (it == in_flight_.end()) return;
     it->second.end_ns = clock_.Now();
     it->second.error = std::move(error);
+    std::erase_if(it->second.events, [&](const records::Event& e) { return e.ns > clock_.Now(); });
   }
   void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) override {
     int64_t wake = deadline_ns;
