@@ -108,15 +108,21 @@ def compare_csv(theirs_path, ours_path, json_skipped, problems):
             problems.append(f"csv: {len(missing)} AIPerf rows missing, only {json_skipped} listed: {missing}")
 
 
-def first_lines(path):
-    ok = error = None
+def merged_lines(path):
+    """Every key that any success line (and any error line) holds, with its first value: two
+    tools' lines are different requests, and a request may lack a metric (ITL with one token)."""
+    merged = {False: {}, True: {}}
     for line in open(path):
         record = json.loads(line)
-        if record.get("error") and error is None:
-            error = record
-        if not record.get("error") and ok is None:
-            ok = record
-    return ok, error
+        into = merged[bool(record.get("error"))]
+        for section, value in record.items():
+            if isinstance(value, dict):
+                into.setdefault(section, {})
+                for key, inner in value.items():
+                    into[section].setdefault(key, inner)
+            else:
+                into.setdefault(section, value)
+    return merged[False] or None, merged[True] or None
 
 
 def main():
@@ -132,8 +138,8 @@ def main():
     compare_csv(aiperf / "profile_export_aiperf.csv", servebench / "profile_export_aiperf.csv",
                 skipped_metrics, problems)
 
-    t_ok, t_error = first_lines(aiperf / "profile_export.jsonl")
-    o_ok, o_error = first_lines(servebench / "profile_export.jsonl")
+    t_ok, t_error = merged_lines(aiperf / "profile_export.jsonl")
+    o_ok, o_error = merged_lines(servebench / "profile_export.jsonl")
     jsonl_skip = {f"jsonl.{name}" for name in skip}
     for what, t, o in (("success", t_ok, o_ok), ("error", t_error, o_error)):
         if t is None or o is None:
