@@ -186,11 +186,21 @@ Json RowJson(const AiperfRow& row) {
   return j;
 }
 
+// A recorded option, or `fallback` when it is missing or of another type: a records file read
+// by `analyze` is outside input.
+template <typename T>
+T OptionOr(const Json& options, const char* key, T fallback) {
+  if (!options.is_object() || !options.contains(key)) return fallback;
+  try {
+    return options.at(key).get<T>();
+  } catch (const Json::exception&) {
+    return fallback;
+  }
+}
+
 // AIPerf's nested input_config, from servebench's recorded options (the flags that were set).
 Json InputConfig(const Json& flags) {
-  const auto get = [&](const char* key, auto fallback) {
-    return flags.is_object() ? flags.value(key, fallback) : fallback;
-  };
+  const auto get = [&](const char* key, auto fallback) { return OptionOr(flags, key, fallback); };
   Json models = Json::array();
   std::string names = get("model", std::string());
   for (size_t at = 0; !names.empty() && at <= names.size();) {
@@ -244,7 +254,8 @@ std::string Fixed2(double v) {
 }
 
 std::string AiperfLabel(const AiperfRow& row) {
-  std::string label = Headers().at(row.tag);
+  const auto header = Headers().find(row.tag);
+  std::string label = header == Headers().end() ? row.tag : header->second;
   if (row.unit != "requests" && row.unit != "count") label += " (" + row.unit + ")";
   return label.find_first_of(",\"") == std::string::npos ? label : "\"" + label + "\"";
 }
@@ -330,12 +341,10 @@ Json AiperfJson(const FinishedRun& run) {
   Json j = {{"schema_version", kAiperfSchemaVersion}, {"benchmark_id", id}};
   for (const AiperfRow& row : AiperfRows(run)) j[row.tag] = RowJson(row);
   j["input_config"] = InputConfig(info.input_config);
-  j["run_info"] = {
-      {"benchmark_id", id},
-      {"random_seed",
-       info.input_config.is_object() ? info.input_config.value("random_seed", int64_t{0}) : 0},
-      {"trial", 0},
-      {"cli_command", info.command}};
+  j["run_info"] = {{"benchmark_id", id},
+                   {"random_seed", OptionOr(info.input_config, "random_seed", int64_t{0})},
+                   {"trial", 0},
+                   {"cli_command", info.command}};
   j["was_cancelled"] = report.was_cancelled;
   j["is_complete"] = !report.was_cancelled;
   Json errors = Json::array();

@@ -140,6 +140,15 @@ TEST(AiperfExport, TheJsonHasAiperfsTagsUnitsAndShapes) {
   EXPECT_EQ(j["run_info"]["cli_command"], known.info.command);
 }
 
+TEST(AiperfExport, RecordedOptionsOfTheWrongTypeReadAsDefaultsNotACrash) {
+  KnownRun known;  // as a hand-edited records file might hold them
+  known.info.input_config = {{"model", 5}, {"isl", "many"}, {"random_seed", "x"}, {"url", nullptr}};
+  const Json j = reporters::AiperfJson(known.Run());
+  EXPECT_EQ(j["input_config"]["models"]["items"], Json::array());
+  EXPECT_FALSE(j["input_config"]["datasets"][0]["prompts"].contains("isl"));
+  EXPECT_EQ(j["run_info"]["random_seed"], 0);
+}
+
 TEST(AiperfExport, TheCsvHasTwoDecimalsCrlfAndRowsSortedByTag) {
   const KnownRun known;
   const std::string csv = reporters::AiperfCsv(known.Run());
