@@ -211,6 +211,7 @@ Expected<std::vector<std::string>> FlagSet::Parse(const std::vector<std::string>
       return MakeError(command_ + ": " + name + ": " + problem);
     }
     set_.push_back(flag->name);
+    given_.emplace_back(flag->name, value);
   }
   return positional;
 }

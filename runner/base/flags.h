@@ -49,6 +49,9 @@ class FlagSet {
   // Parses args (without the program and command names); returns the positional arguments.
   Expected<std::vector<std::string>> Parse(const std::vector<std::string>& args);
   bool WasSet(const std::string& name) const;
+  // What Parse applied, in order: each flag by its own name (not an alias) with its value as
+  // given ("" for a flag without one).
+  const std::vector<std::pair<std::string, std::string>>& Given() const { return given_; }
   bool Has(const std::string& name) const;  // a flag or an alias of one
   std::string Usage() const;
   // Every flag's current value, keyed by its name as a config key ("--max-tokens-field" is
@@ -73,6 +76,7 @@ class FlagSet {
   std::vector<Flag> flags_;
   std::vector<std::pair<std::string, std::string>> aliases_;
   std::vector<std::string> set_;
+  std::vector<std::pair<std::string, std::string>> given_;
 };
 
 // Parsers shared by flags and config files; each returns false when the text is not a value.

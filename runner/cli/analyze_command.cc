@@ -15,9 +15,9 @@
 #include "runner/base/flags.h"
 #include "runner/base/output_file.h"
 #include "runner/cli/commands.h"
-#include "runner/cli/profile_session.h"
 #include "runner/metrics/request_log.h"
 #include "runner/records/records_file.h"
+#include "runner/session/artifacts.h"
 
 namespace servebench::cli {
 namespace {
@@ -156,7 +156,7 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   }
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
 
-  auto dir = FreshDirectory(f.artifact_dir, "--artifact-dir");
+  auto dir = session::FreshDirectory(f.artifact_dir, "--artifact-dir");
   if (!dir) return Fail("analyze: " + dir.error().message);
   OutputFolder output{*dir};
   base::AppendFile jsonl(*dir / "profile_export.jsonl");
@@ -212,7 +212,7 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   if (!report) return Fail("analyze: " + report.error().message);
 
   std::vector<std::string> outputs, errors;
-  Written written{outputs, errors};
+  session::Written written{outputs, errors};
   written.Add(jsonl.path(), jsonl.Close());
   std::vector<metrics::RequestMetrics> measured_requests;
   measured.ForEach(
@@ -221,7 +221,7 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
       },
       true);
   const double wall_s = static_cast<double>(info->end_wall_ns - info->start_wall_ns) / 1e9;
-  WriteExports(*dir, {*report, *info, measured_requests, wall_s}, f.exports, written);
+  session::WriteExports(*dir, {*report, *info, measured_requests, wall_s}, f.exports, written);
   output.keep = true;
   std::fputs(reporters::ConsoleTable(*report, outputs).c_str(), stdout);
   for (const auto& e : errors) std::fprintf(stderr, "error: %s\n", e.c_str());

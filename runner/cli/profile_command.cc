@@ -5,8 +5,8 @@
 #include "reporters/console/console_table.h"
 #include "runner/cli/commands.h"
 #include "runner/cli/interrupts.h"
-#include "runner/cli/profile_session.h"
 #include "runner/cli/profile_sweep.h"
+#include "runner/session/profile_session.h"
 
 namespace servebench::cli {
 
@@ -31,8 +31,11 @@ int ProfileCommand(const Args& args) {
   std::vector<std::string> argv{"servebench", "profile"};
   argv.insert(argv.end(), args.begin(), args.end());
   InterruptScope interrupts;
-  auto session = RunProfileSession(f, options::RedactedCommand(argv), f.artifact_dir,
-                                   interrupts.count(), interrupts.ProgressLine());
+  const auto note = [](const std::string& text) {
+    std::fprintf(stderr, "note: %s\n", text.c_str());
+  };
+  auto session = session::RunProfileSession(f, options::RedactedCommand(argv), f.artifact_dir,
+                                            interrupts.count(), {note, interrupts.ProgressLine()});
   interrupts.EndProgressLine();
   if (!session) {
     // A signal while loading (an input file, a download) ends the command with its status.
@@ -49,7 +52,7 @@ int ProfileCommand(const Args& args) {
                 (kept.empty() ? std::string() : " and" + kept));
   }
   if (interrupts.interrupted()) return interrupts.exit_code();
-  if (const std::string failed = RunFailure(session->report.summary, f.max_error_rate);
+  if (const std::string failed = session::RunFailure(session->report.summary, f.max_error_rate);
       !failed.empty()) {
     std::fprintf(stderr, "servebench: the run failed: %s\n", failed.c_str());
     return 1;

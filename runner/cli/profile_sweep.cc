@@ -9,7 +9,8 @@
 #include "runner/base/flags.h"
 #include "runner/base/machine.h"
 #include "runner/cli/interrupts.h"
-#include "runner/cli/profile_session.h"
+#include "runner/session/artifacts.h"
+#include "runner/suite_run/suite_run.h"
 
 namespace servebench::cli {
 namespace {
@@ -48,42 +49,55 @@ base::Expected<std::vector<std::string>> ListOf(const std::string& flag, const s
   }
 }
 
-// One combination of the axes' values: (key, flag, value) each.
-struct Point {
-  std::string name;
-  std::vector<std::pair<std::string, std::string>> parameters;
-  Args args;  // the profile's own args with the values appended
-};
-
-std::vector<Point> Combinations(const Args& args, const std::vector<SweepAxis>& axes,
-                                const std::string& endpoint_type) {
-  std::vector<Point> points = {{"profile/" + endpoint_type, {}, args}};
-  for (const auto& axis : axes) {
-    std::vector<Point> grown;
-    for (const auto& p : points) {
-      for (const auto& value : axis.values) {
-        Point q = p;
-        q.name += "/" + axis.key + ":" + value;
-        q.parameters.emplace_back(axis.key, value);
-        q.args.insert(q.args.end(), {axis.flag, value});
-        grown.push_back(std::move(q));
-      }
-    }
-    points = std::move(grown);
-  }
-  return points;
-}
-
-base::Expected<options::ProfileFlags> ParseProfile(const Args& args) {
-  options::ProfileFlags f;
+// The sweep as a suite named "profile": the profile's flags are its defaults and each list a
+// matrix key, so its cases are expanded, checked and named as a suite file's are
+// (profile/<endpoint_type>/<key>:<value>/...).
+base::Expected<suite::Suite> SweepSuite(const Args& args, const std::vector<SweepAxis>& axes,
+                                        options::ProfileFlags& first) {
   base::FlagSet flags("profile");
-  options::RegisterProfileFlags(flags, f);
+  options::RegisterProfileFlags(flags, first);
   auto parsed = flags.Parse(args);
   if (!parsed) return parsed.error();
   if (!parsed->empty()) {
     return base::MakeError("profile: unexpected argument '" + parsed->front() + "'");
   }
-  return f;
+  suite::Suite s;
+  s.name = "profile";
+  s.has_matrix = true;
+  for (const auto& [flag, value] : flags.Given()) {
+    const std::string key = base::FlagSet::ConfigKey(flag);
+    const suite::Place place{flag, 0, 0};
+    auto same = std::find_if(s.defaults.begin(), s.defaults.end(),
+                             [&](const suite::Setting& d) { return d.key == key; });
+    if (same == s.defaults.end()) {
+      s.defaults.push_back({key, value, place});
+    } else if (flags.Is(flag, base::FlagSet::kList)) {  // a repeated flag: every value
+      if (!same->value.is_array()) same->value = nlohmann::json::array({same->value});
+      same->value.push_back(value);
+    } else {
+      same->value = value;  // as on the command line, the last one counts
+    }
+  }
+  for (const auto& axis : axes) {
+    suite::Axis a{axis.key, {}, false, {axis.flag, 0, 0}};
+    for (const auto& value : axis.values)
+      a.points.push_back({{axis.key, value, {axis.flag + " " + value, 0, 0}}});
+    s.matrix.push_back(std::move(a));
+  }
+  return s;
+}
+
+// The command a point's files record: the profile's own, with the point's values.
+std::string PointCommand(const Args& args, const std::vector<SweepAxis>& axes,
+                         const cases::Case& c) {
+  Args argv{"servebench", "profile"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  for (const auto& [key, value] : c.parameters) {
+    for (const auto& axis : axes) {
+      if (axis.key == key) argv.insert(argv.end(), {axis.flag, value});
+    }
+  }
+  return options::RedactedCommand(argv);
 }
 
 // The --goodput SLOs as the report's SLO view: a point meets them when at least 90 % of its
@@ -136,81 +150,75 @@ base::Expected<std::vector<SweepAxis>> TakeSweepLists(Args& args) {
 }
 
 int RunProfileSweep(const Args& args, const std::vector<SweepAxis>& axes) {
-  auto first = ParseProfile(args);
-  if (!first) return Fail(first.error().message);
-  std::vector<Point> points = Combinations(args, axes, first->endpoint_type);
-  std::vector<options::ProfileFlags> flags;
-  for (const auto& p : points) {  // every value is checked before any load is sent
-    auto parsed = ParseProfile(p.args);
-    if (!parsed) return Fail(parsed.error().message);
-    flags.push_back(std::move(*parsed));
-  }
-  auto dir = FreshDirectory(
-      first->artifact_dir.empty()
-          ? fs::path("artifacts") / SafeName(first->model + "-" + first->endpoint_type + "-sweep")
-          : fs::path(first->artifact_dir),
+  options::ProfileFlags first;
+  auto suite = SweepSuite(args, axes, first);
+  if (!suite) return Fail(suite.error().message);
+  auto points = cases::ExpandCases(*suite);  // every value is checked before any load is sent
+  if (!points) return Fail(points.error().message);
+  auto dir = session::FreshDirectory(
+      first.artifact_dir.empty()
+          ? fs::path("artifacts") /
+                session::SafeName(first.model + "-" + first.endpoint_type + "-sweep")
+          : fs::path(first.artifact_dir),
       "--artifact-dir");
   if (!dir) return Fail(dir.error().message);
 
   reporters::SuiteContext context;
   context.suite = "profile";
-  context.server_url = options::RedactUrl(first->url);
-  context.endpoint_type = first->endpoint_type;
+  context.server_url = options::RedactUrl(first.url);
+  context.endpoint_type = first.endpoint_type;
   for (const auto& axis : axes) context.parameter_keys.push_back(axis.key);
   context.client = base::ClientMachine();
   context.out_dir = *dir;
-  context.slos = GoodputSlo(first->goodput);
+  context.slos = GoodputSlo(first.goodput);
   using reporters::ReporterRole;
   auto reporters = reporters::MakeSuiteReporters({ReporterRole::kResults, ReporterRole::kReport});
   for (auto& r : reporters) r->Begin(context);
 
   InterruptScope interrupts;
-  std::vector<results::CaseResult> done;
   bool any_failed = false;
-  std::string cut_short;  // the profile a signal ended midway
-  for (size_t i = 0; i < points.size() && !interrupts.interrupted(); ++i) {
-    const Point& p = points[i];
-    std::printf("\n== %s (%zu of %zu)\n", p.name.c_str(), i + 1, points.size());
+  suite_run::RunHooks hooks;
+  hooks.case_starts = [](const cases::Case& c, size_t number, size_t count) {
+    std::printf("\n== %s (%zu of %zu)\n", c.name.c_str(), number, count);
     std::fflush(stdout);
-    Args argv{"servebench", "profile"};
-    argv.insert(argv.end(), p.args.begin(), p.args.end());
-    auto session = RunProfileSession(flags[i], options::RedactedCommand(argv),
-                                     results::RepetitionDir(*dir, p.name, 0), interrupts.count(),
-                                     interrupts.ProgressLine());
-    interrupts.EndProgressLine();
-    results::CaseResult result{p.name, nlohmann::json::object(), p.parameters, {}};
-    if (!session) {
-      std::fprintf(stderr, "%s: %s\n", p.name.c_str(), session.error().message.c_str());
-      result.repetitions.push_back(results::Failed(session.error().message));
-      any_failed = true;
-    } else {
-      std::fputs(reporters::ConsoleTable(session->report, session->files).c_str(), stdout);
-      for (const auto& e : session->write_errors) std::fprintf(stderr, "error: %s\n", e.c_str());
-      if (session->outcome.was_cancelled) {  // a partial run is not a measurement
-        cut_short = p.name;
-        break;
-      }
-      const std::string failed = RunFailure(session->report.summary, flags[i].max_error_rate);
-      if (!failed.empty())
-        std::fprintf(stderr, "%s: the run failed: %s\n", p.name.c_str(), failed.c_str());
-      any_failed = any_failed || !failed.empty() || !session->write_errors.empty();
-      result.repetitions.push_back(results::FromSummary(session->report.summary));
-    }
+  };
+  hooks.progress = interrupts.ProgressLine();
+  hooks.note = [](const std::string& note) { std::fprintf(stderr, "note: %s\n", note.c_str()); };
+  hooks.repetition_ends = [&] { interrupts.EndProgressLine(); };
+  hooks.failed = [&](const cases::Case& c, const std::string& error) {
+    std::fprintf(stderr, "%s: %s\n", c.name.c_str(), error.c_str());
+    any_failed = true;
+  };
+  hooks.repetition_done = [&](const cases::Case& c, const session::SessionResult& s) {
+    std::fputs(reporters::ConsoleTable(s.report, s.files).c_str(), stdout);
+    for (const auto& e : s.write_errors) std::fprintf(stderr, "error: %s\n", e.c_str());
+    if (s.outcome.was_cancelled) return;
+    const std::string failed = session::RunFailure(s.report.summary, c.flags.max_error_rate);
+    if (!failed.empty())
+      std::fprintf(stderr, "%s: the run failed: %s\n", c.name.c_str(), failed.c_str());
+    any_failed = any_failed || !failed.empty() || !s.write_errors.empty();
+  };
+  hooks.case_done = [&](const results::CaseResult& result) {
     for (auto& r : reporters) r->CaseDone(result);
-    done.push_back(std::move(result));
-  }
-  auto verdict = verdicts::Judge(nullptr, done, {});
+  };
+  std::vector<const cases::Case*> to_run;
+  for (const auto& c : *points) to_run.push_back(&c);
+  const auto run = suite_run::RunCases(
+      to_run, *dir, [&](const cases::Case& c) { return PointCommand(args, axes, c); },
+      interrupts.count(), hooks);
+
+  auto verdict = verdicts::Judge(nullptr, run.results, {});
   verdict.interrupted = interrupts.interrupted();
   // results.json says the status the process exits with.
   verdict.exit_code = verdict.interrupted ? interrupts.exit_code() : any_failed ? 1 : 0;
   for (auto& r : reporters) r->End(verdict);
   if (verdict.interrupted) {
     std::printf("\nsweep interrupted: %zu of %zu profiles finished%s; results in %s:\n",
-                done.size(), points.size(),
-                cut_short.empty() ? "" : (" (" + cut_short + " was cut short)").c_str(),
+                run.results.size(), to_run.size(),
+                run.cut_short.empty() ? "" : (" (" + run.cut_short + " was cut short)").c_str(),
                 dir->string().c_str());
   } else {
-    std::printf("\nsweep of %zu profiles in %s:\n", done.size(), dir->string().c_str());
+    std::printf("\nsweep of %zu profiles in %s:\n", run.results.size(), dir->string().c_str());
   }
   for (const auto& r : reporters) {
     for (const auto& file : r->Files()) std::printf("  %s\n", file.string().c_str());

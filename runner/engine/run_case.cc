@@ -8,6 +8,7 @@
 
 #include "runner/base/clock.h"
 #include "runner/base/rng.h"
+#include "runner/transport/curl_multi_transport.h"
 
 namespace servebench::engine {
 namespace {

@@ -15,7 +15,7 @@
 #include "runner/inputs/workload.h"
 #include "runner/records/record_sink.h"
 #include "runner/schedule/schedule.h"
-#include "runner/transport/curl_multi_transport.h"
+#include "runner/transport/transport.h"
 
 namespace servebench::engine {
 

@@ -13,31 +13,18 @@ constexpr int64_t kReanchorNs = 10'000'000;  // behind by more than this: re-anc
 
 int64_t NsOf(double seconds) { return static_cast<int64_t>(std::llround(seconds * 1e9)); }
 
-// Closed loop: keep `concurrency` requests in flight. With a ramp, slot k (from 0) opens at
-// t0 + k * ramp / (concurrency - 1): the first at once, the last when the ramp ends.
+// Closed loop: keep `slots` requests in flight.
 class ClosedLoop : public Schedule {
  public:
-  ClosedLoop(const LoadShape& shape, int64_t t0_ns) : shape_(shape), t0_(t0_ns) {}
+  explicit ClosedLoop(int64_t slots) : slots_(static_cast<uint64_t>(std::max<int64_t>(slots, 0))) {}
   Due Next(const Progress& p) override {
-    if (shape_.total > 0 && p.issued >= shape_.total) return {Due::Kind::kStop, 0};
-    const auto slots = static_cast<uint64_t>(shape_.concurrency);
-    if (shape_.concurrency_ramp_s > 0 && slots > 1 && p.in_flight < slots) {
-      const int64_t ramp = NsOf(shape_.concurrency_ramp_s);
-      const auto opens_at = [&](uint64_t slot) {
-        return t0_ + static_cast<int64_t>(static_cast<double>(ramp) * static_cast<double>(slot) /
-                                          static_cast<double>(slots - 1));
-      };
-      const int64_t at = opens_at(p.in_flight);
-      if (at > p.now_ns) return {Due::Kind::kAt, at};
-    }
-    if (p.in_flight < slots) return {Due::Kind::kAt, p.now_ns};
+    if (p.in_flight < slots_) return {Due::Kind::kAt, p.now_ns};
     return {Due::Kind::kWhenSlotFrees, 0};
   }
   void Started(const Progress&) override {}
 
  private:
-  LoadShape shape_;
-  int64_t t0_;
+  uint64_t slots_;
 };
 
 // A rate ramp maps the steady process's clock v onto real time t: the cumulative intensity of a
@@ -54,61 +41,112 @@ int64_t Unwarp(int64_t t_ns, double ramp_s) {
   return static_cast<int64_t>(std::llround(t < d ? t * t / (2 * d) : t - d / 2));
 }
 
-// Open loop: arrivals of a renewal process at absolute times t0 + sum of gaps; with a cap, an
-// arrival that finds every slot busy waits for one (the engine reports that wait as cap_wait).
+// Open loop: arrivals of a renewal process at absolute times t0 + sum of gaps, the process's
+// clock warped by the rate ramp.
 class OpenLoop : public Schedule {
  public:
   OpenLoop(const LoadShape& shape, int64_t t0_ns)
-      : shape_(shape),
-        gaps_(shape.arrival, shape.request_rate, shape.smoothness, shape.seed),
+      : gaps_(shape.arrival, shape.request_rate, shape.smoothness, shape.seed),
+        ramp_s_(shape.rate_ramp_s),
         t0_(t0_ns) {}
-  Due Next(const Progress& p) override {
-    if (shape_.total > 0 && p.issued >= shape_.total) return {Due::Kind::kStop, 0};
-    const int64_t due = t0_ + Warp(steady_ns_, shape_.rate_ramp_s);
-    if (shape_.concurrency > 0 && p.in_flight >= static_cast<uint64_t>(shape_.concurrency)) {
-      return {Due::Kind::kWhenSlotFrees, due};
-    }
-    return {Due::Kind::kAt, due};
-  }
+  Due Next(const Progress&) override { return {Due::Kind::kAt, t0_ + Warp(steady_ns_, ramp_s_)}; }
   void Started(const Progress& p) override {
     // Re-anchor when far behind, so the client does not burst to catch up.
-    const int64_t due = t0_ + Warp(steady_ns_, shape_.rate_ramp_s);
-    if (p.now_ns - due > kReanchorNs) steady_ns_ = Unwarp(p.now_ns - t0_, shape_.rate_ramp_s);
+    const int64_t due = t0_ + Warp(steady_ns_, ramp_s_);
+    if (p.now_ns - due > kReanchorNs) steady_ns_ = Unwarp(p.now_ns - t0_, ramp_s_);
     steady_ns_ += gaps_.NextNs();
   }
 
  private:
-  LoadShape shape_;
   Gaps gaps_;
+  double ramp_s_;
   int64_t t0_;
   int64_t steady_ns_ = 0;  // the arrival's time on the steady process's clock, from t0
 };
 
 // A trace replay: absolute times from the trace. Late arrivals leave at once, with their lag
 // recorded; the rest keep the trace's times (no re-anchoring: the trace is the truth).
-class Fixed : public Schedule {
+class Trace : public Schedule {
  public:
-  Fixed(const LoadShape& shape, int64_t t0_ns) : shape_(shape), t0_(t0_ns) {}
+  Trace(std::vector<int64_t> offsets_ns, int64_t t0_ns)
+      : offsets_(std::move(offsets_ns)), t0_(t0_ns) {}
   Due Next(const Progress& p) override {
-    const auto& offsets = shape_.fixed_offsets_ns;
-    if (p.issued >= offsets.size() || (shape_.total > 0 && p.issued >= shape_.total)) {
-      return {Due::Kind::kStop, 0};
-    }
-    const int64_t at = t0_ + offsets[p.issued];
-    if (shape_.concurrency > 0 && p.in_flight >= static_cast<uint64_t>(shape_.concurrency)) {
-      return {Due::Kind::kWhenSlotFrees, at};
-    }
-    return {Due::Kind::kAt, at};
+    if (p.issued >= offsets_.size()) return {Due::Kind::kStop, 0};
+    return {Due::Kind::kAt, t0_ + offsets_[p.issued]};
   }
   void Started(const Progress&) override {}
 
  private:
-  LoadShape shape_;
+  std::vector<int64_t> offsets_;
   int64_t t0_;
 };
 
-}  // namespace
+// A schedule that wraps another and changes some of its answers.
+class Decorator : public Schedule {
+ public:
+  explicit Decorator(std::unique_ptr<Schedule> inner) : inner_(std::move(inner)) {}
+  void Started(const Progress& p) override { inner_->Started(p); }
 
+ protected:
+  std::unique_ptr<Schedule> inner_;
+};
+
+// At most `slots` in flight: an arrival that finds every slot busy waits for one, keeping its
+// intended time (the engine reports that wait as cap_wait).
+class Cap : public Decorator {
+ public:
+  Cap(std::unique_ptr<Schedule> inner, int64_t slots)
+      : Decorator(std::move(inner)), slots_(static_cast<uint64_t>(slots)) {}
+  Due Next(const Progress& p) override {
+    Due due = inner_->Next(p);
+    if (due.kind == Due::Kind::kAt && p.in_flight >= slots_) due.kind = Due::Kind::kWhenSlotFrees;
+    return due;
+  }
+
+ private:
+  uint64_t slots_;
+};
+
+// Slots open one at a time: slot k (from 0) of n opens at t0 + k * ramp / (n - 1), the first at
+// once, the last when the ramp ends.
+class SlotRamp : public Decorator {
+ public:
+  SlotRamp(std::unique_ptr<Schedule> inner, int64_t slots, double ramp_s, int64_t t0_ns)
+      : Decorator(std::move(inner)),
+        slots_(static_cast<uint64_t>(slots)),
+        ramp_ns_(NsOf(ramp_s)),
+        t0_(t0_ns) {}
+  Due Next(const Progress& p) override {
+    Due due = inner_->Next(p);
+    if (due.kind != Due::Kind::kAt || p.in_flight >= slots_) return due;
+    const int64_t opens_at = t0_ + static_cast<int64_t>(static_cast<double>(ramp_ns_) *
+                                                        static_cast<double>(p.in_flight) /
+                                                        static_cast<double>(slots_ - 1));
+    if (opens_at > due.at_ns) due.at_ns = opens_at;
+    return due;
+  }
+
+ private:
+  uint64_t slots_;
+  int64_t ramp_ns_;
+  int64_t t0_;
+};
+
+// Termination: nothing is issued once `total` requests have been.
+class StopAfter : public Decorator {
+ public:
+  StopAfter(std::unique_ptr<Schedule> inner, uint64_t total)
+      : Decorator(std::move(inner)), total_(total) {}
+  Due Next(const Progress& p) override {
+    if (p.issued >= total_) return {Due::Kind::kStop, 0};
+    return inner_->Next(p);
+  }
+
+ private:
+  uint64_t total_;
+};
+
+}  // namespace
 base::Expected<Arrival> ParseArrival(const std::string& name) {
   if (name == "poisson") return Arrival::kPoisson;
   if (name == "constant") return Arrival::kConstant;
@@ -149,10 +187,25 @@ double Gaps::NextStratifiedUniform() {
   return u;
 }
 
+// The base process (closed loop, open loop or trace), then its decorators: a concurrency cap on
+// an open loop or a trace, a slot ramp on a closed loop, and the request count.
 std::unique_ptr<Schedule> MakeSchedule(const LoadShape& shape, int64_t t0_ns) {
-  if (!shape.fixed_offsets_ns.empty()) return std::make_unique<Fixed>(shape, t0_ns);
-  if (shape.request_rate > 0) return std::make_unique<OpenLoop>(shape, t0_ns);
-  return std::make_unique<ClosedLoop>(shape, t0_ns);
+  std::unique_ptr<Schedule> s;
+  const bool closed = shape.fixed_offsets_ns.empty() && shape.request_rate <= 0;
+  if (!shape.fixed_offsets_ns.empty()) {
+    s = std::make_unique<Trace>(shape.fixed_offsets_ns, t0_ns);
+  } else if (!closed) {
+    s = std::make_unique<OpenLoop>(shape, t0_ns);
+  } else {
+    s = std::make_unique<ClosedLoop>(shape.concurrency);
+  }
+  if (!closed && shape.concurrency > 0) s = std::make_unique<Cap>(std::move(s), shape.concurrency);
+  if (closed && shape.concurrency_ramp_s > 0 && shape.concurrency > 1) {
+    s = std::make_unique<SlotRamp>(std::move(s), shape.concurrency, shape.concurrency_ramp_s,
+                                   t0_ns);
+  }
+  if (shape.total > 0) s = std::make_unique<StopAfter>(std::move(s), shape.total);
+  return s;
 }
 
 }  // namespace servebench::schedule

@@ -1,5 +1,7 @@
 // When the next request is due (load.md). A schedule is a pure function of progress: absolute
-// times from t0, never "sleep after the previous send", so it cannot drift.
+// times from t0, never "sleep after the previous send", so it cannot drift. MakeSchedule composes
+// one from a base process (closed loop, open loop, trace) and decorators: a concurrency cap, a
+// slot ramp and the request count that ends it.
 #pragma once
 
 #include <cstdint>

@@ -398,6 +398,7 @@ std::string Sha256Hex(const std::string& bytes) {
 }
 
 std::string Place::Text() const {
+  if (line == 0) return file;  // not a file's place: a flag as given
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 

@@ -17,7 +17,7 @@ namespace servebench::suite {
 struct Place {
   std::string file;
   int line = 0, column = 0;  // 1-based
-  std::string Text() const;  // "file:line:column"
+  std::string Text() const;  // "file:line:column"; line 0: file alone (a flag as given)
 };
 
 // One option: a profile flag's long name in snake_case and its value (a string for a scalar,

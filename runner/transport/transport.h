@@ -12,6 +12,18 @@
 
 namespace servebench::transport {
 
+struct TransportOptions {
+  std::vector<std::string> headers;  // "Name: value", sent with every request
+  double timeout_s = 600;            // whole-request timeout; 0 = none
+  bool insecure = false;             // skip TLS verification
+  std::string ca_cert;               // CA bundle file; empty: the system's
+  long max_connections = 64;         // size of the keep-alive pool
+  // A hostile server cannot take the client's memory: past either cap the request ends as
+  // error "too_large" and its buffers are freed.
+  size_t max_event_bytes = size_t{16} << 20;      // one SSE event
+  size_t max_response_bytes = size_t{256} << 20;  // one response, all events together
+};
+
 class Transport {
  public:
   virtual ~Transport() = default;

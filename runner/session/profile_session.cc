@@ -1,4 +1,4 @@
-#include "runner/cli/profile_session.h"
+#include "runner/session/profile_session.h"
 
 #include <unistd.h>
 
@@ -16,17 +16,11 @@
 #include "runner/metrics/measuring_sink.h"
 #include "runner/options/workload_plan.h"
 #include "runner/records/records_file.h"
+#include "runner/session/artifacts.h"
 #include "runner/tokenizers/server_tokenizer.h"
 #include "runner/transport/curl_multi_transport.h"
 
-namespace servebench::cli {
-
-std::string SafeName(std::string name) {
-  for (char& c : name) {
-    if (c == '/' || c == ':' || c == ' ') c = '_';
-  }
-  return name;
-}
+namespace servebench::session {
 
 namespace {
 
@@ -120,7 +114,7 @@ class Log {
   explicit Log(const fs::path& path) : file_(path) {}
   void Line(const std::string& text) {
     std::lock_guard lock(mutex_);
-    file_.Write(Rfc3339(base::WallNs()) + " " + text + "\n");
+    file_.Write(reporters::Rfc3339(base::WallNs()) + " " + text + "\n");
   }
   base::AppendFile& file() { return file_; }
 
@@ -191,39 +185,6 @@ reporters::RunInfo StartInfo(const options::ProfileFlags& f, const options::Prof
 
 }  // namespace
 
-void Written::Add(const fs::path& file, const base::Status& status) {
-  if (status) {
-    files.push_back(file.string());
-  } else {
-    errors.push_back(status.error().message);
-  }
-}
-
-void WriteExports(const fs::path& dir, const reporters::FinishedRun& run,
-                  const reporters::ExportChoice& choice, Written& written) {
-  for (const auto* exporter : reporters::RunExporters()) {
-    for (const auto& file : exporter->Files(run, choice)) {
-      const fs::path path = file.as_given ? file.path : dir / file.path;
-      written.Add(path, base::WriteFileAtomically(path, file.text));
-    }
-  }
-}
-
-base::Expected<fs::path> FreshDirectory(const fs::path& wanted, const std::string& flag) {
-  std::error_code error;
-  if (fs::exists(wanted, error) && !fs::is_directory(wanted, error)) {
-    return base::MakeError(flag + " " + wanted.string() +
-                           " is a file, not a folder; give a folder for the results");
-  }
-  fs::path dir = wanted;
-  for (int n = 2; fs::exists(dir, error); ++n) dir = wanted.string() + "-" + std::to_string(n);
-  if (!fs::create_directories(dir, error) && error) {
-    return base::MakeError(flag + " " + dir.string() + ": cannot create the folder (" +
-                           error.message() + "); give a folder you can write to");
-  }
-  return dir;
-}
-
 base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(const options::ProfileFlags& f,
                                                                    options::ProfilePlan& plan) {
   if (!plan.use_mock) return std::unique_ptr<mock::MockServer>();
@@ -239,10 +200,11 @@ base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(const options
   return mock;
 }
 
-base::Expected<SessionResult> RunProfileSession(
-    const options::ProfileFlags& f, const std::string& command, const fs::path& wanted_dir,
-    const std::atomic<int>& interrupts,
-    const std::function<void(const engine::Progress&)>& on_progress) {
+base::Expected<SessionResult> RunProfileSession(const options::ProfileFlags& f,
+                                                const std::string& command,
+                                                const fs::path& wanted_dir,
+                                                const std::atomic<int>& interrupts,
+                                                const SessionHooks& hooks) {
   auto plan = options::ResolveProfile(f);
   if (!plan) return plan.error();
   // Every input is read and checked before the server is touched, except with --tokenizer
@@ -298,7 +260,7 @@ base::Expected<SessionResult> RunProfileSession(
   log.Line("target: " + options::RedactUrl(plan->run.url) +
            (plan->use_mock ? " (built-in mock)" : ""));
   for (const auto& note : notes) {
-    std::fprintf(stderr, "note: %s\n", note.c_str());
+    if (hooks.note) hooks.note(note);
     log.Line("note: " + note);
   }
   written.Add(dir / "inputs.json", WriteInputs(*plan, *workload, dir / "inputs.json"));
@@ -318,7 +280,7 @@ base::Expected<SessionResult> RunProfileSession(
   records::TeeSink both(records, measuring);
   records::AsyncSink sink(both);
   log.Line("run started: " + plan->title);
-  auto outcome = engine::RunCase(plan->run, *workload, sink, interrupts, on_progress);
+  auto outcome = engine::RunCase(plan->run, *workload, sink, interrupts, hooks.progress);
   sink.Close();
   written.Add(jsonl.path(), jsonl.Close());
   if (!outcome) return outcome.error();
@@ -357,4 +319,4 @@ std::string RunFailure(const metrics::CaseSummary& summary, double max_error_rat
   return "";
 }
 
-}  // namespace servebench::cli
+}  // namespace servebench::session
