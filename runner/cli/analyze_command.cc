@@ -16,6 +16,7 @@
 #include "runner/base/output_file.h"
 #include "runner/cli/commands.h"
 #include "runner/metrics/request_log.h"
+#include "runner/options/profile_options.h"
 #include "runner/records/records_file.h"
 #include "runner/session/artifacts.h"
 
@@ -233,17 +234,13 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
 int AnalyzeCommand(const Args& args) {
   AnalyzeFlags f;
   base::FlagSet flags("analyze");
-  flags.String("--goodput", &f.goodput,
-               "SLOs for goodput instead of the run's: \"time_to_first_token:200 ...\"");
-  flags.String("--token-count-source", &f.token_count_source,
-               "where output token counts come from: auto, server or tokenizer");
-  flags.String("--tokenizer", &f.tokenizer, "the client tokenizer (default: the run's)");
+  // As profile's, each defaulting to the run's own value.
+  options::GoodputFlag(flags, &f.goodput);
+  options::TokenCountSourceFlag(flags, &f.token_count_source);
+  options::TokenizerFlag(flags, &f.tokenizer);
+  options::ExportFlags(flags, &f.exports.output_format, &f.exports.vllm_file);
   flags.String("--artifact-dir", &f.artifact_dir,
                "where the files go (default artifacts/analyze; a numbered sibling if it exists)");
-  flags.String("--output-format", &f.exports.output_format,
-               "servebench, or aiperf: AIPerf 0.13's profile_export_aiperf.json and .csv as well");
-  flags.String("--export-vllm", &f.exports.vllm_file,
-               "also write the result JSON of `vllm bench serve` (its names and definitions)");
   flags.Bool("--allow-mixed", &f.allow_mixed,
              "merge runs whose model or workload differ (refused otherwise)");
   flags.Int("--max-record-bytes", &f.max_record_bytes, "longest record line read (default 512 MiB)",
@@ -253,7 +250,10 @@ int AnalyzeCommand(const Args& args) {
   auto files = flags.Parse(args);
   if (!files) return Fail(files.error().message);
   if (help) {
-    std::fputs("usage: servebench analyze RECORDS.jsonl... [flags]\n", stdout);
+    std::fputs(
+        "usage: servebench analyze RECORDS.jsonl... [flags]\n"
+        "(--goodput, --token-count-source and --tokenizer default to the run's own)\n",
+        stdout);
     std::fputs(flags.Usage().c_str(), stdout);
     return 0;
   }

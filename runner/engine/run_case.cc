@@ -105,6 +105,12 @@ class CaseRunner {
 
  private:
   void Phase(bool warmup, uint64_t count, int64_t duration_ns);
+  void FireDueCancels(int64_t now);
+  // Polls the transport until deadline_ns and finishes what it returns; when a session ended
+  // (a slot freed), the first such end time, else 0.
+  int64_t Collect(int64_t deadline_ns, bool warmup, bool issuing);
+  // Cuts the requests still running (the grace period or the case's timeout ended); how many.
+  size_t CutInFlight(bool warmup);
   void StartSession(bool warmup, int64_t scheduled_ns, int64_t ready_ns);
   void Send(bool warmup, size_t slot, int64_t scheduled_ns, int64_t ready_ns, uint64_t request_id);
   void Finish(records::Record record, bool warmup, bool issuing);
@@ -133,6 +139,7 @@ class CaseRunner {
   std::vector<size_t> free_slots_;
   size_t active_ = 0;                             // sessions in flight
   std::unordered_map<uint64_t, size_t> slot_of_;  // request id -> its session
+  std::vector<records::Record> finished_;         // one poll's, reused (no allocation a poll)
   using Timer = std::pair<int64_t, uint64_t>;     // (when, request or session slot)
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> cancels_, next_turns_;
 };
@@ -140,8 +147,7 @@ class CaseRunner {
 void CaseRunner::StartSession(bool warmup, int64_t scheduled_ns, int64_t ready_ns) {
   const uint64_t n = sessions_started_++;
   // A trace leaves in its own order; otherwise the sampling strategy picks.
-  const size_t conversation =
-      o_.load.fixed_offsets_ns.empty() ? w_.Pick(n) : static_cast<size_t>(n);
+  const size_t conversation = !o_.load.Replay() ? w_.Pick(n) : static_cast<size_t>(n);
   size_t slot = sessions_.size();
   if (free_slots_.empty()) {
     sessions_.emplace_back();
@@ -247,7 +253,7 @@ void CaseRunner::Finish(records::Record record, bool warmup, bool issuing) {
     s.replies.push_back(ReplyText(o_.type, record));
     const inputs::Turn& next = c.turns[++s.turn];
     int64_t due = record.end_ns + (next.delay_ms > 0 ? Ns(next.delay_ms / 1e3) : 0);
-    if (!o_.load.fixed_offsets_ns.empty() && next.timestamp_ms >= 0) {
+    if (o_.load.Replay() && next.timestamp_ms >= 0) {
       due = std::max(due, t0_ + Ns(next.timestamp_ms / 1e3));
     }
     next_turns_.push({due, slot});
@@ -271,12 +277,10 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
   int64_t last_progress = 0;
   // With a cap on an open loop or a replay: the next arrival found every slot busy, and when
   // one first freed.
-  const bool capped =
-      (o_.load.request_rate > 0 || !o_.load.fixed_offsets_ns.empty()) && o_.load.concurrency > 0;
+  const bool capped = o_.load.Capped();
   bool waiting_for_slot = false;
   int64_t slot_freed_ns = 0;
   done_ = errors_ = 0;
-  std::vector<records::Record> finished;
   for (;;) {
     int64_t now = clock_.Now();
     if (!stopping && interrupts_.load() > 0) {
@@ -287,11 +291,7 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
     if (now >= hard_end) {
       break;
     }
-    while (!cancels_.empty() && cancels_.top().first <= now) {
-      transport_.Cancel(cancels_.top().second,
-                        {499, "cancelled", "cancelled by --request-cancellation-rate"});
-      cancels_.pop();
-    }
+    FireDueCancels(now);
     const bool issuing = !stopping && now < stop_issuing;
     if (!issuing) EndWaitingSessions();
     if (!next_turns_.empty() && next_turns_.top().first <= now) {
@@ -319,35 +319,15 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
     if (due.kind == schedule::Due::Kind::kAt) deadline = std::min(deadline, due.at_ns);
     if (!cancels_.empty()) deadline = std::min(deadline, cancels_.top().first);
     if (!next_turns_.empty()) deadline = std::min(deadline, next_turns_.top().first);
-    transport_.Poll(deadline, finished);
-    for (auto& r : finished) {
-      // A slot frees when a session ends, not when one of its turns does.
-      const size_t active_before = active_;
-      const int64_t end_ns = r.end_ns;
-      Finish(std::move(r), warmup, issuing);
-      if (waiting_for_slot && slot_freed_ns == 0 && active_ < active_before) slot_freed_ns = end_ns;
-    }
-    finished.clear();
+    const int64_t freed_ns = Collect(deadline, warmup, issuing);
+    if (waiting_for_slot && slot_freed_ns == 0) slot_freed_ns = freed_ns;
     if (on_progress_ && now - last_progress >= kProgressEveryNs) {
       last_progress = now;
       on_progress_({done_, multi_turn_ ? 0 : count, errors_, now - t0, warmup});
     }
   }
-  // Requests still running at the end of the grace period are cut. Each still gets its record,
-  // marked as cut, so every request sent is counted and visible; the metrics leave them out.
   outcome_.timed_out = clock_.Now() >= time_limit_ns_;
-  const size_t left = transport_.in_flight();
-  if (left > 0) {
-    const std::string why = outcome_.timed_out ? "still running at the case's timeout"
-                                               : "still running at the end of the grace period";
-    for (uint64_t id = 0; id < next_id_; ++id) {
-      transport_.Cancel(
-          id, {499, records::kGracePeriodCut, why + "; cut and excluded from the metrics"});
-    }
-    transport_.Poll(0, finished);
-    for (auto& r : finished) Finish(std::move(r), warmup, false);
-    finished.clear();
-  }
+  const size_t left = CutInFlight(warmup);
   EndWaitingSessions();
   while (!cancels_.empty()) cancels_.pop();
   if (!warmup) {
@@ -356,6 +336,43 @@ void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {
   }
   if (on_progress_)
     on_progress_({done_, multi_turn_ ? 0 : count, errors_, clock_.Now() - t0, warmup});
+}
+
+void CaseRunner::FireDueCancels(int64_t now) {
+  while (!cancels_.empty() && cancels_.top().first <= now) {
+    transport_.Cancel(cancels_.top().second,
+                      {499, "cancelled", "cancelled by --request-cancellation-rate"});
+    cancels_.pop();
+  }
+}
+
+int64_t CaseRunner::Collect(int64_t deadline_ns, bool warmup, bool issuing) {
+  transport_.Poll(deadline_ns, finished_);
+  int64_t freed_ns = 0;
+  for (auto& r : finished_) {
+    // A slot frees when a session ends, not when one of its turns does.
+    const size_t active_before = active_;
+    const int64_t end_ns = r.end_ns;
+    Finish(std::move(r), warmup, issuing);
+    if (freed_ns == 0 && active_ < active_before) freed_ns = end_ns;
+  }
+  finished_.clear();
+  return freed_ns;
+}
+
+// Each cut request still gets its record, marked as cut, so every request sent is counted and
+// visible; the metrics leave them out.
+size_t CaseRunner::CutInFlight(bool warmup) {
+  const size_t left = transport_.in_flight();
+  if (left == 0) return 0;
+  const std::string why = outcome_.timed_out ? "still running at the case's timeout"
+                                             : "still running at the end of the grace period";
+  for (uint64_t id = 0; id < next_id_; ++id) {
+    transport_.Cancel(id,
+                      {499, records::kGracePeriodCut, why + "; cut and excluded from the metrics"});
+  }
+  Collect(0, warmup, false);
+  return left;
 }
 
 }  // namespace

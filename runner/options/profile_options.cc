@@ -129,6 +129,29 @@ using base::kMaxSeconds;
 // Distinct prompts are held in memory; past this many tokens in all, fewer are made and reused.
 constexpr int64_t kPromptTokenBudget = 4'000'000;
 
+void TokenizerFlag(base::FlagSet& flags, std::string* target) {
+  flags.String("--tokenizer", target,
+               "tokenizer.json or .model file, model folder, org/name, or 'server' (its "
+               "/tokenize): exact ISL and client token counts");
+}
+
+void TokenCountSourceFlag(base::FlagSet& flags, std::string* target) {
+  flags.String("--token-count-source", target,
+               "where output token counts come from: auto, server or tokenizer (default auto)");
+}
+
+void GoodputFlag(base::FlagSet& flags, std::string* target) {
+  flags.String("--goodput", target,
+               "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\"");
+}
+
+void ExportFlags(base::FlagSet& flags, std::string* output_format, std::string* vllm_file) {
+  flags.String("--export-vllm", vllm_file,
+               "also write the result JSON of `vllm bench serve` (its names and definitions)");
+  flags.String("--output-format", output_format,
+               "servebench, or aiperf: AIPerf 0.13's profile_export_aiperf.json and .csv as well");
+}
+
 void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.String("--model", &f.model, "model name sent in every request (required)");
   flags.Alias("-m", "--model");
@@ -174,9 +197,7 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.Int("--prompt-prefix-length", &f.prompt_prefix_length, "tokens of each shared prefix", 0,
             kMaxTokens);
   flags.String("--prompt-corpus", &f.prompt_corpus, "text file to cut prompts from");
-  flags.String("--tokenizer", &f.tokenizer,
-               "tokenizer.json or .model file, model folder, org/name, or 'server' (its "
-               "/tokenize): exact ISL and client token counts");
+  TokenizerFlag(flags, &f.tokenizer);
   flags.String("--api-key", &f.api_key, "sent as 'Authorization: Bearer KEY'");
   flags.StringList("--header", &f.headers, "extra header 'Name: value' (repeatable)");
   flags.Alias("-H", "--header");
@@ -184,19 +205,14 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                    "a header name whose value is secret, besides *auth*, *key*, *token*... ");
   flags.StringList("--extra-inputs", &f.extra_inputs,
                    "key:value or a JSON object merged into bodies");
-  flags.String("--token-count-source", &f.token_count_source,
-               "auto, server or tokenizer (default auto)");
+  TokenCountSourceFlag(flags, &f.token_count_source);
   flags.Bool("--use-server-token-count", &f.use_server_token_count,
              "same as --token-count-source server");
-  flags.String("--goodput", &f.goodput,
-               "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\"");
+  GoodputFlag(flags, &f.goodput);
   flags.String("--artifact-dir", &f.artifact_dir, "where results go (default artifacts/<run>/)");
   flags.String("--records-compression", &f.records_compression,
                "none (records.jsonl) or zstd (records.jsonl.zst, about 13x smaller)");
-  flags.String("--export-vllm", &f.export_vllm,
-               "also write the result JSON of `vllm bench serve` (its names and definitions)");
-  flags.String("--output-format", &f.output_format,
-               "servebench, or aiperf: AIPerf 0.13's profile_export_aiperf.json and .csv as well");
+  ExportFlags(flags, &f.output_format, &f.export_vllm);
   flags.Double("--request-timeout-seconds", &f.request_timeout_seconds,
                "per request and for the readiness check (default 600)", 0, false, kMaxSeconds);
   flags.Double("--wait-for-model-timeout", &f.wait_for_model_timeout,
@@ -510,6 +526,15 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
     plan.title = std::string(endpoints::Name(*type)) + ", " + mode + ", concurrency " +
                  std::to_string(concurrency);
   }
+  plan.recorded_config = RedactedConfig(f);
+  plan.run_name = f.model + "-" + f.endpoint_type + "-" + plan.stimulus;
+  plan.tokenizer_name = f.tokenizer;
+  plan.goodput = f.goodput;
+  plan.exports = {f.output_format, f.export_vllm};
+  plan.records_zstd = f.records_compression == "zstd";
+  plan.caps_output = f.osl > 0;
+  plan.wait_for_model_s = f.wait_for_model_timeout;
+  plan.mock = f.mock;
   return plan;
 }
 

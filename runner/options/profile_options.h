@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mock/mock_options.h"
+#include "reporters/profile_export/run_exporter.h"
 #include "runner/base/expected.h"
 #include "runner/base/flags.h"
 #include "runner/engine/run_case.h"
@@ -87,7 +88,26 @@ struct ProfilePlan {
   std::string base_url;  // without the endpoint path
   std::string title, stimulus;
   std::vector<std::string> notes;  // said on the console and in the log before the run
+  // What the session and its files need of the flags besides the run, so that nothing after
+  // ResolveProfile reads them.
+  nlohmann::json recorded_config;  // RedactedConfig: every flag, secrets replaced
+  std::string run_name;            // <model>-<endpoint_type>-<stimulus>: the default folder
+  std::string tokenizer_name;      // --tokenizer as given ("server": the server's /tokenize)
+  std::string goodput;             // --goodput's text, as the report states it
+  reporters::ExportChoice exports;
+  bool records_zstd = false;
+  bool caps_output = false;  // the requests carry an output cap (--osl > 0)
+  double wait_for_model_s = 0;
+  mock::MockOptions mock;  // with use_mock
 };
+
+// The flags that decide how a run's records become its report and files: registered by
+// `profile` (in RegisterProfileFlags) and by `analyze`, which takes the run's own value of any
+// not given. One help text each.
+void TokenizerFlag(base::FlagSet& flags, std::string* target);
+void TokenCountSourceFlag(base::FlagSet& flags, std::string* target);
+void GoodputFlag(base::FlagSet& flags, std::string* target);
+void ExportFlags(base::FlagSet& flags, std::string* output_format, std::string* vllm_file);
 
 base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f);
 // The options as written to result files, with secrets replaced by <redacted>.

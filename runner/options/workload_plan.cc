@@ -266,4 +266,22 @@ base::Expected<inputs::Workload> MakeWorkload(const ProfileFlags& f, ProfilePlan
   return w;
 }
 
+base::Expected<PreparedRun> PrepareRun(const ProfileFlags& f) {
+  auto plan = ResolveProfile(f);
+  if (!plan) return plan.error();
+  PreparedRun run{
+      std::move(*plan), nullptr, std::nullopt,
+      [f](ProfilePlan& p, const tokenizers::Tokenizer* t) { return MakeWorkload(f, p, t); }};
+  if (run.server_tokenizer()) return run;
+  if (!f.tokenizer.empty()) {
+    auto loaded = tokenizers::Tokenizer::Load(f.tokenizer);
+    if (!loaded) return loaded.error();
+    run.tokenizer = *loaded;
+  }
+  auto made = run.make_workload(run.plan, run.tokenizer.get());
+  if (!made) return made.error();
+  run.workload = std::move(*made);
+  return run;
+}
+
 }  // namespace servebench::options

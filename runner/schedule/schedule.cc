@@ -191,16 +191,15 @@ double Gaps::NextStratifiedUniform() {
 // an open loop or a trace, a slot ramp on a closed loop, and the request count.
 std::unique_ptr<Schedule> MakeSchedule(const LoadShape& shape, int64_t t0_ns) {
   std::unique_ptr<Schedule> s;
-  const bool closed = shape.fixed_offsets_ns.empty() && shape.request_rate <= 0;
-  if (!shape.fixed_offsets_ns.empty()) {
+  if (shape.Replay()) {
     s = std::make_unique<Trace>(shape.fixed_offsets_ns, t0_ns);
-  } else if (!closed) {
+  } else if (shape.OpenLoop()) {
     s = std::make_unique<OpenLoop>(shape, t0_ns);
   } else {
     s = std::make_unique<ClosedLoop>(shape.concurrency);
   }
-  if (!closed && shape.concurrency > 0) s = std::make_unique<Cap>(std::move(s), shape.concurrency);
-  if (closed && shape.concurrency_ramp_s > 0 && shape.concurrency > 1) {
+  if (shape.Capped()) s = std::make_unique<Cap>(std::move(s), shape.concurrency);
+  if (!shape.OpenLoop() && shape.concurrency_ramp_s > 0 && shape.concurrency > 1) {
     s = std::make_unique<SlotRamp>(std::move(s), shape.concurrency, shape.concurrency_ramp_s,
                                    t0_ns);
   }

@@ -50,6 +50,15 @@ struct LoadShape {
   // closed loop opens its slots one at a time over concurrency_ramp_s.
   double rate_ramp_s = 0;
   double concurrency_ramp_s = 0;
+
+  // What kind of load this is, decided here once for the schedule, the engine and the report.
+  // A trace replay: requests leave at the trace's times.
+  bool Replay() const { return !fixed_offsets_ns.empty(); }
+  // Requests leave at their own times (a rate or a trace), whatever the server does: a client
+  // behind that schedule makes the run invalid. Else a closed loop: the client's own pace.
+  bool OpenLoop() const { return request_rate > 0 || Replay(); }
+  // An open loop with at most `concurrency` in flight: arrivals may wait for a slot.
+  bool Capped() const { return OpenLoop() && concurrency > 0; }
 };
 
 std::unique_ptr<Schedule> MakeSchedule(const LoadShape& shape, int64_t t0_ns);

@@ -160,23 +160,22 @@ const char* SourceName(metrics::TokenCountSource source) {
 }
 
 // What the report and a later `analyze` need to know of the run, as it starts.
-reporters::RunInfo StartInfo(const options::ProfileFlags& f, const options::ProfilePlan& plan,
-                             const std::string& command, std::vector<std::string> notes) {
+reporters::RunInfo StartInfo(const options::ProfilePlan& plan, const std::string& command,
+                             std::vector<std::string> notes) {
   reporters::RunInfo info;
   info.title = plan.title;
   info.command = command;
-  info.input_config = options::RedactedConfig(f);
-  if (endpoints::HasTwoCapFields(plan.run.type) && f.osl > 0) {
+  info.input_config = plan.recorded_config;
+  if (endpoints::HasTwoCapFields(plan.run.type) && plan.caps_output) {
     info.input_config["max_tokens_field_used"] =
         plan.run.body.legacy_max_tokens ? "max_tokens" : "max_completion_tokens";
   }
   info.endpoint_type = endpoints::Name(plan.run.type);
   info.token_count_source = SourceName(plan.token_source);
-  info.tokenizer = f.tokenizer;
-  info.goodput = f.goodput;
+  info.tokenizer = plan.tokenizer_name;
+  info.goodput = plan.goodput;
   info.streaming = plan.run.body.streaming;
-  // A replay is an open loop on the trace's clock: a client behind it makes the run invalid too.
-  info.open_loop = plan.run.load.request_rate > 0 || !plan.run.load.fixed_offsets_ns.empty();
+  info.open_loop = plan.run.load.OpenLoop();
   info.target_rate = plan.run.load.request_rate;
   info.notes = std::move(notes);
   info.start_wall_ns = base::WallNs();
@@ -185,10 +184,9 @@ reporters::RunInfo StartInfo(const options::ProfileFlags& f, const options::Prof
 
 }  // namespace
 
-base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(const options::ProfileFlags& f,
-                                                                   options::ProfilePlan& plan) {
+base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(options::ProfilePlan& plan) {
   if (!plan.use_mock) return std::unique_ptr<mock::MockServer>();
-  mock::MockOptions m = f.mock;
+  mock::MockOptions m = plan.mock;
   m.host = "127.0.0.1";
   m.port = 0;
   if (m.models.empty()) m.models = plan.models;
@@ -205,49 +203,31 @@ base::Expected<SessionResult> RunProfileSession(const options::ProfileFlags& f,
                                                 const fs::path& wanted_dir,
                                                 const std::atomic<int>& interrupts,
                                                 const SessionHooks& hooks) {
-  auto plan = options::ResolveProfile(f);
-  if (!plan) return plan.error();
-  // Every input is read and checked before the server is touched, except with --tokenizer
-  // server: then the workload is built once the server answers.
-  const bool server_tokenizer = f.tokenizer == "server";
-  std::shared_ptr<tokenizers::Tokenizer> tokenizer;
-  if (!f.tokenizer.empty() && !server_tokenizer) {
-    auto loaded = tokenizers::Tokenizer::Load(f.tokenizer);
-    if (!loaded) return loaded.error();
-    tokenizer = *loaded;
-  }
-  std::optional<inputs::Workload> workload;
-  auto make_workload = [&]() -> base::Status {
-    auto made = options::MakeWorkload(f, *plan, tokenizer.get());
-    if (!made) return made.error();
-    workload = std::move(*made);
-    return base::Ok{};
-  };
-  if (!server_tokenizer) {
-    if (auto made = make_workload(); !made) return made.error();
-  }
-
-  auto mock = StartMockIfAsked(f, *plan);
+  auto prepared = options::PrepareRun(f);  // nothing below reads the flags
+  if (!prepared) return prepared.error();
+  options::ProfilePlan& plan = prepared->plan;
+  auto mock = StartMockIfAsked(plan);
   if (!mock) return mock.error();
-  std::vector<std::string> notes = plan->notes;
-  if (auto ready =
-          CheckReady(*plan, plan->models, plan->run.transport, f.wait_for_model_timeout, notes);
+  std::vector<std::string> notes = plan.notes;
+  if (auto ready = CheckReady(plan, plan.models, plan.run.transport, plan.wait_for_model_s, notes);
       !ready)
     return ready.error();
-  if (plan->probe_max_tokens_field) ChooseMaxTokensField(*plan, notes);
-  if (server_tokenizer) {
+  if (plan.probe_max_tokens_field) ChooseMaxTokensField(plan, notes);
+  if (prepared->server_tokenizer()) {
     auto made = tokenizers::MakeServerTokenizer(
-        {plan->base_url, plan->models.front(), transport::HttpOptionsOf(plan->run.transport)});
+        {plan.base_url, plan.models.front(), transport::HttpOptionsOf(plan.run.transport)});
     if (!made) return made.error();
-    tokenizer = *made;
-    if (auto built = make_workload(); !built) return built.error();
+    prepared->tokenizer = *made;
+    auto workload = prepared->make_workload(plan, prepared->tokenizer.get());
+    if (!workload) return workload.error();
+    prepared->workload = std::move(*workload);
   }
+  const inputs::Workload& workload = *prepared->workload;
+  const tokenizers::Tokenizer* tokenizer = prepared->tokenizer.get();
 
   SessionResult result;
   auto dir_made = FreshDirectory(
-      wanted_dir.empty()
-          ? fs::path("artifacts") / SafeName(f.model + "-" + f.endpoint_type + "-" + plan->stimulus)
-          : wanted_dir,
+      wanted_dir.empty() ? fs::path("artifacts") / SafeName(plan.run_name) : wanted_dir,
       "--artifact-dir");
   if (!dir_made) return dir_made.error();
   result.dir = *dir_made;
@@ -257,30 +237,30 @@ base::Expected<SessionResult> RunProfileSession(const options::ProfileFlags& f,
   Written written{result.files, result.write_errors};
   Log log(dir / "logs" / "servebench.log");
   log.Line("command: " + command);
-  log.Line("target: " + options::RedactUrl(plan->run.url) +
-           (plan->use_mock ? " (built-in mock)" : ""));
+  log.Line("target: " + options::RedactUrl(plan.run.url) +
+           (plan.use_mock ? " (built-in mock)" : ""));
   for (const auto& note : notes) {
     if (hooks.note) hooks.note(note);
     log.Line("note: " + note);
   }
-  written.Add(dir / "inputs.json", WriteInputs(*plan, *workload, dir / "inputs.json"));
+  written.Add(dir / "inputs.json", WriteInputs(plan, workload, dir / "inputs.json"));
 
-  reporters::RunInfo info = StartInfo(f, *plan, command, notes);
+  reporters::RunInfo info = StartInfo(plan, command, notes);
   base::AppendFile jsonl(dir / "profile_export.jsonl");
   metrics::MeasuringSink measuring(
-      {plan->run.type, plan->token_source, tokenizer.get()},
+      {plan.run.type, plan.token_source, tokenizer},
       [&](const records::Record& r, const metrics::RequestMetrics& m) {
         // unbuffered: a crash loses nothing finished
-        jsonl.Write(reporters::RequestLine(f.output_format, info.start_wall_ns, r, m));
+        jsonl.Write(reporters::RequestLine(plan.exports.output_format, info.start_wall_ns, r, m));
       });
-  const bool zstd = f.records_compression == "zstd";
+  const bool zstd = plan.records_zstd;
   records::RecordsWriter records(
       dir / (zstd ? records::kCompressedRecordsFileName : records::kRecordsFileName),
       {base::MonotonicNs(), info.start_wall_ns}, reporters::StartJson(info), zstd);
   records::TeeSink both(records, measuring);
   records::AsyncSink sink(both);
-  log.Line("run started: " + plan->title);
-  auto outcome = engine::RunCase(plan->run, *workload, sink, interrupts, hooks.progress);
+  log.Line("run started: " + plan.title);
+  auto outcome = engine::RunCase(plan.run, workload, sink, interrupts, hooks.progress);
   sink.Close();
   written.Add(jsonl.path(), jsonl.Close());
   if (!outcome) return outcome.error();
@@ -301,7 +281,7 @@ base::Expected<SessionResult> RunProfileSession(const options::ProfileFlags& f,
     if (!m.warmup) measured.push_back(std::move(m));
   }
   const double wall_s = static_cast<double>(outcome->end_ns - outcome->start_ns) / 1e9;
-  WriteExports(dir, {report, info, measured, wall_s}, {f.output_format, f.export_vllm}, written);
+  WriteExports(dir, {report, info, measured, wall_s}, plan.exports, written);
   for (const auto& w : report.summary.warnings) log.Line("warning: " + w);
   log.Line("run finished" + std::string(outcome->was_cancelled ? " (interrupted)" : ""));
   written.Add(log.file().path(), log.file().Close());

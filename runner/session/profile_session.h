@@ -45,8 +45,7 @@ base::Expected<SessionResult> RunProfileSession(const options::ProfileFlags& fla
 
 // The embedded mock when the plan asks for one (--url mock), started on a free loopback port with
 // the plan's URLs pointed at it; null when the plan targets a server.
-base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(const options::ProfileFlags& f,
-                                                                   options::ProfilePlan& plan);
+base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(options::ProfilePlan& plan);
 
 // Why a finished run counts as failed (exit 1), or "": no request succeeded, or more failed
 // than --max-error-rate allows.

@@ -137,10 +137,10 @@ base::Expected<std::map<std::string, std::string>> Labels(const suite::Suite& s,
 nlohmann::json ServerIdentityOf(const cases::Case& c) {
   auto plan = options::ResolveProfile(c.flags);
   if (!plan) return nlohmann::json::object();
-  auto mock = session::StartMockIfAsked(c.flags, *plan);
+  auto mock = session::StartMockIfAsked(*plan);
   if (!mock) return nlohmann::json::object();
-  auto identity = transport::ProbeServerIdentity(plan->base_url, plan->run.transport,
-                                                 c.flags.wait_for_model_timeout);
+  auto identity =
+      transport::ProbeServerIdentity(plan->base_url, plan->run.transport, plan->wait_for_model_s);
   if (*mock) (*mock)->Stop();
   return identity;
 }

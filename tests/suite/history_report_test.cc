@@ -16,7 +16,7 @@ using testing::ReadFile;
 using testing::RunCommand;
 
 constexpr const char* kNightlySuite = R"(suite: nightly
-server: {url: mock, mock: {ttft_ms: "${SB_NIGHT_TTFT_MS:-40}", itl_ms: 2}}
+server: {url: mock, mock: {ttft_ms: "${SB_NIGHT_TTFT_MS:-20}", itl_ms: 2}}
 defaults: {model: m, streaming: true, request_count: 6, concurrency: 2, isl: 16, osl: 4,
            extra_inputs: {ignore_eos: true}, repetitions: 5}
 gates:
@@ -32,11 +32,11 @@ TEST(HistoryReport, TenNightsShowTheStepAndTheFailOnNightSeven) {
                       kBinary + " run suites/nightly.yaml --progress none --out " + out + " " +
                       extra);
   };
-  ASSERT_EQ(night("baseline-run", 40, "--update-baseline").status, 0);
+  ASSERT_EQ(night("baseline-run", 20, "--update-baseline").status, 0);
   for (int n = 1; n <= 10; ++n) {
     char name[16];
     std::snprintf(name, sizeof name, "nights/%02d", n);
-    EXPECT_EQ(night(name, n < 7 ? 40 : 60).status, n < 7 ? 0 : 1) << "night " << n;
+    EXPECT_EQ(night(name, n < 7 ? 20 : 30).status, n < 7 ? 0 : 1) << "night " << n;
   }
   auto report = RunCommand("cd " + dir.string() + " && " + kBinary +
                            " report --history nights --baseline baselines/nightly.json");
@@ -61,9 +61,9 @@ TEST(HistoryReport, TenNightsShowTheStepAndTheFailOnNightSeven) {
   ASSERT_EQ(ttft.size(), 10u) << page;
   for (size_t i = 0; i < ttft.size(); ++i) {
     if (i < 6) {
-      EXPECT_LT(ttft[i], 45) << "night " << i + 1;
+      EXPECT_LT(ttft[i], 25) << "night " << i + 1;
     } else {
-      EXPECT_GT(ttft[i], 58) << "night " << i + 1;  // the step
+      EXPECT_GT(ttft[i], 29) << "night " << i + 1;  // the step
     }
   }
   EXPECT_EQ(page.find("<script"), std::string::npos);

@@ -52,4 +52,13 @@ inline std::filesystem::path FreshTempDir(const std::string& prefix) {
   return mkdtemp(pattern.data());
 }
 
+// A fresh temporary folder for one test, removed with everything in it when the test ends.
+struct ScratchDir {
+  explicit ScratchDir(const std::string& prefix) : dir(FreshTempDir(prefix)) {}
+  ~ScratchDir() { std::filesystem::remove_all(dir); }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::filesystem::path dir;
+};
+
 }  // namespace servebench::testing

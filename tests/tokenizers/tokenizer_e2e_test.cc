@@ -23,11 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-struct Workdir {
-  fs::path dir = FreshTempDir("sb-tok-e2e");
-  ~Workdir() { fs::remove_all(dir); }
-};
-
 // Each prompt of a run's inputs.json, counted with the tokenizer, must be `isl` tokens.
 void ExpectExactPrompts(const fs::path& inputs, const tokenizers::Tokenizer& t, int64_t isl) {
   const Json payloads = Json::parse(ReadFile(inputs))["payloads"];
@@ -72,7 +67,7 @@ class TokenizerEndToEnd : public ::testing::TestWithParam<ToyStyle> {
     ASSERT_TRUE(loaded) << loaded.error().message;
     t = *loaded;
   }
-  Workdir w;
+  ScratchDir w{"sb-tok-e2e"};
   fs::path folder = w.dir / "toy";
   std::shared_ptr<tokenizers::Tokenizer> t;
 };
@@ -106,7 +101,7 @@ INSTANTIATE_TEST_SUITE_P(Styles, TokenizerEndToEnd,
                          ::testing::Values(ToyStyle::kByteLevel, ToyStyle::kSentencePiece));
 
 TEST(TokenizerServer, WithoutTheRoutesTheRunStopsWithOneLineBeforeSending) {
-  Workdir w;
+  ScratchDir w("sb-tok-e2e");
   const auto run = RunCommand(kBinary + " profile --model m --request-count 3 --isl 50" +
                               " --tokenizer server --artifact-dir " + (w.dir / "out").string());
   EXPECT_EQ(run.status, 2) << run.output;
@@ -116,7 +111,7 @@ TEST(TokenizerServer, WithoutTheRoutesTheRunStopsWithOneLineBeforeSending) {
 }
 
 TEST(MockTokenize, ServesTokenizeAndDetokenizeAsVllmDoes) {
-  Workdir w;
+  ScratchDir w("sb-tok-e2e");
   WriteToyBpe(w.dir, ToyStyle::kByteLevel);
   auto t = *tokenizers::Tokenizer::Load(w.dir.string());
   mock::MockOptions o;
@@ -168,7 +163,7 @@ class CountingTokenizer : public tokenizers::Tokenizer {
 };
 
 TEST(TokenizerServer, APromptCostsAFewCallsNotOnePerToken) {
-  Workdir w;
+  ScratchDir w("sb-tok-e2e");
   WriteToyBpe(w.dir, ToyStyle::kByteLevel);
   CountingTokenizer counting(*tokenizers::Tokenizer::Load(w.dir.string()));
   inputs::PromptOptions o;
@@ -182,7 +177,7 @@ TEST(TokenizerServer, APromptCostsAFewCallsNotOnePerToken) {
 }
 
 TEST(TokenizerDownload, ANameMissingFromTheCacheIsFetchedIntoIt) {
-  Workdir w;
+  ScratchDir w("sb-tok-e2e");
   WriteToyBpe(w.dir / "served", ToyStyle::kByteLevel);
   httplib::Server hub;
   std::string auth;

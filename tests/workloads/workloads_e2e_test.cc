@@ -51,18 +51,13 @@ std::string ReplyOf(const records::Record& r) {
   return text;
 }
 
-struct Workdir {
-  fs::path dir = FreshTempDir("sb-workload");
-  ~Workdir() { fs::remove_all(dir); }
-};
-
-// 2,000 rows over 20 s, two rows at each timestamp; each row is one of 20 documents (two shared
+// 1,000 rows over 5 s, two rows at each timestamp; each row is one of 20 documents (two shared
 // blocks of 64 tokens) plus a block of its own and 22 tokens more.
 void WriteTrace(const fs::path& path) {
   std::ofstream out(path);
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     const int doc = i % 20;
-    out << Json{{"timestamp", (i / 2) * 20},
+    out << Json{{"timestamp", (i / 2) * 10},
                 {"input_length", 150},
                 {"hash_ids", {doc * 100, doc * 100 + 1, 100000 + i}},
                 {"output_length", 4}}
@@ -72,7 +67,7 @@ void WriteTrace(const fs::path& path) {
 }
 
 TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHits) {
-  Workdir w;
+  ScratchDir w("sb-workload");
   WriteTrace(w.dir / "trace.jsonl");
   const fs::path out = w.dir / "out", send_log = w.dir / "send.jsonl";
   const auto run = RunCommand(
@@ -83,15 +78,15 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
       " --mock-prefill-us-per-token 200 --mock-ttft-ms 5 --mock-itl-ms 1 --mock-send-log " +
       send_log.string() + " --mock-send-log-bodies --artifact-dir " + out.string());
   ASSERT_EQ(run.status, 0) << run.output;
-  EXPECT_NE(run.output.find("trace replay of 2000 requests over 20 s"), std::string::npos)
+  EXPECT_NE(run.output.find("trace replay of 1000 requests over 5 s"), std::string::npos)
       << run.output;
 
   // Every request was scheduled at its trace time, to the nanosecond, from one t0.
   const auto records = Records(out);
-  ASSERT_EQ(records.size(), 2000u);
+  ASSERT_EQ(records.size(), 1000u);
   const int64_t t0 = records.at(0).scheduled_ns;
   for (const auto& [id, r] : records) {
-    EXPECT_EQ(r.scheduled_ns - t0, static_cast<int64_t>(id / 2) * 20'000'000) << id;
+    EXPECT_EQ(r.scheduled_ns - t0, static_cast<int64_t>(id / 2) * 10'000'000) << id;
     EXPECT_GE(r.start_ns, r.scheduled_ns);
     EXPECT_FALSE(r.error) << r.error->message;
   }
@@ -101,7 +96,7 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
   auto tokenizer = tokenizers::Tokenizer::Load(kTokenizer);
   ASSERT_TRUE(tokenizer);
   const auto log = JsonLines(send_log);
-  ASSERT_EQ(log.size(), 2000u);
+  ASSERT_EQ(log.size(), 1000u);
   std::map<int, std::string> prefix_of_doc;
   int cold = 0;
   double cached_tokens = 0;
@@ -133,16 +128,16 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
   }
   // Each document's first request misses its two shared blocks; every later one hits them.
   EXPECT_EQ(cold, 20);
-  EXPECT_EQ(cached_tokens, 1980.0 * 128);
+  EXPECT_EQ(cached_tokens, 980.0 * 128);
   const Json summary = Json::parse(ReadFile(out / "profile_export.json"));
   EXPECT_NEAR(summary["cached_token_share"]["value"].get<double>(),
-              100.0 * 1980 * 128 / (2000 * 150), 1e-9);
+              100.0 * 980 * 128 / (1000 * 150), 1e-9);
   ASSERT_TRUE(summary.contains("schedule_lag"));  // the replay lag, reported
   EXPECT_NE(run.output.find("Cached input token share"), std::string::npos);
 }
 
 TEST(Workloads, MultiTurnSessionsCarryTheirLiveRepliesAndWaitForEachTurnsDelay) {
-  Workdir w;
+  ScratchDir w("sb-workload");
   {
     std::ofstream file(w.dir / "chats.jsonl");
     for (int s = 0; s < 50; ++s) {
@@ -198,7 +193,7 @@ TEST(Workloads, MultiTurnSessionsCarryTheirLiveRepliesAndWaitForEachTurnsDelay) 
 }
 
 TEST(Workloads, WithATokenizerTheMocksStreamedTextRetokenizesToItsUsage) {
-  Workdir w;
+  ScratchDir w("sb-workload");
   const fs::path out = w.dir / "out";
   const auto run = RunCommand(kBinary + " profile --model m --streaming --concurrency 4" +
                               " --request-count 20 --isl 40 --osl 37 --tokenizer " + kTokenizer +
@@ -229,7 +224,7 @@ TEST(Workloads, WithATokenizerTheMocksStreamedTextRetokenizesToItsUsage) {
 }
 
 TEST(Workloads, ABadLineStopsTheRunBeforeAnythingIsSent) {
-  Workdir w;
+  ScratchDir w("sb-workload");
   std::ofstream(w.dir / "bad.jsonl") << "{\"text\": \"fine\"}\n{\"text\": \"a\", \"delay\": -5}\n";
   const fs::path send_log = w.dir / "send.jsonl";
   const auto run = RunCommand(kBinary + " profile --model m --input-file " +
@@ -245,7 +240,7 @@ TEST(Workloads, ABadLineStopsTheRunBeforeAnythingIsSent) {
 }
 
 TEST(Workloads, ShareGptPromptsAskTheirCompletionsLength) {
-  Workdir w;
+  ScratchDir w("sb-workload");
   auto tokenizer = tokenizers::Tokenizer::Load(kTokenizer);
   ASSERT_TRUE(tokenizer);
   Json data = Json::array();
@@ -278,7 +273,7 @@ TEST(Workloads, ShareGptPromptsAskTheirCompletionsLength) {
 }
 
 TEST(Workloads, SyntheticSessionsAndSeveralModelsAreSplitInTheSummary) {
-  Workdir w;
+  ScratchDir w("sb-workload");
   const fs::path out = w.dir / "out";
   const auto run = RunCommand(kBinary +
                               " profile --model small,large --streaming --num-sessions 6"
