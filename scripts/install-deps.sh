@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages servebench needs to build and test. Idempotent: installs only what is missing.
 set -euo pipefail
-packages=(g++ cmake make pkg-config git clang-format ccache
+packages=(g++ cmake make ninja-build pkg-config git clang-format ccache
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev libzstd-dev
   libsentencepiece-dev sentencepiece libpcre2-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev
   libbenchmark-tools python3 python3-scipy wrk openssl clang libclang-rt-14-dev)

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
-cmake --build build -j"${JOBS:-2}"
+bash scripts/configure.sh build -DCMAKE_BUILD_TYPE=Release
+CCACHE_SLOPPINESS=pch_defines,time_macros cmake --build build -j"${JOBS:-2}"
 build/servebench run suites/quickstart.yaml

@@ -112,25 +112,54 @@ void Merge(reporters::RunInfo& into, const reporters::RunInfo& part, bool part_e
   into.include_usage_dropped = into.include_usage_dropped || part.include_usage_dropped;
 }
 
-int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
-  const auto max_line = static_cast<size_t>(f.max_record_bytes);
-  auto first = records::ReadRecordsHeader(files.front(), max_line);
-  if (!first) return Fail("analyze: " + first.error().message);
-  auto info = reporters::RunInfoOf(first->run, nullptr, 0);
-  if (!info) return Fail("analyze: " + files.front() + ": " + info.error().message);
+// The first file's run description with analyze's flags over it.
+base::Expected<reporters::RunInfo> RunInfoToAnalyze(const std::string& file,
+                                                    const nlohmann::json& run,
+                                                    const AnalyzeFlags& f) {
+  auto info = reporters::RunInfoOf(run, nullptr, 0);
+  if (!info) return base::MakeError(file + ": " + info.error().message);
   info->was_cancelled = false;  // the end lines of the files decide
   if (f.goodput != kRunsGoodput) info->goodput = f.goodput;
   if (!f.token_count_source.empty()) info->token_count_source = f.token_count_source;
   if (!f.tokenizer.empty()) info->tokenizer = f.tokenizer;
-  if (auto slos = metrics::ParseGoodput(info->goodput); !slos) {
-    return Fail("analyze: " + slos.error().message);
-  }
-  std::shared_ptr<tokenizers::Tokenizer> tokenizer;
+  if (auto slos = metrics::ParseGoodput(info->goodput); !slos) return slos.error();
   if (info->tokenizer == "server") {
-    return Fail(
-        "analyze: the run counted tokens with --tokenizer server, which analyze cannot "
-        "reach; give --tokenizer with the server's tokenizer.json or model folder");
+    return base::MakeError(
+        "the run counted tokens with --tokenizer server, which analyze cannot reach; give "
+        "--tokenizer with the server's tokenizer.json or model folder");
   }
+  return info;
+}
+
+// Every file's header before anything is written: runs of another endpoint type are never
+// merged, runs of another workload only with --allow-mixed (then a warning each).
+base::Status CheckMergeable(const std::vector<std::string>& files, const nlohmann::json& first,
+                            const AnalyzeFlags& f, std::vector<std::string>& warnings) {
+  const std::string type = first.value("endpoint_type", "");
+  for (size_t i = 1; i < files.size(); ++i) {
+    auto header = records::ReadRecordsHeader(files[i], static_cast<size_t>(f.max_record_bytes));
+    if (!header) return header.error();
+    if (header->run.value("endpoint_type", "") != type) {
+      return base::MakeError(files[i] + ": a " + header->run.value("endpoint_type", "?") +
+                             " run cannot be merged with a " + type + " run");
+    }
+    const std::string differs = WorkloadDifferences(first, header->run);
+    if (differs.empty()) continue;
+    const std::string what =
+        files[i] + " measured another workload than " + files.front() + " (" + differs + ")";
+    if (!f.allow_mixed) return base::MakeError(what + "; give --allow-mixed to merge anyway");
+    warnings.push_back(what + "; merged (--allow-mixed)");
+  }
+  return base::Ok{};
+}
+
+int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
+  const auto max_line = static_cast<size_t>(f.max_record_bytes);
+  auto first = records::ReadRecordsHeader(files.front(), max_line);
+  if (!first) return Fail("analyze: " + first.error().message);
+  auto info = RunInfoToAnalyze(files.front(), first->run, f);
+  if (!info) return Fail("analyze: " + info.error().message);
+  std::shared_ptr<tokenizers::Tokenizer> tokenizer;
   if (!info->tokenizer.empty()) {
     auto loaded = tokenizers::Tokenizer::Load(info->tokenizer);
     if (!loaded) return Fail("analyze: " + loaded.error().message + " (--tokenizer gives another)");
@@ -138,23 +167,9 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   }
   auto context = reporters::MeasureContextOf(*info, tokenizer.get());
   if (!context) return Fail("analyze: " + context.error().message);
-
-  // Every file's header first: nothing is written for files that cannot be merged.
   std::vector<std::string> warnings;
-  for (size_t i = 1; i < files.size(); ++i) {
-    auto header = records::ReadRecordsHeader(files[i], max_line);
-    if (!header) return Fail("analyze: " + header.error().message);
-    if (header->run.value("endpoint_type", "") != info->endpoint_type) {
-      return Fail("analyze: " + files[i] + ": a " + header->run.value("endpoint_type", "?") +
-                  " run cannot be merged with a " + info->endpoint_type + " run");
-    }
-    const std::string differs = WorkloadDifferences(first->run, header->run);
-    if (differs.empty()) continue;
-    const std::string what =
-        files[i] + " measured another workload than " + files.front() + " (" + differs + ")";
-    if (!f.allow_mixed) return Fail("analyze: " + what + "; give --allow-mixed to merge anyway");
-    warnings.push_back(what + "; merged (--allow-mixed)");
-  }
+  if (auto mergeable = CheckMergeable(files, first->run, f, warnings); !mergeable)
+    return Fail("analyze: " + mergeable.error().message);
   for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
 
   auto dir = session::FreshDirectory(f.artifact_dir, "--artifact-dir");

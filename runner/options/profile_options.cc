@@ -402,6 +402,99 @@ base::Status CheckWorkloadFlags(const ProfileFlags& f) {
 
 }  // namespace
 
+namespace {
+
+// The flags refuse values out of range when parsed; these are the rules between flags, and the
+// words a flag takes.
+base::Status CheckFlagRules(const ProfileFlags& f) {
+  if (f.benchmark_duration > 0 && f.request_count > 0) {
+    return base::MakeError(
+        "--benchmark-duration and --request-count both say when to stop; give one of them");
+  }
+  if (auto headers = CheckHeaders(f); !headers) return headers.error();
+  if (auto known = reporters::CheckOutputFormat(f.output_format); !known) return known.error();
+  if (f.records_compression != "none" && f.records_compression != "zstd") {
+    return base::MakeError("--records-compression: expected none or zstd, got '" +
+                           f.records_compression + "'");
+  }
+  if (f.model_selection_strategy != "round_robin" && f.model_selection_strategy != "random") {
+    return base::MakeError("--model-selection-strategy: expected round_robin or random, got '" +
+                           f.model_selection_strategy + "'");
+  }
+  return CheckWorkloadFlags(f);
+}
+
+transport::TransportOptions TransportOf(const ProfileFlags& f, int64_t concurrency) {
+  transport::TransportOptions t;
+  t.headers = f.headers;
+  if (!f.api_key.empty()) t.headers.push_back("Authorization: Bearer " + f.api_key);
+  t.timeout_s = f.request_timeout_seconds;
+  t.insecure = f.insecure;
+  t.ca_cert = f.ca_cert;
+  t.max_event_bytes = static_cast<size_t>(f.max_event_bytes);
+  t.max_response_bytes = static_cast<size_t>(f.max_response_bytes);
+  t.max_connections = std::max<long>(64, static_cast<long>(concurrency));
+  return t;
+}
+
+// Synthetic prompts: lengths, shared prefixes, the corpus, and how many to make (the run's
+// requests, within a token budget).
+base::Expected<inputs::PromptOptions> PromptsOf(const ProfileFlags& f,
+                                                const engine::CaseOptions& run) {
+  inputs::PromptOptions prompts;
+  prompts.isl = f.isl;
+  prompts.isl_stddev = f.isl_stddev;
+  prompts.osl = f.osl;
+  prompts.osl_stddev = f.osl_stddev;
+  prompts.prefix_pool_size = f.prompt_prefix_pool_size;
+  prompts.prefix_length = f.prompt_prefix_length;
+  prompts.corpus_path = f.prompt_corpus;
+  prompts.seed = run.seed;
+  if (!f.seq_dist.empty()) {
+    auto points = inputs::ParseSeqDist(f.seq_dist);
+    if (!points) return points.error();
+    prompts.seq_dist = *points;
+  }
+  const int64_t tokens_per_prompt = f.isl + 4 * f.isl_stddev;
+  prompts.count = static_cast<size_t>(std::min<int64_t>(
+      {1000,
+       f.benchmark_duration > 0 ? 1000 : static_cast<int64_t>(run.request_count + run.warmup_count),
+       std::max<int64_t>(1, kPromptTokenBudget / tokens_per_prompt)}));
+  return prompts;
+}
+
+// The run's stimulus (its folder's name) and title.
+void NameTheRun(const ProfileFlags& f, endpoints::EndpointType type, int64_t concurrency,
+                ProfilePlan& plan) {
+  const auto& run = plan.run;
+  const std::string mode = run.body.streaming ? "streaming" : "not streaming";
+  if (f.request_rate > 0) {
+    plan.stimulus = "request_rate" + NumberText(f.request_rate);
+    plan.title = std::string(endpoints::Name(type)) + ", " + mode + ", request rate " +
+                 NumberText(f.request_rate) + "/s " + f.arrival_pattern +
+                 (f.concurrency > 0 ? ", concurrency cap " + std::to_string(f.concurrency) : "");
+  } else {
+    plan.stimulus = "concurrency" + std::to_string(concurrency);
+    plan.title = std::string(endpoints::Name(type)) + ", " + mode + ", concurrency " +
+                 std::to_string(concurrency);
+  }
+}
+
+// What the session and its files need of the flags besides the run.
+void KeepSessionChoices(const ProfileFlags& f, ProfilePlan& plan) {
+  plan.recorded_config = RedactedConfig(f);
+  plan.run_name = f.model + "-" + f.endpoint_type + "-" + plan.stimulus;
+  plan.tokenizer_name = f.tokenizer;
+  plan.goodput = f.goodput;
+  plan.exports = {f.output_format, f.export_vllm};
+  plan.records_zstd = f.records_compression == "zstd";
+  plan.caps_output = f.osl > 0;
+  plan.wait_for_model_s = f.wait_for_model_timeout;
+  plan.mock = f.mock;
+}
+
+}  // namespace
+
 base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   ProfilePlan plan;
   if (f.model.empty())
@@ -417,17 +510,7 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   if (!slos) return slos.error();
   auto extra = ParseExtraInputs(f.extra_inputs);
   if (!extra) return extra.error();
-  // The flags refuse values out of range when parsed; these are the rules between flags.
-  if (f.benchmark_duration > 0 && f.request_count > 0) {
-    return base::MakeError(
-        "--benchmark-duration and --request-count both say when to stop; give one of them");
-  }
-  if (auto headers = CheckHeaders(f); !headers) return headers.error();
-  if (auto known = reporters::CheckOutputFormat(f.output_format); !known) return known.error();
-  if (f.records_compression != "none" && f.records_compression != "zstd") {
-    return base::MakeError("--records-compression: expected none or zstd, got '" +
-                           f.records_compression + "'");
-  }
+  if (auto rules = CheckFlagRules(f); !rules) return rules.error();
   const std::string cap_field = f.use_legacy_max_tokens ? "max_tokens" : f.max_tokens_field;
   if (cap_field != "auto" && cap_field != "max_completion_tokens" && cap_field != "max_tokens") {
     return base::MakeError(
@@ -437,11 +520,6 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   auto models = SplitModels(f.model);
   if (!models) return models.error();
   plan.models = *models;
-  if (f.model_selection_strategy != "round_robin" && f.model_selection_strategy != "random") {
-    return base::MakeError("--model-selection-strategy: expected round_robin or random, got '" +
-                           f.model_selection_strategy + "'");
-  }
-  if (auto sources = CheckWorkloadFlags(f); !sources) return sources.error();
   if (*source == metrics::TokenCountSource::kTokenizer && f.tokenizer.empty()) {
     return base::MakeError(
         "--token-count-source tokenizer needs --tokenizer (a file, a model folder or server)");
@@ -473,14 +551,7 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   run.cancellation_rate_pct = f.request_cancellation_rate;
   run.cancellation_delay_s = f.request_cancellation_delay;
   run.seed = static_cast<uint64_t>(f.random_seed);
-  run.transport.headers = f.headers;
-  if (!f.api_key.empty()) run.transport.headers.push_back("Authorization: Bearer " + f.api_key);
-  run.transport.timeout_s = f.request_timeout_seconds;
-  run.transport.insecure = f.insecure;
-  run.transport.ca_cert = f.ca_cert;
-  run.transport.max_event_bytes = static_cast<size_t>(f.max_event_bytes);
-  run.transport.max_response_bytes = static_cast<size_t>(f.max_response_bytes);
-  run.transport.max_connections = std::max<long>(64, static_cast<long>(concurrency));
+  run.transport = TransportOf(f, concurrency);
 
   plan.use_mock = f.url == "mock";
   std::string path = f.endpoint.empty() ? endpoints::DefaultPath(*type) : f.endpoint;
@@ -494,47 +565,14 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
   }
   run.url = plan.base_url + path;
 
-  plan.prompts.isl = f.isl;
-  plan.prompts.isl_stddev = f.isl_stddev;
-  plan.prompts.osl = f.osl;
-  plan.prompts.osl_stddev = f.osl_stddev;
-  plan.prompts.prefix_pool_size = f.prompt_prefix_pool_size;
-  plan.prompts.prefix_length = f.prompt_prefix_length;
-  plan.prompts.corpus_path = f.prompt_corpus;
-  plan.prompts.seed = run.seed;
-  if (!f.seq_dist.empty()) {
-    auto points = inputs::ParseSeqDist(f.seq_dist);
-    if (!points) return points.error();
-    plan.prompts.seq_dist = *points;
-  }
-  const int64_t tokens_per_prompt = f.isl + 4 * f.isl_stddev;
-  plan.prompts.count = static_cast<size_t>(std::min<int64_t>(
-      {1000,
-       f.benchmark_duration > 0 ? 1000 : static_cast<int64_t>(run.request_count + run.warmup_count),
-       std::max<int64_t>(1, kPromptTokenBudget / tokens_per_prompt)}));
+  auto prompts = PromptsOf(f, run);
+  if (!prompts) return prompts.error();
+  plan.prompts = std::move(*prompts);
   plan.token_source = *source;
   plan.slos = *slos;
 
-  const std::string mode = run.body.streaming ? "streaming" : "not streaming";
-  if (f.request_rate > 0) {
-    plan.stimulus = "request_rate" + NumberText(f.request_rate);
-    plan.title = std::string(endpoints::Name(*type)) + ", " + mode + ", request rate " +
-                 NumberText(f.request_rate) + "/s " + f.arrival_pattern +
-                 (f.concurrency > 0 ? ", concurrency cap " + std::to_string(f.concurrency) : "");
-  } else {
-    plan.stimulus = "concurrency" + std::to_string(concurrency);
-    plan.title = std::string(endpoints::Name(*type)) + ", " + mode + ", concurrency " +
-                 std::to_string(concurrency);
-  }
-  plan.recorded_config = RedactedConfig(f);
-  plan.run_name = f.model + "-" + f.endpoint_type + "-" + plan.stimulus;
-  plan.tokenizer_name = f.tokenizer;
-  plan.goodput = f.goodput;
-  plan.exports = {f.output_format, f.export_vllm};
-  plan.records_zstd = f.records_compression == "zstd";
-  plan.caps_output = f.osl > 0;
-  plan.wait_for_model_s = f.wait_for_model_timeout;
-  plan.mock = f.mock;
+  NameTheRun(f, *type, concurrency, plan);
+  KeepSessionChoices(f, plan);
   return plan;
 }
 

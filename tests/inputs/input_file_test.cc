@@ -273,15 +273,24 @@ TEST_F(InputFile, AHashIdBlockPastTheBoundIsRefused) {
 }
 
 TEST_F(InputFile, ATraceThatWouldMakeGigabytesOfPromptsIsRefusedBeforeMakingThem) {
-  // 100 rows of 2,000,000 tokens held 3.3 GB: refused at the row past the bound, before its text
-  // is made.
-  std::string rows;
-  for (int i = 0; i < 100; ++i)
-    rows += "{\"timestamp\": " + std::to_string(i * 10) + ", \"input_length\": 2000000}\n";
-  EXPECT_EQ(ErrorOf("mooncake_trace", rows),
-            "FILE:33: the input_length rows add up to more than 64000000 tokens, each held as "
+  // A row past the default bound of 64,000,000 tokens (4 bytes each, held as prompt text) is
+  // refused before its text is made.
+  EXPECT_EQ(ErrorOf("mooncake_trace", "{\"timestamp\": 0, \"input_length\": 64000001}\n"),
+            "FILE:1: the input_length rows add up to more than 64000000 tokens, each held as "
             "prompt text for the run; give --max-trace-tokens to allow more, or replay a part of "
             "the trace");
+  // The rows add up: under a bound of 640,000 (--max-trace-tokens), 100 rows of 20,000 tokens
+  // stop at the 33rd, the first past it.
+  std::string rows;
+  for (int i = 0; i < 100; ++i)
+    rows += "{\"timestamp\": " + std::to_string(i * 10) + ", \"input_length\": 20000}\n";
+  auto read = ReadInputFile({Write("in.jsonl", rows), "mooncake_trace", 512, 7, SIZE_MAX, 640'000},
+                            nullptr);
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message.find(
+                ":33: the input_length rows add up to more than 640000 tokens, each held as"),
+            std::string::npos)
+      << read.error().message;
 }
 
 TEST_F(InputFile, AStopSignalEndsTheReading) {

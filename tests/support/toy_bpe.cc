@@ -1,5 +1,7 @@
 #include "tests/support/toy_bpe.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -60,9 +62,8 @@ std::map<Word, int> Words(const std::string& corpus, ToyStyle style) {
   return words;
 }
 
-}  // namespace
-
-void WriteToyBpe(const std::filesystem::path& folder, ToyStyle style, int merges) {
+// Learns the merges and writes the two files.
+void TrainToyBpe(const std::filesystem::path& folder, ToyStyle style, int merges) {
   std::map<Word, int> words = Words(inputs::GenerateCorpus(24 * 1024, 7), style);
   Json vocab = Json::object();
   auto add = [&vocab](const std::string& token) {
@@ -153,6 +154,31 @@ void WriteToyBpe(const std::filesystem::path& folder, ToyStyle style, int merges
   std::ofstream(folder / "tokenizer.json") << file.dump();
   std::ofstream(folder / "tokenizer_config.json")
       << Json{{"bos_token", "<|bos|>"}, {"add_bos_token", true}}.dump();
+}
+
+}  // namespace
+
+// Training takes seconds (a minute under ASan), and every test process would repeat it: each
+// style and size is trained once into the build's testdata folder (under a name that changes with
+// the trainer) and copied from there. A process trains into a folder of its own and renames it
+// into place, so two tests starting together never see half a tokenizer.
+void WriteToyBpe(const std::filesystem::path& folder, ToyStyle style, int merges) {
+  namespace fs = std::filesystem;
+  constexpr const char* kTrainer = "v1";  // bump when the training changes
+  const fs::path cache = fs::path(SERVEBENCH_TEST_TOKENIZER).parent_path() /
+                         ("toy-bpe-" + std::string(kTrainer) + "-" +
+                          (style == ToyStyle::kByteLevel ? "bytelevel" : "sentencepiece") + "-" +
+                          std::to_string(merges));
+  if (!fs::exists(cache / "tokenizer.json")) {
+    const fs::path mine = cache.string() + ".tmp" + std::to_string(getpid());
+    TrainToyBpe(mine, style, merges);
+    std::error_code taken;  // another process got there first: its copy is the same
+    fs::rename(mine, cache, taken);
+    if (taken) fs::remove_all(mine);
+  }
+  fs::create_directories(folder);
+  for (const char* name : {"tokenizer.json", "tokenizer_config.json"})
+    fs::copy_file(cache / name, folder / name, fs::copy_options::overwrite_existing);
 }
 
 }  // namespace servebench::testing
