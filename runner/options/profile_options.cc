@@ -483,7 +483,7 @@ void NameTheRun(const ProfileFlags& f, endpoints::EndpointType type, int64_t con
 // What the session and its files need of the flags besides the run.
 void KeepSessionChoices(const ProfileFlags& f, ProfilePlan& plan) {
   plan.recorded_config = RedactedConfig(f);
-  plan.run_name = f.model + "-" + f.endpoint_type + "-" + plan.stimulus;
+  plan.run_name_prefix = f.model + "-" + f.endpoint_type;
   plan.tokenizer_name = f.tokenizer;
   plan.goodput = f.goodput;
   plan.exports = {f.output_format, f.export_vllm};

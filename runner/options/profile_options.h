@@ -91,9 +91,11 @@ struct ProfilePlan {
   // What the session and its files need of the flags besides the run, so that nothing after
   // ResolveProfile reads them.
   nlohmann::json recorded_config;  // RedactedConfig: every flag, secrets replaced
-  std::string run_name;            // <model>-<endpoint_type>-<stimulus>: the default folder
-  std::string tokenizer_name;      // --tokenizer as given ("server": the server's /tokenize)
-  std::string goodput;             // --goodput's text, as the report states it
+  // <model>-<endpoint_type>: the default folder is this, "-" and the stimulus (a replay sets
+  // its stimulus when its trace is read).
+  std::string run_name_prefix;
+  std::string tokenizer_name;  // --tokenizer as given ("server": the server's /tokenize)
+  std::string goodput;         // --goodput's text, as the report states it
   reporters::ExportChoice exports;
   bool records_zstd = false;
   bool caps_output = false;  // the requests carry an output cap (--osl > 0)

@@ -227,7 +227,9 @@ base::Expected<SessionResult> RunProfileSession(const options::ProfileFlags& f,
 
   SessionResult result;
   auto dir_made = FreshDirectory(
-      wanted_dir.empty() ? fs::path("artifacts") / SafeName(plan.run_name) : wanted_dir,
+      wanted_dir.empty()
+          ? fs::path("artifacts") / SafeName(plan.run_name_prefix + "-" + plan.stimulus)
+          : wanted_dir,
       "--artifact-dir");
   if (!dir_made) return dir_made.error();
   result.dir = *dir_made;

@@ -6,6 +6,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "runner/inputs/corpus.h"
@@ -62,6 +64,59 @@ std::map<Word, int> Words(const std::string& corpus, ToyStyle style) {
   return words;
 }
 
+// Up to `merges` merges, most frequent pair first (ties: the smaller pair, as strings). Symbols
+// are numbered so each round counts pairs of ints, not of strings: a training takes a second under
+// ASan instead of a minute.
+std::vector<std::pair<std::string, std::string>> LearnMerges(const std::map<Word, int>& words,
+                                                             int merges) {
+  std::vector<std::string> symbols;
+  std::map<std::string, int> id_of;
+  auto id = [&](const std::string& symbol) {
+    const auto [at, fresh] = id_of.try_emplace(symbol, static_cast<int>(symbols.size()));
+    if (fresh) symbols.push_back(symbol);
+    return at->second;
+  };
+  std::vector<std::pair<std::vector<int>, int>> sequences;
+  for (const auto& [word, count] : words) {
+    std::vector<int> ids;
+    for (const auto& symbol : word) ids.push_back(id(symbol));
+    sequences.emplace_back(std::move(ids), count);
+  }
+  std::vector<std::pair<std::string, std::string>> learned;
+  for (int m = 0; m < merges; ++m) {
+    std::unordered_map<uint64_t, int> pairs;
+    for (const auto& [ids, count] : sequences) {
+      for (size_t i = 0; i + 1 < ids.size(); ++i)
+        pairs[uint64_t(uint32_t(ids[i])) << 32 | uint32_t(ids[i + 1])] += count;
+    }
+    if (pairs.empty()) break;
+    uint64_t best = 0;
+    int best_count = -1;
+    for (const auto& [pair, count] : pairs) {
+      const auto as_strings = [&](uint64_t p) {
+        return std::tie(symbols[p >> 32], symbols[p & 0xffffffff]);
+      };
+      if (count > best_count || (count == best_count && as_strings(pair) < as_strings(best))) {
+        best = pair;
+        best_count = count;
+      }
+    }
+    const int left = static_cast<int>(best >> 32), right = static_cast<int>(best & 0xffffffff);
+    learned.emplace_back(symbols[left], symbols[right]);
+    const int joined = id(symbols[left] + symbols[right]);
+    for (auto& [ids, count] : sequences) {
+      std::vector<int> next;
+      for (size_t i = 0; i < ids.size(); ++i) {
+        const bool match = i + 1 < ids.size() && ids[i] == left && ids[i + 1] == right;
+        next.push_back(match ? joined : ids[i]);
+        if (match) ++i;
+      }
+      ids = std::move(next);
+    }
+  }
+  return learned;
+}
+
 // Learns the merges and writes the two files.
 void TrainToyBpe(const std::filesystem::path& folder, ToyStyle style, int merges) {
   std::map<Word, int> words = Words(inputs::GenerateCorpus(24 * 1024, 7), style);
@@ -83,33 +138,9 @@ void TrainToyBpe(const std::filesystem::path& folder, ToyStyle style, int merges
     }
   }
   Json merge_list = Json::array();
-  for (int m = 0; m < merges; ++m) {
-    std::map<std::pair<std::string, std::string>, int> pairs;
-    for (const auto& [word, count] : words) {
-      for (size_t i = 0; i + 1 < word.size(); ++i) pairs[{word[i], word[i + 1]}] += count;
-    }
-    if (pairs.empty()) break;
-    auto best = pairs.begin();
-    for (auto it = pairs.begin(); it != pairs.end(); ++it) {
-      if (it->second > best->second) best = it;
-    }
-    const auto [left, right] = best->first;
+  for (const auto& [left, right] : LearnMerges(words, merges)) {
     merge_list.push_back(left + " " + right);
     add(left + right);
-    std::map<Word, int> merged;
-    for (const auto& [word, count] : words) {
-      Word next;
-      for (size_t i = 0; i < word.size(); ++i) {
-        if (i + 1 < word.size() && word[i] == left && word[i + 1] == right) {
-          next.push_back(left + right);
-          ++i;
-        } else {
-          next.push_back(word[i]);
-        }
-      }
-      merged[next] += count;
-    }
-    words = std::move(merged);
   }
   const int bos = static_cast<int>(vocab.size());
   Json file = {
