@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/configure.sh build -DCMAKE_BUILD_TYPE=Release
-CCACHE_SLOPPINESS=pch_defines,time_macros cmake --build build -j"${JOBS:-2}"
+CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime cmake --build build -j"${JOBS:-2}"
 build/servebench run suites/quickstart.yaml

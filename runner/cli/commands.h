@@ -19,6 +19,9 @@ inline int Fail(const std::string& message) {
   return 2;
 }
 
+// Prints a note a session says before its run ("the server ignored max_completion_tokens...").
+inline void PrintNote(const std::string& note) { std::fprintf(stderr, "note: %s\n", note.c_str()); }
+
 int MockCommand(const Args& args);
 int CorpusCommand(const Args& args);
 int TokenizeCommand(const Args& args);

@@ -31,11 +31,9 @@ int ProfileCommand(const Args& args) {
   std::vector<std::string> argv{"servebench", "profile"};
   argv.insert(argv.end(), args.begin(), args.end());
   InterruptScope interrupts;
-  const auto note = [](const std::string& text) {
-    std::fprintf(stderr, "note: %s\n", text.c_str());
-  };
-  auto session = session::RunProfileSession(f, options::RedactedCommand(argv), f.artifact_dir,
-                                            interrupts.count(), {note, interrupts.ProgressLine()});
+  auto session =
+      session::RunProfileSession(f, options::RedactedCommand(argv), f.artifact_dir,
+                                 interrupts.count(), {PrintNote, interrupts.ProgressLine()});
   interrupts.EndProgressLine();
   if (!session) {
     // A signal while loading (an input file, a download) ends the command with its status.

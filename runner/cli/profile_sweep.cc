@@ -33,7 +33,7 @@ const char* SweepKey(const std::string& flag) {
   return nullptr;
 }
 
-// "1,2,4" → {"1", "2", "4"}; an empty item is an error.
+// "1,2,4" → {"1", "2", "4"}; an empty item or a repeated one is an error.
 base::Expected<std::vector<std::string>> ListOf(const std::string& flag, const std::string& text) {
   std::vector<std::string> values;
   size_t from = 0;
@@ -43,6 +43,10 @@ base::Expected<std::vector<std::string>> ListOf(const std::string& flag, const s
     if (values.back().empty()) {
       return base::MakeError(flag + " " + text +
                              ": an empty item; give a list of values like 1,2,4,8");
+    }
+    if (std::find(values.begin(), values.end() - 1, values.back()) != values.end() - 1) {
+      return base::MakeError(flag + " " + text + ": " + values.back() +
+                             " is given twice; give each value once");
     }
     if (comma == std::string::npos) return values;
     from = comma + 1;
@@ -183,7 +187,7 @@ int RunProfileSweep(const Args& args, const std::vector<SweepAxis>& axes) {
     std::fflush(stdout);
   };
   hooks.progress = interrupts.ProgressLine();
-  hooks.note = [](const std::string& note) { std::fprintf(stderr, "note: %s\n", note.c_str()); };
+  hooks.note = PrintNote;
   hooks.repetition_ends = [&] { interrupts.EndProgressLine(); };
   hooks.failed = [&](const cases::Case& c, const std::string& error) {
     std::fprintf(stderr, "%s: %s\n", c.name.c_str(), error.c_str());

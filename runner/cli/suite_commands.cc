@@ -212,7 +212,7 @@ suite_run::RunHooks PrintingHooks(SuiteProgress& progress) {
     progress.StartRepetition(rep, reps);
   };
   hooks.progress = progress.Live();
-  hooks.note = [](const std::string& note) { std::fprintf(stderr, "note: %s\n", note.c_str()); };
+  hooks.note = PrintNote;
   hooks.repetition_ends = [&progress] { progress.EndRepetition(); };
   hooks.repetition_done = [](const cases::Case&, const session::SessionResult& s) {
     for (const auto& e : s.write_errors) std::fprintf(stderr, "error: %s\n", e.c_str());

@@ -147,7 +147,7 @@ class CaseRunner {
 void CaseRunner::StartSession(bool warmup, int64_t scheduled_ns, int64_t ready_ns) {
   const uint64_t n = sessions_started_++;
   // A trace leaves in its own order; otherwise the sampling strategy picks.
-  const size_t conversation = !o_.load.Replay() ? w_.Pick(n) : static_cast<size_t>(n);
+  const size_t conversation = o_.load.Replay() ? static_cast<size_t>(n) : w_.Pick(n);
   size_t slot = sessions_.size();
   if (free_slots_.empty()) {
     sessions_.emplace_back();

@@ -488,7 +488,6 @@ void KeepSessionChoices(const ProfileFlags& f, ProfilePlan& plan) {
   plan.goodput = f.goodput;
   plan.exports = {f.output_format, f.export_vllm};
   plan.records_zstd = f.records_compression == "zstd";
-  plan.caps_output = f.osl > 0;
   plan.wait_for_model_s = f.wait_for_model_timeout;
   plan.mock = f.mock;
 }

@@ -98,7 +98,6 @@ struct ProfilePlan {
   std::string goodput;         // --goodput's text, as the report states it
   reporters::ExportChoice exports;
   bool records_zstd = false;
-  bool caps_output = false;  // the requests carry an output cap (--osl > 0)
   double wait_for_model_s = 0;
   mock::MockOptions mock;  // with use_mock
 };

@@ -166,7 +166,7 @@ reporters::RunInfo StartInfo(const options::ProfilePlan& plan, const std::string
   info.title = plan.title;
   info.command = command;
   info.input_config = plan.recorded_config;
-  if (endpoints::HasTwoCapFields(plan.run.type) && plan.caps_output) {
+  if (endpoints::HasTwoCapFields(plan.run.type) && plan.prompts.osl > 0) {
     info.input_config["max_tokens_field_used"] =
         plan.run.body.legacy_max_tokens ? "max_tokens" : "max_completion_tokens";
   }

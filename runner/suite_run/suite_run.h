@@ -83,7 +83,8 @@ struct CasesRun {
 // Runs the cases one after another, each case's repetitions within its timeout, the artifacts of
 // repetition r of case c in results::RepetitionDir(out_dir, c.name, r). command names the case
 // in its recorded command (e.g. "servebench run (case NAME)"). An interrupt (see
-// engine::RunCase) ends the loop: the case it cut short is not reported.
+// engine::RunCase) ends the loop: the repetition it cut short is not a measurement, and its case
+// is reported only with the repetitions that finished before it (not at all when none did).
 CasesRun RunCases(const std::vector<const cases::Case*>& cases,
                   const std::filesystem::path& out_dir,
                   const std::function<std::string(const cases::Case&)>& command,

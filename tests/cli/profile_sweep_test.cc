@@ -78,6 +78,7 @@ TEST_F(ProfileSweep, RunsEveryCombinationAndWritesOneReportOverThem) {
 TEST_F(ProfileSweep, ABadListIsRefusedInOneLineBeforeAnyLoad) {
   for (const auto& [args, says] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"--concurrency", "1,,4"}, "--concurrency 1,,4: an empty item"},
+           {{"--concurrency", "2,4,2"}, "--concurrency 2,4,2: 2 is given twice"},
            {{"--concurrency", "1,x"}, "--concurrency"},
            {{"--isl", "16,32", "--synthetic-input-tokens-mean", "64"}, "isl is given as a list"},
            {{"--osl", "4,8", "--output-tokens-mean=2,3"}, "osl is swept twice"}}) {

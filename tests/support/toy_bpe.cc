@@ -189,7 +189,7 @@ void TrainToyBpe(const std::filesystem::path& folder, ToyStyle style, int merges
 
 }  // namespace
 
-// Training takes seconds (a minute under ASan), and every test process would repeat it: each
+// Training takes about a second under ASan, and some twenty test processes would repeat it: each
 // style and size is trained once into the build's testdata folder (under a name that changes with
 // the trainer) and copied from there. A process trains into a folder of its own and renames it
 // into place, so two tests starting together never see half a tokenizer.
