@@ -72,6 +72,24 @@ void BM_ParseChatChunk(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseChatChunk);
 
+// Output in other scripts (Chinese, Russian, an emoji, an escaped accent): the scanner reads it
+// too. Arg 1 parses the full document instead, for the ratio.
+void BM_ParseMultilingualChunk(benchmark::State& state) {
+  const std::string data =
+      R"({"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",)"
+      R"("choices":[{"index":0,"delta":{"content":"世界 Привет 🙂 caf\u00e9"},"logprobs":null,)"
+      R"("finish_reason":null}]})";
+  const bool document = state.range(0) == 1;
+  for (auto _ : state) {
+    endpoints::Chunk c = document
+                             ? endpoints::ParseEventDocument(endpoints::EndpointType::kChat, data)
+                             : endpoints::ParseEvent(endpoints::EndpointType::kChat, data);
+    benchmark::DoNotOptimize(c.text.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseMultilingualChunk)->Arg(0)->Arg(1);
+
 void BM_ParseUsageChunk(benchmark::State& state) {
   const std::string data =
       R"({"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m",)"

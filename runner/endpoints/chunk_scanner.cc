@@ -1,8 +1,8 @@
 #include "runner/endpoints/chunk_scanner.h"
 
-#include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -32,57 +32,31 @@ class Scanner {
     return at_ < text_.size() ? text_[at_] : '\0';
   }
 
-  // A string of ASCII text; out may be null to skip it.
+  // A string, its escapes decoded; out may be null to skip it. What the document refuses (bytes
+  // that are not UTF-8, a lone surrogate) is refused here too, and the full parser answers.
   bool String(std::string* out) {
     if (!Consume('"')) return false;
     if (out != nullptr) out->clear();
     while (at_ < text_.size()) {
-      const unsigned char c = static_cast<unsigned char>(text_[at_++]);
-      if (c == '"') return true;
-      if (c < 0x20 || c >= 0x80) return false;
-      if (c != '\\') {
-        if (out != nullptr) out->push_back(static_cast<char>(c));
+      const size_t plain = at_;  // a run of printable ASCII is copied at once
+      while (at_ < text_.size() && IsPlain(static_cast<unsigned char>(text_[at_]))) ++at_;
+      if (out != nullptr) out->append(text_.substr(plain, at_ - plain));
+      if (at_ >= text_.size()) return false;
+      const unsigned char c = static_cast<unsigned char>(text_[at_]);
+      if (c == '"') {
+        ++at_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        const size_t length = Utf8Length(text_.substr(at_));
+        if (length == 0) return false;
+        if (out != nullptr) out->append(text_.substr(at_, length));
+        at_ += length;
         continue;
       }
-      if (at_ >= text_.size()) return false;
-      char e = text_[at_++];
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          break;
-        case 'b':
-          e = '\b';
-          break;
-        case 'f':
-          e = '\f';
-          break;
-        case 'n':
-          e = '\n';
-          break;
-        case 'r':
-          e = '\r';
-          break;
-        case 't':
-          e = '\t';
-          break;
-        case 'u': {
-          if (at_ + 4 > text_.size()) return false;
-          const std::string hex(text_.substr(at_, 4));
-          // Exactly four hex digits (strtol alone would take a sign or spaces).
-          for (char h : hex) {
-            if (!std::isxdigit(static_cast<unsigned char>(h))) return false;
-          }
-          const long code = std::strtol(hex.c_str(), nullptr, 16);
-          if (code >= 0x80) return false;  // beyond ASCII: the full parser
-          at_ += 4;
-          e = static_cast<char>(code);
-          break;
-        }
-        default:
-          return false;
-      }
-      if (out != nullptr) out->push_back(e);
+      ++at_;  // a backslash
+      if (!Escape(out)) return false;
     }
     return false;
   }
@@ -172,6 +146,110 @@ class Scanner {
   }
 
  private:
+  static bool IsPlain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+  // The length of the one UTF-8 sequence text starts with, or 0 when it is not one: the
+  // well-formed sequences of Unicode's table 3-7 (no overlong forms, no surrogates, nothing past
+  // U+10FFFF), which is what the document accepts.
+  static size_t Utf8Length(std::string_view text) {
+    auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0; };
+    auto tail = [&](size_t i) { return byte(i) >= 0x80 && byte(i) <= 0xBF; };
+    const unsigned char b0 = byte(0), b1 = byte(1);
+    if (b0 >= 0xC2 && b0 <= 0xDF) return tail(1) ? 2 : 0;
+    if (b0 >= 0xE0 && b0 <= 0xEF) {
+      const bool second = b0 == 0xE0   ? b1 >= 0xA0 && b1 <= 0xBF
+                          : b0 == 0xED ? b1 >= 0x80 && b1 <= 0x9F
+                                       : tail(1);
+      return second && tail(2) ? 3 : 0;
+    }
+    if (b0 >= 0xF0 && b0 <= 0xF4) {
+      const bool second = b0 == 0xF0   ? b1 >= 0x90 && b1 <= 0xBF
+                          : b0 == 0xF4 ? b1 >= 0x80 && b1 <= 0x8F
+                                       : tail(1);
+      return second && tail(2) && tail(3) ? 4 : 0;
+    }
+    return 0;
+  }
+
+  // Exactly four hex digits at the position (strtol alone would take a sign or spaces).
+  bool Hex4(uint32_t& code) {
+    if (at_ + 4 > text_.size()) return false;
+    code = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char h = text_[at_++];
+      const int digit = h >= '0' && h <= '9'   ? h - '0'
+                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                               : -1;
+      if (digit < 0) return false;
+      code = code * 16 + static_cast<uint32_t>(digit);
+    }
+    return true;
+  }
+
+  // The escape after a backslash; a \u escape may be a surrogate pair, written as UTF-8.
+  bool Escape(std::string* out) {
+    if (at_ >= text_.size()) return false;
+    char e = text_[at_++];
+    switch (e) {
+      case '"':
+      case '\\':
+      case '/':
+        break;
+      case 'b':
+        e = '\b';
+        break;
+      case 'f':
+        e = '\f';
+        break;
+      case 'n':
+        e = '\n';
+        break;
+      case 'r':
+        e = '\r';
+        break;
+      case 't':
+        e = '\t';
+        break;
+      case 'u': {
+        uint32_t code = 0;
+        if (!Hex4(code) || (code >= 0xDC00 && code <= 0xDFFF)) return false;
+        if (code >= 0xD800 && code <= 0xDBFF) {
+          uint32_t low = 0;
+          if (text_.substr(at_, 2) != "\\u") return false;
+          at_ += 2;
+          if (!Hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        }
+        if (out != nullptr) AppendUtf8(code, *out);
+        return true;
+      }
+      default:
+        return false;
+    }
+    if (out != nullptr) out->push_back(e);
+    return true;
+  }
+
+  static void AppendUtf8(uint32_t code, std::string& out) {
+    auto put = [&](uint32_t byte) { out.push_back(static_cast<char>(byte)); };
+    if (code < 0x80) {
+      put(code);
+    } else if (code < 0x800) {
+      put(0xC0 | (code >> 6));
+      put(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+      put(0xE0 | (code >> 12));
+      put(0x80 | ((code >> 6) & 0x3F));
+      put(0x80 | (code & 0x3F));
+    } else {
+      put(0xF0 | (code >> 18));
+      put(0x80 | ((code >> 12) & 0x3F));
+      put(0x80 | ((code >> 6) & 0x3F));
+      put(0x80 | (code & 0x3F));
+    }
+  }
+
   void SkipSpace() {
     while (at_ < text_.size() &&
            (text_[at_] == ' ' || text_[at_] == '\n' || text_[at_] == '\r' || text_[at_] == '\t')) {

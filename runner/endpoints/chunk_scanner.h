@@ -1,8 +1,9 @@
 // The fast path for a streamed chunk: one pass over the JSON text that picks out what the
 // metrics read (choices[0].delta's content, reasoning and tool calls, or choices[0].text; usage),
-// building no document. It answers only for what it fully understands; for anything else (an
-// error object, non-ASCII text, an escape beyond ASCII, malformed JSON) it answers nothing and
-// the caller parses a full document instead.
+// building no document. Text in any language is read on this path, escapes and UTF-8 checked as
+// the document checks them. It answers only for what it fully understands; for anything else (an
+// error object, tool calls, malformed JSON or UTF-8) it answers nothing and the caller parses a
+// full document instead.
 #pragma once
 
 #include <optional>

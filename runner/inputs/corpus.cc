@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <mutex>
 #include <vector>
 
 #include "runner/base/rng.h"
@@ -33,9 +34,7 @@ std::vector<std::string> MakeVocabulary(uint64_t seed, size_t size) {
   return words;
 }
 
-}  // namespace
-
-std::string GenerateCorpus(size_t bytes, uint64_t seed) {
+std::string Generate(size_t bytes, uint64_t seed) {
   const std::vector<std::string> vocabulary = MakeVocabulary(seed, 4000);
   base::Rng rng(seed);
   std::string text;
@@ -55,6 +54,24 @@ std::string GenerateCorpus(size_t bytes, uint64_t seed) {
     if (rng.Uniform() < 0.1) text.back() = '\n';
   }
   return text;
+}
+
+}  // namespace
+
+// The cases of a suite ask for the same corpus again and again, and making it costs more than a
+// small case's whole run: the last one made is kept.
+std::string GenerateCorpus(size_t bytes, uint64_t seed) {
+  static std::mutex mutex;
+  static size_t last_bytes = 0;
+  static uint64_t last_seed = 0;
+  static std::string last;
+  const std::lock_guard lock(mutex);
+  if (last.empty() || last_bytes != bytes || last_seed != seed) {
+    last = Generate(bytes, seed);
+    last_bytes = bytes;
+    last_seed = seed;
+  }
+  return last;
 }
 
 }  // namespace servebench::inputs

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 
 #include "runner/endpoints/dialect.h"
@@ -53,8 +54,16 @@ TEST(ChunkScanner, ReadsCommonChatChunksWithoutADocument) {
 TEST(ChunkScanner, StepsAsideForWhatItDoesNotReadItself) {
   for (
       const std::string& data : {
-          std::string(kHead) + R"("choices":[{"delta":{"content":"é"}}]})",  // non-ASCII
-          std::string(kHead) + R"("choices":[{"delta":{"content":"\u00e9"}}]})",
+          // Not UTF-8: an overlong form, an encoded surrogate, past U+10FFFF, a cut sequence.
+          std::string(kHead) + "\"choices\":[{\"delta\":{\"content\":\"\xC0\x80\"}}]}",
+          std::string(kHead) + "\"choices\":[{\"delta\":{\"content\":\"\xED\xA0\x80\"}}]}",
+          std::string(kHead) + "\"choices\":[{\"delta\":{\"content\":\"\xF4\x90\x80\x80\"}}]}",
+          std::string(kHead) + "\"choices\":[{\"delta\":{\"content\":\"\xE2\x82\"}}]}",
+          std::string(kHead) + "\"choices\":[{\"delta\":{\"content\":\"\x80\"}}]}",
+          // Lone surrogates.
+          std::string(kHead) + R"("choices":[{"delta":{"content":"\ud800"}}]})",
+          std::string(kHead) + R"("choices":[{"delta":{"content":"\udc00"}}]})",
+          std::string(kHead) + R"("choices":[{"delta":{"content":"\ud800\u0041"}}]})",
           std::string(R"({"error":{"message":"boom","type":"server_error"}})"),
           std::string(R"({"error":"plain"})"),
           std::string(R"({"choices":[{"delta":{"content":"x"}}],)"),  // truncated
@@ -126,6 +135,84 @@ TEST(ChunkScanner, AgreesWithTheDocumentOnGeneratedChunks) {
     EXPECT_EQ(ParseEvent(EndpointType::kChat, data), ParseEventDocument(EndpointType::kChat, data))
         << data;
   }
+}
+
+// Text in many scripts, written as UTF-8 or as \u escapes (astral ones as surrogate pairs),
+// sometimes broken: both paths agree, and the fast one reads every well-formed chunk.
+std::string Utf8(uint32_t code) {
+  std::string out;
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+  return out;
+}
+
+std::string Escaped(uint32_t code) {
+  char buffer[16];
+  if (code < 0x10000) {
+    std::snprintf(buffer, sizeof buffer, "\\u%04x", code);
+    return buffer;
+  }
+  const uint32_t v = code - 0x10000;
+  std::snprintf(buffer, sizeof buffer, "\\u%04X\\u%04X", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+  return buffer;
+}
+
+TEST(ChunkScanner, ReadsTextInEveryScriptAsTheDocumentDoes) {
+  // Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai, Hangul, CJK, combining marks,
+  // emoji and other astral planes, the last code point.
+  const std::vector<std::pair<uint32_t, uint32_t>> scripts = {
+      {0x20, 0x7E},   {0xA0, 0x24F},      {0x370, 0x3FF},     {0x400, 0x4FF},      {0x5D0, 0x5EA},
+      {0x600, 0x6FF}, {0x900, 0x97F},     {0xE00, 0xE7F},     {0xAC00, 0xD7A3},    {0x4E00, 0x9FFF},
+      {0x300, 0x36F}, {0x1F300, 0x1F6FF}, {0x20000, 0x2A6DF}, {0x10FFF0, 0x10FFFF}};
+  std::mt19937 rng(11);
+  int fast = 0, broken = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int length = 1 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < length; ++i) {
+      const auto [low, high] = scripts[rng() % scripts.size()];
+      const uint32_t code = low + rng() % (high - low + 1);
+      if (code == '"' || code == '\\') continue;
+      text += rng() % 3 == 0 ? Escaped(code) : Utf8(code);
+    }
+    const bool breaks = rng() % 8 == 0;
+    if (breaks) {
+      const std::vector<std::string> faults = {
+          "\xC1\xBF", "\xED\xB0\x80", "\xF8", "\xE4\xB8", "\\udfff", "\\ud83d", "\\ud83d\\u0020"};
+      text.insert(rng() % (text.size() + 1), faults[rng() % faults.size()]);
+      ++broken;
+    }
+    const EndpointType type = rng() % 2 ? EndpointType::kChat : EndpointType::kCompletions;
+    const std::string data =
+        type == EndpointType::kChat
+            ? std::string(kHead) + R"("choices":[{"index":0,"delta":{"content":")" + text +
+                  R"("},"finish_reason":null}]})"
+            : R"({"id":"c","choices":[{"index":0,"text":")" + text + R"(","finish_reason":null}]})";
+    const Chunk reference = ParseEventDocument(type, data);
+    EXPECT_EQ(ParseEvent(type, data), reference) << data;
+    const bool scanned = DialectOf(type).ScanEvent(data).has_value();
+    // A fault cut apart by an insertion can still leave well-formed text; only clean text must
+    // take the fast path.
+    if (!breaks) {
+      EXPECT_TRUE(scanned) << data;
+    }
+    fast += scanned ? 1 : 0;
+  }
+  EXPECT_GT(broken, 200);
+  EXPECT_GT(fast, 2000);
 }
 
 }  // namespace

@@ -51,11 +51,12 @@ std::string ReplyOf(const records::Record& r) {
   return text;
 }
 
-// 1,000 rows over 5 s, two rows at each timestamp; each row is one of 20 documents (two shared
+// 400 rows over 2 s, two rows at each timestamp; each row is one of 20 documents (two shared
 // blocks of 64 tokens) plus a block of its own and 22 tokens more.
+constexpr int kTraceRows = 400;
 void WriteTrace(const fs::path& path) {
   std::ofstream out(path);
-  for (int i = 0; i < 1000; ++i) {
+  for (int i = 0; i < kTraceRows; ++i) {
     const int doc = i % 20;
     out << Json{{"timestamp", (i / 2) * 10},
                 {"input_length", 150},
@@ -78,12 +79,12 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
       " --mock-prefill-us-per-token 200 --mock-ttft-ms 5 --mock-itl-ms 1 --mock-send-log " +
       send_log.string() + " --mock-send-log-bodies --artifact-dir " + out.string());
   ASSERT_EQ(run.status, 0) << run.output;
-  EXPECT_NE(run.output.find("trace replay of 1000 requests over 5 s"), std::string::npos)
+  EXPECT_NE(run.output.find("trace replay of 400 requests over 2 s"), std::string::npos)
       << run.output;
 
   // Every request was scheduled at its trace time, to the nanosecond, from one t0.
   const auto records = Records(out);
-  ASSERT_EQ(records.size(), 1000u);
+  ASSERT_EQ(records.size(), size_t{kTraceRows});
   const int64_t t0 = records.at(0).scheduled_ns;
   for (const auto& [id, r] : records) {
     EXPECT_EQ(r.scheduled_ns - t0, static_cast<int64_t>(id / 2) * 10'000'000) << id;
@@ -96,7 +97,7 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
   auto tokenizer = tokenizers::Tokenizer::Load(kTokenizer);
   ASSERT_TRUE(tokenizer);
   const auto log = JsonLines(send_log);
-  ASSERT_EQ(log.size(), 1000u);
+  ASSERT_EQ(log.size(), size_t{kTraceRows});
   std::map<int, std::string> prefix_of_doc;
   int cold = 0;
   double cached_tokens = 0;
@@ -128,10 +129,10 @@ TEST(Workloads, ATraceReplaysOnItsClockWithByteIdenticalPrefixesAndPrefixCacheHi
   }
   // Each document's first request misses its two shared blocks; every later one hits them.
   EXPECT_EQ(cold, 20);
-  EXPECT_EQ(cached_tokens, 980.0 * 128);
+  EXPECT_EQ(cached_tokens, (kTraceRows - 20) * 128.0);
   const Json summary = Json::parse(ReadFile(out / "profile_export.json"));
   EXPECT_NEAR(summary["cached_token_share"]["value"].get<double>(),
-              100.0 * 980 * 128 / (1000 * 150), 1e-9);
+              100.0 * (kTraceRows - 20) * 128 / (kTraceRows * 150), 1e-9);
   ASSERT_TRUE(summary.contains("schedule_lag"));  // the replay lag, reported
   EXPECT_NE(run.output.find("Cached input token share"), std::string::npos);
 }
