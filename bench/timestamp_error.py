@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Every content event's client timestamp against the mock's send log: p50 / p99 in ms.
 
-usage: timestamp_error.py RUN_DIR SEND_LOG
+usage: timestamp_error.py RUN_DIR SEND_LOG [--ttft]
+--ttft: each request's TTFT against the mock's own (first content sent - request received):
+what the client adds, its send queue and connects included.
 The client's first-byte time of event k is start + TTFT + the first k inter-chunk gaps; the mock's
 is the CLOCK_MONOTONIC time it handed the event to the socket. Both use one clock.
 """
@@ -11,9 +13,12 @@ import sys
 import numpy as np
 
 run_dir, send_log = sys.argv[1], sys.argv[2]
+ttft_only = "--ttft" in sys.argv[3:]
 sent = {}
+entry_received = {}
 for line in open(send_log):
     entry = json.loads(line)
+    entry_received[entry["request_id"]] = entry["received_ns"]
     sent[entry["request_id"]] = [t for t, c in zip(entry["events_ns"], entry["content"]) if c]
 errors = []
 for line in open(f"{run_dir}/profile_export.jsonl"):
@@ -26,6 +31,8 @@ for line in open(f"{run_dir}/profile_export.jsonl"):
         continue
     client = record["metadata"]["start_ns"] / 1e6 + metrics["time_to_first_token"] + np.concatenate(
         ([0.0], np.cumsum(metrics.get("inter_chunk_latency", []))))
-    if len(client) == len(content):
+    if ttft_only:
+        errors.append(metrics["time_to_first_token"] - (content[0] - entry_received[record["metadata"]["x_request_id"]]) / 1e6)
+    elif len(client) == len(content):
         errors.extend(client - np.array(content) / 1e6)
 print(f"{np.percentile(errors, 50):.3f} / {np.percentile(errors, 99):.3f} ms ({len(errors)} events)")

@@ -94,6 +94,7 @@ class CaseRunner {
 
   CaseOutcome Run() {
     if (o_.time_limit_s > 0) time_limit_ns_ = clock_.Now() + Ns(o_.time_limit_s);
+    if (o_.prewarm && !o_.prewarm_url.empty()) Prewarm();
     if (o_.warmup_count > 0) Phase(true, o_.warmup_count, 0);
     outcome_.start_ns = clock_.Now();
     if (interrupts_.load() == 0 && !outcome_.timed_out)
@@ -104,6 +105,7 @@ class CaseRunner {
   }
 
  private:
+  void Prewarm();
   void Phase(bool warmup, uint64_t count, int64_t duration_ns);
   void FireDueCancels(int64_t now);
   // Polls the transport until deadline_ns and finishes what it returns; when a session ended
@@ -259,6 +261,17 @@ void CaseRunner::Finish(records::Record record, bool warmup, bool issuing) {
     next_turns_.push({due, slot});
   }
   sink_.Add(std::move(record));
+}
+
+// A closed loop of N opens N connections before t0; an open loop as many as it expects in
+// flight. Ten seconds at most (or the run's time limit): a server that is slow to accept is
+// then met cold.
+void CaseRunner::Prewarm() {
+  constexpr int64_t kMostNs = 10'000'000'000;
+  const size_t asked = o_.load.ExpectedConcurrency();
+  outcome_.connections_asked = asked;
+  outcome_.connections_warmed =
+      transport_.Prewarm(o_.prewarm_url, asked, std::min(clock_.Now() + kMostNs, time_limit_ns_));
 }
 
 void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {

@@ -32,6 +32,10 @@ struct CaseOptions {
   double cancellation_delay_s = 0;
   uint64_t seed = 0;
   transport::TransportOptions transport;
+  // Connections opened before the clock starts, as many as the load expects in flight, each
+  // with a GET of prewarm_url (the server's model list); false: every request connects cold.
+  bool prewarm = true;
+  std::string prewarm_url;
   // Several models: each session asks one, in turn or drawn at random (from the seed).
   std::vector<std::string> models;
   bool random_model = false;
@@ -46,6 +50,7 @@ struct CaseOutcome {
   uint64_t dropped = 0;                // still running at the end of the grace period
   bool include_usage_dropped = false;  // the server rejected stream_options
   bool timed_out = false;              // stopped at time_limit_s
+  size_t connections_asked = 0, connections_warmed = 0;  // before the clock started
   int64_t start_ns = 0, end_ns = 0;
 };
 

@@ -71,6 +71,9 @@ inline constexpr MetricDef kAll[] = {
     {"cached_input_tokens", "Cached input tokens", "tokens", K::kPerRequest,
      &R::cached_input_tokens, true, "usage_prompt_cache_read_tokens", "", false},
     {"cap_wait", "Cap wait", "ms", K::kPerRequest, &R::cap_wait, false, "", "", false},
+    // Requests that opened a connection (--no-prewarm, or past the warm pool); AIPerf's
+    // http_req_connecting leaves out the name lookup, which curl's connect time includes.
+    {"connect_time", "Connect time", "ms", K::kPerRequest, &R::connect_time, false, "", "", false},
     {"latency_from_schedule", "Latency from schedule", "ms", K::kPerRequest,
      &R::latency_from_schedule, false, "", "", false},
     {"output_token_throughput", "Output token throughput", "tokens/s", K::kRunValue, nullptr, true,

@@ -156,6 +156,7 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   const int64_t could_start_ns = std::max(r.scheduled_ns, r.ready_ns);
   m.schedule_lag = Ms(r.start_ns - could_start_ns);
   if (r.ready_ns > 0) m.cap_wait = Ms(could_start_ns - r.scheduled_ns);
+  if (r.connect_ns >= 0) m.connect_time = Ms(r.connect_ns);
   // Known for a failed request too (AIPerf's error_isl); only valid requests make the ISL row.
   if (r.input_tokens >= 0) m.input_sequence_length = static_cast<double>(r.input_tokens);
   m.error = r.error;

@@ -38,7 +38,7 @@ struct RequestMetrics {
       request_latency, inter_token_latency, output_token_throughput_per_user, decode_duration,
       output_sequence_length, input_sequence_length, reasoning_token_count,
       server_input_sequence_length, cached_input_tokens, usage_mismatch_pct, schedule_lag, cap_wait,
-      latency_from_schedule;
+      connect_time, latency_from_schedule;
   std::vector<double> inter_chunk_latency;
   bool valid() const { return !error.has_value(); }
 };

@@ -220,6 +220,9 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
                "(5xx), for servers started with the run (default 0)",
                0, true, kMaxSeconds);
   flags.Bool("--insecure", &f.insecure, "do not verify TLS certificates");
+  flags.Bool("--no-prewarm", &f.no_prewarm,
+             "open no connections before the clock starts: each request connects when it leaves, "
+             "and connect_time is reported");
   flags.String("--ca-cert", &f.ca_cert,
                "CA bundle to verify the server with (also SSL_CERT_FILE, CURL_CA_BUNDLE)");
   flags.Double("--max-error-rate", &f.max_error_rate,
@@ -563,6 +566,8 @@ base::Expected<ProfilePlan> ResolveProfile(const ProfileFlags& f) {
     plan.base_url = *base_url;
   }
   run.url = plan.base_url + path;
+  run.prewarm = !f.no_prewarm;
+  run.prewarm_url = plan.base_url + "/v1/models";
 
   auto prompts = PromptsOf(f, run);
   if (!prompts) return prompts.error();

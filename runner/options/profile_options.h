@@ -45,7 +45,7 @@ struct ProfileFlags {
   std::string records_compression = "none";  // records.jsonl as is, or zstd (records.jsonl.zst)
   double request_timeout_seconds = 600;
   double wait_for_model_timeout = 0;  // seconds to poll a server that is not up yet
-  bool insecure = false, use_legacy_max_tokens = false;
+  bool insecure = false, use_legacy_max_tokens = false, no_prewarm = false;
   std::string max_tokens_field = "auto";  // auto, max_completion_tokens or max_tokens
   std::string ca_cert;
   std::vector<std::string> redact_headers;  // more header names whose values are secret

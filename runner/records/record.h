@@ -42,8 +42,13 @@ struct Record {
   // Open loop with a concurrency cap: when a slot freed for an arrival that found every slot
   // busy (its wait is the user's choice, not the client's lateness); 0 when it did not wait.
   int64_t ready_ns = 0;
-  int64_t start_ns = 0;       // just before it was handed to the transport
-  int64_t headers_ns = 0;     // status line and headers received
+  // Just before it was handed to the transport; on a warm connection, when the transport began
+  // writing it (metrics.md: TTFT and latency start here).
+  int64_t start_ns = 0;
+  int64_t headers_ns = 0;  // status line and headers received
+  // A request that opened its own connection: how long connecting took from start_ns, as curl
+  // reports it (name lookup and TCP connect); -1 when it went on a warm connection.
+  int64_t connect_ns = -1;
   int64_t end_ns = 0;         // last byte, or the failure
   int64_t wall_start_ns = 0;  // CLOCK_REALTIME at start, to place the request on a calendar
   int status = 0;

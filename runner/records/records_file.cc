@@ -54,6 +54,7 @@ Json RecordJson(const Record& r) {
             {"streaming", r.streaming},
             {"input_tokens", r.input_tokens},
             {"requested_max_tokens", r.requested_max_tokens}};
+  if (r.connect_ns >= 0) j["connect_ns"] = r.connect_ns;
   if (!r.model.empty()) j["model"] = r.model;
   if (!r.session_id.empty()) {
     j["session_id"] = r.session_id;
@@ -86,6 +87,7 @@ base::Expected<Record> RecordOf(const Json& j) {
     Read(j, "ready_ns", &r.ready_ns);
     r.start_ns = As<int64_t>(j.at("start_ns"));
     Read(j, "headers_ns", &r.headers_ns);
+    Read(j, "connect_ns", &r.connect_ns);
     r.end_ns = As<int64_t>(j.at("end_ns"));
     Read(j, "wall_start_ns", &r.wall_start_ns);
     Read(j, "status", &r.status);

@@ -189,6 +189,18 @@ double Gaps::NextStratifiedUniform() {
 
 // The base process (closed loop, open loop or trace), then its decorators: a concurrency cap on
 // an open loop or a trace, a slot ramp on a closed loop, and the request count.
+size_t LoadShape::ExpectedConcurrency() const {
+  constexpr size_t kMost = 1000;
+  if (!OpenLoop() || Capped()) return static_cast<size_t>(std::max<int64_t>(1, concurrency));
+  if (!Replay()) return std::min(kMost, static_cast<size_t>(std::ceil(request_rate)));
+  size_t busiest = 0;  // the offsets do not decrease: a window slides over them
+  for (size_t first = 0, last = 0; last < fixed_offsets_ns.size(); ++last) {
+    while (fixed_offsets_ns[last] - fixed_offsets_ns[first] >= 1'000'000'000) ++first;
+    busiest = std::max(busiest, last - first + 1);
+  }
+  return std::min(kMost, busiest);
+}
+
 std::unique_ptr<Schedule> MakeSchedule(const LoadShape& shape, int64_t t0_ns) {
   std::unique_ptr<Schedule> s;
   if (shape.Replay()) {

@@ -59,6 +59,10 @@ struct LoadShape {
   bool OpenLoop() const { return request_rate > 0 || Replay(); }
   // An open loop with at most `concurrency` in flight: arrivals may wait for a slot.
   bool Capped() const { return OpenLoop() && concurrency > 0; }
+  // How many requests are expected in flight at once, the connections worth opening before
+  // the clock starts: the closed loop's slots or an open loop's cap; with no cap, the most
+  // arrivals due in any one second (a rate, or the trace's busiest second), at most 1,000.
+  size_t ExpectedConcurrency() const;
 };
 
 std::unique_ptr<Schedule> MakeSchedule(const LoadShape& shape, int64_t t0_ns);

@@ -195,6 +195,7 @@ base::Expected<std::unique_ptr<mock::MockServer>> StartMockIfAsked(options::Prof
   if (!port) return port.error();
   plan.base_url = "http://127.0.0.1:" + std::to_string(*port);
   plan.run.url = plan.base_url + plan.run.url;
+  plan.run.prewarm_url = plan.base_url + plan.run.prewarm_url;
   return mock;
 }
 
@@ -268,6 +269,17 @@ base::Expected<SessionResult> RunProfileSession(const options::ProfileFlags& f,
   if (!outcome) return outcome.error();
   if (*mock) (*mock)->Stop();
   result.outcome = *outcome;
+  if (outcome->connections_warmed < outcome->connections_asked) {
+    const std::string note =
+        std::to_string(outcome->connections_warmed) + " of " +
+        std::to_string(outcome->connections_asked) +
+        " connections were opened before the clock started (the server did not keep the rest "
+        "alive after GET " +
+        options::RedactUrl(plan.run.prewarm_url) +
+        "); requests on the others connect when they leave (see connect_time)";
+    if (hooks.note) hooks.note(note);
+    log.Line("note: " + note);
+  }
   info.end_wall_ns = base::WallNs();
   info.was_cancelled = outcome->was_cancelled;
   info.dropped = outcome->dropped;

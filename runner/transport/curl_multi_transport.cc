@@ -58,11 +58,17 @@ std::string TransportErrorType(CURLcode code) {
   }
 }
 
-// What every request shares: TLS, protocols, no signals.
+// What every request and prewarm GET shares: TLS, protocols, no signals, HTTP/1.1 without
+// Nagle's delay, the receive buffer.
 void SetCommonOptions(CURL* e, const TransportOptions& options) {
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   base::SetTls(e, options.insecure, options.ca_cert);
+  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  // curl's receive buffer is per handle (16 KiB by default). SSE events are a few hundred
+  // bytes, so its minimum, 1 KiB, costs no throughput and keeps memory per stream low.
+  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 1024L);
 }
 
 bool HeaderIs(std::string_view line, std::string_view name) {
@@ -91,6 +97,7 @@ struct Transfer {
   sse::Framer framer;
   bool event_stream = false;  // the response is text/event-stream
   size_t received = 0;        // body bytes so far
+  int64_t sending_ns = 0;     // when curl began writing the request (connected by then)
   const TransportOptions* options = nullptr;
 };
 
@@ -105,11 +112,15 @@ struct CurlMultiTransport::Impl {
   std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers;
   std::vector<CURL*> idle_handles;
   std::vector<records::Record> cancelled;
+  std::vector<CURL*> warming;  // prewarm GETs running
+  size_t warmed = 0;           // connections they opened
+  bool warm_ended = false;     // one of them ended since Poll last looked
 
   static int OnSocket(CURL*, curl_socket_t fd, int what, void* self, void* socket_data);
   static int OnTimer(CURLM*, long timeout_ms, void* self);
   static size_t OnData(char* data, size_t size, size_t count, void* transfer);
   static size_t OnHeader(char* data, size_t size, size_t count, void* transfer);
+  static int OnSending(void* transfer, char*, char*, int, int);
   void Collect(std::vector<records::Record>& finished);
   void Release(std::unique_ptr<Transfer> transfer);
   void ArmTimer(int64_t deadline_ns);
@@ -165,6 +176,11 @@ size_t CurlMultiTransport::Impl::OnData(char* data, size_t size, size_t count, v
     return 0;  // curl aborts the transfer
   }
   return bytes;
+}
+
+int CurlMultiTransport::Impl::OnSending(void* p, char*, char*, int, int) {
+  static_cast<Transfer*>(p)->sending_ns = base::MonotonicNs();
+  return CURL_PREREQFUNC_OK;
 }
 
 size_t CurlMultiTransport::Impl::OnHeader(char* data, size_t size, size_t count, void* p) {
@@ -255,18 +271,33 @@ void CurlMultiTransport::Start(records::Record seed, const std::string& url,
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Impl::OnSending);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
   curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
   SetCommonOptions(e, m.options);
-  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-  // curl's receive buffer is per handle (16 KiB by default). SSE events are a few hundred
-  // bytes, so its minimum, 1 KiB, costs no throughput and keeps memory per stream low.
-  curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 1024L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(m.options.timeout_s * 1000));
   t->record.wall_start_ns = base::WallNs();
   t->record.start_ns = base::MonotonicNs();
   curl_multi_add_handle(m.multi, e);
   m.transfers.emplace(t->record.request_id, std::move(t));
+}
+
+// metrics.md's start: on a warm connection, the moment curl began writing the request, so that
+// a request handed over in a burst does not count the client's work on the others before it in
+// its TTFT (that wait is schedule lag). A request that had to connect keeps the hand-over time:
+// its connect counts, and connect_ns says how long it took.
+static void StampStart(Transfer& t) {
+  records::Record& r = t.record;
+  long connects = 0;
+  curl_off_t connect_us = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_NUM_CONNECTS, &connects);
+  if (connects > 0) {
+    if (curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &connect_us) == CURLE_OK)
+      r.connect_ns = static_cast<int64_t>(connect_us) * 1000;
+  } else if (t.sending_ns > r.start_ns) {
+    r.wall_start_ns += t.sending_ns - r.start_ns;
+    r.start_ns = t.sending_ns;
+  }
 }
 
 void CurlMultiTransport::Impl::Release(std::unique_ptr<Transfer> t) {
@@ -283,6 +314,7 @@ void CurlMultiTransport::Cancel(uint64_t request_id, records::RecordError error)
   m.transfers.erase(it);
   t->record.end_ns = base::MonotonicNs();
   t->record.error = std::move(error);
+  StampStart(*t);
   m.cancelled.push_back(std::move(t->record));
   m.Release(std::move(t));
 }
@@ -295,11 +327,27 @@ void CurlMultiTransport::Impl::Collect(std::vector<records::Record>& finished) {
     if (msg->msg != CURLMSG_DONE) continue;
     Transfer* raw = nullptr;
     curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &raw);
+    if (raw == nullptr) {  // a prewarm GET: its connection stays in the pool
+      // It counts when it opened a connection that is still open in the pool (a server may
+      // close it after the answer).
+      long connects = 0;
+      curl_socket_t kept = CURL_SOCKET_BAD;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_NUM_CONNECTS, &connects);
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_ACTIVESOCKET, &kept);
+      if (msg->data.result == CURLE_OK && connects > 0 && kept != CURL_SOCKET_BAD) ++warmed;
+      CURL* easy = msg->easy_handle;
+      curl_multi_remove_handle(multi, easy);
+      idle_handles.push_back(easy);
+      std::erase(warming, easy);
+      warm_ended = true;
+      continue;
+    }
     auto it = transfers.find(raw->record.request_id);
     std::unique_ptr<Transfer> t = std::move(it->second);
     transfers.erase(it);
     records::Record& r = t->record;
     r.end_ns = base::MonotonicNs();
+    StampStart(*t);
     t->framer.Finish(r.events);
     // An error set while receiving (too_large) says more than curl's "write error".
     if (msg->data.result != CURLE_OK && !r.error) {
@@ -327,7 +375,7 @@ void CurlMultiTransport::Poll(int64_t deadline_ns, std::vector<records::Record>&
   for (;;) {
     m.Collect(finished);
     const int64_t now = base::MonotonicNs();
-    if (!finished.empty() || now >= deadline_ns) return;
+    if (!finished.empty() || m.warm_ended || now >= deadline_ns) return;
     if (now >= m.curl_deadline_ns) {
       m.curl_deadline_ns = kNever;
       curl_multi_socket_action(m.multi, CURL_SOCKET_TIMEOUT, 0, &running);
@@ -357,6 +405,54 @@ void CurlMultiTransport::Poll(int64_t deadline_ns, std::vector<records::Record>&
       curl_multi_socket_action(m.multi, fd, mask, &running);
     }
   }
+}
+
+// Drops a prewarm GET's answer, up to a model list's size (past it the GET fails, and its
+// connection is not kept).
+size_t DiscardAnswer(char*, size_t size, size_t count, void* received) {
+  size_t& total = *static_cast<size_t*>(received);
+  total += size * count;
+  return total > (size_t{1} << 20) ? 0 : size * count;
+}
+
+size_t CurlMultiTransport::Prewarm(const std::string& url, size_t connections,
+                                   int64_t deadline_ns) {
+  Impl& m = *impl_;
+  // The pool must hold them all, or curl closes the oldest as the newest come back.
+  m.options.max_connections = std::max<long>(m.options.max_connections, connections);
+  curl_multi_setopt(m.multi, CURLMOPT_MAXCONNECTS, m.options.max_connections);
+  std::vector<size_t> received(connections, 0);
+  m.warmed = 0;
+  for (size_t i = 0; i < connections; ++i) {
+    CURL* e = m.idle_handles.empty() ? curl_easy_init() : m.idle_handles.back();
+    if (!m.idle_handles.empty()) {
+      m.idle_handles.pop_back();
+      curl_easy_reset(e);
+    }
+    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, m.base_headers);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &DiscardAnswer);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &received[i]);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, nullptr);
+    SetCommonOptions(e, m.options);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+                     std::max<long>(1, (deadline_ns - base::MonotonicNs()) / 1'000'000));
+    curl_multi_add_handle(m.multi, e);
+    m.warming.push_back(e);
+  }
+  std::vector<records::Record> none;
+  while (!m.warming.empty() && base::MonotonicNs() < deadline_ns) {
+    m.warm_ended = false;
+    Poll(deadline_ns, none);
+  }
+  for (CURL* e : m.warming) {  // past the deadline: given up
+    curl_multi_remove_handle(m.multi, e);
+    m.idle_handles.push_back(e);
+  }
+  m.warming.clear();
+  m.warm_ended = false;
+  return m.warmed;
 }
 
 // Cancelled records not yet handed out by Poll still count: they are not finished for the caller.

@@ -21,13 +21,15 @@ class CurlMultiTransport : public Transport {
   CurlMultiTransport(const CurlMultiTransport&) = delete;
   CurlMultiTransport& operator=(const CurlMultiTransport&) = delete;
 
-  // start_ns is stamped immediately before the request is handed to libcurl.
+  // start_ns is stamped as the request is handed to libcurl, and moved to when curl began
+  // writing it if it went on a warm connection (see StampStart).
   void Start(records::Record seed, const std::string& url,
              std::shared_ptr<const std::string> body) override;
   void Cancel(uint64_t request_id, records::RecordError error) override;
   // Runs the event loop until deadline_ns or until at least one request has finished.
   void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) override;
   size_t in_flight() const override;
+  size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns) override;
 
  private:
   struct Impl;

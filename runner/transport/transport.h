@@ -37,6 +37,10 @@ class Transport {
   virtual void Cancel(uint64_t request_id, records::RecordError error) = 0;
   // Waits until deadline_ns or until at least one request has finished; appends the finished.
   virtual void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) = 0;
+  // Before the clock starts: opens up to `connections` keep-alive connections to url's server,
+  // each carrying one GET of url (its answer is dropped), so that no measured request pays for
+  // connecting, nor waits behind another's connect. Returns how many were opened by deadline_ns.
+  virtual size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns) = 0;
   virtual size_t in_flight() const = 0;
 };
 

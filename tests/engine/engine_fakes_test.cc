@@ -47,6 +47,50 @@ TEST(EngineFakes, AClosedLoopKeepsExactlyItsConcurrencyInFlight) {
   EXPECT_FALSE(outcome.was_cancelled);
 }
 
+// Connections are opened once, before the first request (warmup included), as many as the
+// load expects in flight; --no-prewarm opens none.
+TEST(EngineFakes, ConnectionsArePrewarmedOnceBeforeTheFirstRequest) {
+  for (const bool prewarm : {true, false}) {
+    FakeRun run(Takes(10));
+    engine::CaseOptions o = FakeCase(4, 6);
+    o.warmup_count = 2;
+    o.prewarm = prewarm;
+    o.prewarm_url = "http://server/v1/models";
+    o.time_limit_s = 5;
+    const auto outcome = run.Go(o);
+    if (!prewarm) {
+      EXPECT_TRUE(run.transport.prewarms.empty());
+      continue;
+    }
+    ASSERT_EQ(run.transport.prewarms.size(), 1u);
+    const auto& call = run.transport.prewarms[0];
+    EXPECT_EQ(call.url, "http://server/v1/models");
+    EXPECT_EQ(call.connections, 4u);
+    EXPECT_EQ(call.at_ns, kStart);
+    EXPECT_EQ(call.deadline_ns, kStart + 5000 * kMs);  // within the run's time limit
+    ASSERT_FALSE(run.transport.started.empty());
+    EXPECT_TRUE(run.transport.started[0].warmup);
+    EXPECT_EQ(outcome.connections_warmed, 4u);
+  }
+}
+
+TEST(EngineFakes, TheExpectedConcurrencySizesTheWarmPool) {
+  schedule::LoadShape closed;
+  closed.concurrency = 64;
+  EXPECT_EQ(closed.ExpectedConcurrency(), 64u);
+  schedule::LoadShape capped = closed;
+  capped.request_rate = 500;
+  EXPECT_EQ(capped.ExpectedConcurrency(), 64u);
+  schedule::LoadShape rate;
+  rate.request_rate = 12.5;
+  EXPECT_EQ(rate.ExpectedConcurrency(), 13u);  // one second's arrivals
+  rate.request_rate = 1e6;
+  EXPECT_EQ(rate.ExpectedConcurrency(), 1000u);
+  schedule::LoadShape trace;  // its busiest second: 0.5 s to 1.4 s holds four arrivals
+  trace.fixed_offsets_ns = {0, 500 * kMs, 900 * kMs, 1000 * kMs, 1400 * kMs, 3000 * kMs};
+  EXPECT_EQ(trace.ExpectedConcurrency(), 4u);
+}
+
 TEST(EngineFakes, AnOpenLoopStartsEveryRequestAtItsScheduledTime) {
   FakeRun run(Takes(1000));  // long replies: arrivals never wait for one another
   engine::CaseOptions o = FakeCase(0, 5);

@@ -159,6 +159,38 @@ TEST(RunCaseE2e, WarmupRecordsAreTaggedAndExcludedFromTheSummary) {
   EXPECT_EQ(summary.Value("request_count")->value, 10);
 }
 
+// A closed loop of 16 opens its 16 connections before the clock starts, so no request connects
+// (none has a connect time) and none waits behind another's connect. Without the prewarm, the
+// first 16 requests each connect, and their connect times are recorded.
+TEST(RunCaseE2e, AClosedLoopOpensItsConnectionsBeforeTheClockStarts) {
+  for (bool prewarm : {true, false}) {
+    mock::MockOptions m;
+    m.ttft_ms = 5;
+    m.itl_ms = 1;
+    RunningMock mock(m);
+    CaseOptions o = Streaming(16, 48);
+    o.prewarm = prewarm;
+    o.prewarm_url = "http://127.0.0.1:" + std::to_string(mock.port()) + "/v1/models";
+    const RunResult run =
+        RunAgainst(mock, o, std::vector<inputs::Prompt>(1, inputs::Prompt{"hi", -1, 3}));
+    ASSERT_EQ(run.measured.size(), 48u);
+    EXPECT_EQ(run.outcome.connections_asked, prewarm ? 16u : 0u);
+    EXPECT_EQ(run.outcome.connections_warmed, prewarm ? 16u : 0u);
+    EXPECT_EQ(mock.server().Stats().connections_accepted, 16) << "prewarm " << prewarm;
+    int connected = 0;
+    for (const auto& r : run.measured) {
+      EXPECT_FALSE(r.error) << r.error->message;
+      if (!r.connect_time) continue;
+      ++connected;
+      EXPECT_GT(*r.connect_time, 0);
+      EXPECT_LT(*r.connect_time, *r.time_to_first_token);
+    }
+    EXPECT_EQ(connected, prewarm ? 0 : 16);
+    const auto summary = metrics::Summarize(run.measured, {});
+    EXPECT_EQ(summary.Distribution("connect_time") != nullptr, !prewarm);
+  }
+}
+
 }  // namespace
 }  // namespace servebench::engine
 

@@ -167,6 +167,29 @@ TEST_F(ServerQuirks, AModelTheServerDoesNotListRunsWithAWarning) {
   EXPECT_NE(e.output.find("/models/tiny.gguf"), std::string::npos);
 }
 
+// A server that closes the connection after each answer keeps no prewarmed connection: the run
+// says so, and every request connects when it leaves, with its connect time.
+TEST_F(ServerQuirks, AServerThatClosesAfterTheModelListKeepsNoWarmConnection) {
+  HostileServer server([&](int fd, const HostileRequest& r) {
+    if (r.method == "GET") {
+      const std::string list = R"({"object":"list","data":[{"id":"m","object":"model"}]})";
+      SendAll(fd, Head("200 OK", {"Content-Type: application/json", "Connection: close",
+                                  "Content-Length: " + std::to_string(list.size())}) +
+                      list);
+      return false;
+    }
+    return SendStream(fd, LlamaDelta(R"("content":"a")") + LlamaDelta("", "stop"));
+  });
+  const Exited e = Profile(server.url(), "closes", {"--request-count", "8", "--concurrency", "4"});
+  EXPECT_EQ(e.code, 0) << e.output;
+  EXPECT_NE(e.output.find("0 of 4 connections were opened before the clock started"),
+            std::string::npos)
+      << e.output;
+  int connected = 0;
+  for (const Json& line : Lines("closes")) connected += line["metrics"].contains("connect_time");
+  EXPECT_EQ(connected, 8);
+}
+
 // A server still loading answers 503 to /v1/models: --wait-for-model-timeout polls until it is
 // up; without it, the run goes on at once.
 TEST_F(ServerQuirks, WaitForModelPollsAServerThatIsStillLoading) {
@@ -180,7 +203,8 @@ TEST_F(ServerQuirks, WaitForModelPollsAServerThatIsStillLoading) {
       if (r.method != "POST") return false;
       return SendStream(fd, LlamaDelta(R"("content":"a")") + LlamaDelta("", "stop"));
     });
-    std::vector<std::string> flags = {"--request-count", "1"};
+    // The readiness check's GETs alone: no connection is prewarmed (with one, a GET more).
+    std::vector<std::string> flags = {"--request-count", "1", "--no-prewarm"};
     if (wait) flags.insert(flags.end(), {"--wait-for-model-timeout", "30"});
     const Exited e = Profile(server.url(), wait ? "waited" : "not-waited", flags);
     EXPECT_EQ(e.code, 0) << e.output;

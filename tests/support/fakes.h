@@ -112,7 +112,18 @@ class FakeTransport : public transport::Transport {
     }
   }
   size_t in_flight() const override { return in_flight_.size(); }
+  // Opens every connection asked for, at once, and remembers the call.
+  size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns) override {
+    prewarms.push_back({url, connections, clock_.Now(), deadline_ns});
+    return connections;
+  }
 
+  struct PrewarmCall {
+    std::string url;
+    size_t connections = 0;
+    int64_t at_ns = 0, deadline_ns = 0;
+  };
+  std::vector<PrewarmCall> prewarms;
   std::vector<records::Record> started;  // every request as it started
   std::vector<std::string> bodies;
   // The whole (not streamed) reply body of a request, when set.
