@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/loopback_streams.h"
 #include "runner/base/clock.h"
 
 namespace {
@@ -50,32 +51,12 @@ int main(int argc, char** argv) {
   getrlimit(RLIMIT_NOFILE, &files);
   files.rlim_cur = files.rlim_max;
   setrlimit(RLIMIT_NOFILE, &files);
-  const std::string body =
-      R"({"model":"mock-model","stream":true,"max_completion_tokens":4,"ignore_eos":true,)"
-      R"("messages":[{"role":"user","content":"hi"}]})";
-  const std::string request =
-      "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-      "Content-Type: application/json\r\nContent-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n" + body;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string request = servebench::bench::StreamingChatRequest(4, "hi");
   const int epoll = epoll_create1(0);
+  const std::vector<int> fds = servebench::bench::ConnectAll(port, static_cast<size_t>(n), epoll);
+  if (fds.empty()) return 1;
   std::vector<Stream> streams(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    Stream& s = streams[static_cast<size_t>(i)];
-    s.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    const int one = 1;
-    setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(s.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 &&
-        errno != EINPROGRESS) {
-      std::perror("connect");
-      return 1;
-    }
-    epoll_event e{EPOLLOUT | EPOLLIN, {.u32 = static_cast<uint32_t>(i)}};
-    epoll_ctl(epoll, EPOLL_CTL_ADD, s.fd, &e);
-  }
+  for (size_t i = 0; i < fds.size(); ++i) streams[i].fd = fds[i];
   int done = 0;
   std::vector<epoll_event> events(256);
   char buffer[65536];

@@ -7,6 +7,7 @@
 
 #include "mock/openai_shapes.h"
 #include "mock/request_plan.h"
+#include "runner/base/base64.h"
 #include "runner/base/json.h"
 #include "runner/base/rng.h"
 
@@ -50,8 +51,8 @@ Json Vector(const std::string& text, const MockOptions& o, bool base64) {
   }
   for (auto& x : v) x = static_cast<float>(x / std::sqrt(norm));
   if (!base64) return Json(v);
-  return Json(
-      Base64(std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float))));
+  return Json(base::Base64Encode(
+      std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float))));
 }
 
 }  // namespace

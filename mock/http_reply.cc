@@ -53,13 +53,12 @@ std::string ResponseHead(int status, const std::string& content_type,
   return head;
 }
 
-std::string ChunkFrame(const std::string& bytes) {
+void AppendChunkFrame(std::string& out, std::string_view bytes) {
   char size[20];
   const int n = std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
-  std::string frame(size, static_cast<size_t>(n));
-  frame += bytes;
-  frame += "\r\n";
-  return frame;
+  out.append(size, static_cast<size_t>(n));
+  out += bytes;
+  out += "\r\n";
 }
 
 }  // namespace servebench::mock

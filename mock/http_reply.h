@@ -47,8 +47,8 @@ inline Pending Now(Reply reply) {
 std::string ResponseHead(int status, const std::string& content_type,
                          const std::vector<std::pair<std::string, std::string>>& headers,
                          int64_t content_length, bool close);
-// The chunked-encoding frame of one piece: hex length, CRLF, bytes, CRLF.
-std::string ChunkFrame(const std::string& bytes);
+// Appends the chunked-encoding frame of one piece to out: hex length, CRLF, bytes, CRLF.
+void AppendChunkFrame(std::string& out, std::string_view bytes);
 inline constexpr const char* kLastChunk = "0\r\n\r\n";
 
 }  // namespace servebench::mock

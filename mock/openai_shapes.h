@@ -36,6 +36,5 @@ std::string ErrorBody(std::string_view message, std::string_view type, std::stri
 std::string_view DoneEvent();
 // An event that is not valid JSON, as a broken server might send.
 std::string_view MalformedEvent();
-std::string Base64(std::string_view bytes);
 
 }  // namespace servebench::mock

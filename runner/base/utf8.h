@@ -2,44 +2,61 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace servebench::base {
 
-// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF.
+// The length of the one UTF-8 sequence text starts with, or 0 when it is not one: the
+// well-formed sequences of Unicode's table 3-7 (no overlong forms, no surrogates, nothing past
+// U+10FFFF), which is what JSON parsers accept.
+inline size_t Utf8SequenceLength(std::string_view text) {
+  auto byte = [&](size_t i) { return i < text.size() ? static_cast<uint8_t>(text[i]) : 0; };
+  auto tail = [&](size_t i) { return byte(i) >= 0x80 && byte(i) <= 0xBF; };
+  const uint8_t b0 = byte(0), b1 = byte(1);
+  if (b0 < 0x80) return text.empty() ? 0 : 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) return tail(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    const bool second = b0 == 0xE0   ? b1 >= 0xA0 && b1 <= 0xBF
+                        : b0 == 0xED ? b1 >= 0x80 && b1 <= 0x9F
+                                     : tail(1);
+    return second && tail(2) ? 3 : 0;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    const bool second = b0 == 0xF0   ? b1 >= 0x90 && b1 <= 0xBF
+                        : b0 == 0xF4 ? b1 >= 0x80 && b1 <= 0x8F
+                                     : tail(1);
+    return second && tail(2) && tail(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Well-formed UTF-8 (RFC 3629) throughout.
 inline bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<uint8_t>(text[i]);
-    size_t length = 0;
-    uint32_t code = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<uint8_t>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-      return false;
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text.substr(i));
+    if (length == 0) return false;
     i += length;
   }
   return true;
+}
+
+// text with each byte that starts no UTF-8 sequence replaced by U+FFFD, for what people read
+// (exports, consoles); the records keep the bytes themselves.
+inline std::string ToValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text.substr(i));
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
 }
 
 }  // namespace servebench::base

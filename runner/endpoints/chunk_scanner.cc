@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "runner/base/utf8.h"
+
 namespace servebench::endpoints {
 namespace {
 
@@ -49,7 +51,7 @@ class Scanner {
       }
       if (c < 0x20) return false;
       if (c >= 0x80) {
-        const size_t length = Utf8Length(text_.substr(at_));
+        const size_t length = base::Utf8SequenceLength(text_.substr(at_));
         if (length == 0) return false;
         if (out != nullptr) out->append(text_.substr(at_, length));
         at_ += length;
@@ -147,29 +149,6 @@ class Scanner {
 
  private:
   static bool IsPlain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
-
-  // The length of the one UTF-8 sequence text starts with, or 0 when it is not one: the
-  // well-formed sequences of Unicode's table 3-7 (no overlong forms, no surrogates, nothing past
-  // U+10FFFF), which is what the document accepts.
-  static size_t Utf8Length(std::string_view text) {
-    auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0; };
-    auto tail = [&](size_t i) { return byte(i) >= 0x80 && byte(i) <= 0xBF; };
-    const unsigned char b0 = byte(0), b1 = byte(1);
-    if (b0 >= 0xC2 && b0 <= 0xDF) return tail(1) ? 2 : 0;
-    if (b0 >= 0xE0 && b0 <= 0xEF) {
-      const bool second = b0 == 0xE0   ? b1 >= 0xA0 && b1 <= 0xBF
-                          : b0 == 0xED ? b1 >= 0x80 && b1 <= 0x9F
-                                       : tail(1);
-      return second && tail(2) ? 3 : 0;
-    }
-    if (b0 >= 0xF0 && b0 <= 0xF4) {
-      const bool second = b0 == 0xF0   ? b1 >= 0x90 && b1 <= 0xBF
-                          : b0 == 0xF4 ? b1 >= 0x80 && b1 <= 0x8F
-                                       : tail(1);
-      return second && tail(2) && tail(3) ? 4 : 0;
-    }
-    return 0;
-  }
 
   // Exactly four hex digits at the position (strtol alone would take a sign or spaces).
   bool Hex4(uint32_t& code) {

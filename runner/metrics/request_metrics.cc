@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "runner/base/utf8.h"
+
 namespace servebench::metrics {
 namespace {
 
@@ -162,7 +164,9 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   m.error = r.error;
   if (!m.error && r.status >= 400) {
     const auto [type, message] = endpoints::ErrorTypeAndMessage(r.body);
-    m.error = records::RecordError{r.status, type.empty() ? "http" : type, message};
+    // The server's words, as people will read them (records keep its bytes).
+    m.error = records::RecordError{r.status, type.empty() ? "http" : base::ToValidUtf8(type),
+                                   base::ToValidUtf8(message)};
   }
   if (!m.error) m.error = WrongKindOfAnswer(r);
   const Content c = ReadContent(r, ctx.type);
@@ -170,7 +174,7 @@ RequestMetrics Measure(const records::Record& r, const MeasureContext& ctx) {
   if (m.error) return m;
   m.usage_reported = c.usage.has_value();
   if (c.stream_error) {
-    m.error = records::RecordError{r.status, "stream", *c.stream_error};
+    m.error = records::RecordError{r.status, "stream", base::ToValidUtf8(*c.stream_error)};
     return m;
   }
   if (c.content_ns.empty()) {

@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -9,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "runner/base/base64.h"
 #include "runner/base/json.h"
+#include "runner/base/utf8.h"
 
 namespace servebench::records {
 namespace {
@@ -39,44 +42,162 @@ void Read(const Json& line, const char* key, T* out) {
   if (auto it = line.find(key); it != line.end()) *out = As<T>(*it);
 }
 
+// JSON text as nlohmann's dump writes it (control characters as lower-case \u00xx, nothing
+// else escaped), one run of plain bytes at a time; false, with out as it was, when s is not
+// UTF-8.
+bool AppendJsonString(std::string& out, std::string_view s) {
+  const size_t start = out.size();
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    size_t plain = i;
+    while (plain < s.size()) {
+      const auto c = static_cast<uint8_t>(s[plain]);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+      ++plain;
+    }
+    out.append(s.data() + i, plain - i);
+    i = plain;
+    if (i == s.size()) break;
+    const auto c = static_cast<uint8_t>(s[i]);
+    if (c >= 0x80) {
+      const size_t length = base::Utf8SequenceLength(s.substr(i));
+      if (length == 0) {
+        out.resize(start);
+        return false;
+      }
+      out.append(s.data() + i, length);
+      i += length;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        char escape[8];
+        std::snprintf(escape, sizeof escape, "\\u%04x", c);
+        out += escape;
+      }
+    }
+    ++i;
+  }
+  out += '"';
+  return true;
+}
+
+// Text as the server sent it: a JSON string, or {"base64": ...} for bytes that are not UTF-8
+// (a JSON string cannot hold them, and the record keeps what came, byte for byte).
+void AppendText(std::string& out, std::string_view s) {
+  if (AppendJsonString(out, s)) return;
+  out += "{\"base64\":\"";
+  out += base::Base64Encode(s);
+  out += "\"}";
+}
+
+std::string TextOf(const Json& v) {
+  if (v.is_object()) {
+    auto bytes = base::Base64Decode(v.at("base64").get<std::string>());
+    if (!bytes) throw std::invalid_argument("a base64 text is not base64");
+    return *bytes;
+  }
+  return v.get<std::string>();
+}
+
+void ReadText(const Json& line, const char* key, std::string* out) {
+  if (auto it = line.find(key); it != line.end()) *out = TextOf(*it);
+}
+
 }  // namespace
 
-Json RecordJson(const Record& r) {
-  Json j = {{"id", r.request_id},
-            {"warmup", r.warmup},
-            {"scheduled_ns", r.scheduled_ns},
-            {"ready_ns", r.ready_ns},
-            {"start_ns", r.start_ns},
-            {"headers_ns", r.headers_ns},
-            {"end_ns", r.end_ns},
-            {"wall_start_ns", r.wall_start_ns},
-            {"status", r.status},
-            {"streaming", r.streaming},
-            {"input_tokens", r.input_tokens},
-            {"requested_max_tokens", r.requested_max_tokens}};
-  if (r.connect_ns >= 0) j["connect_ns"] = r.connect_ns;
-  if (!r.model.empty()) j["model"] = r.model;
-  if (!r.session_id.empty()) {
-    j["session_id"] = r.session_id;
-    j["turn"] = r.turn;
-  }
-  if (!r.content_type.empty()) j["content_type"] = r.content_type;
-  if (!r.location.empty()) j["location"] = r.location;
-  if (!r.body.empty()) j["body"] = r.body;  // a whole reply, or the error body of a stream
-  if (!r.events.empty()) {
-    Json events = Json::array();
-    for (const auto& e : r.events) {
-      Json event = {e.ns - r.start_ns, e.data};
-      if (e.is_error) event.push_back(1);
-      events.push_back(std::move(event));
-    }
-    j["events"] = std::move(events);
-  }
+std::string RecordLine(const Record& r) {
+  // The keys in nlohmann's order (sorted), as the files have always been written.
+  size_t size = 512 + r.body.size();
+  for (const Event& e : r.events) size += e.data.size() * 5 / 4 + 32;  // escapes, time, brackets
+  std::string line;
+  line.reserve(size);
+  line += '{';
+  auto key = [&](const char* name) {
+    if (line.size() > 1) line += ',';
+    line += '"';
+    line += name;
+    line += "\":";
+  };
+  auto number = [&](const char* name, int64_t value) {
+    key(name);
+    line += std::to_string(value);
+  };
+  auto flag = [&](const char* name, bool value) {
+    key(name);
+    line += value ? "true" : "false";
+  };
+  auto text = [&](const char* name, std::string_view value) {
+    key(name);
+    AppendText(line, value);
+  };
+  if (!r.body.empty()) text("body", r.body);  // a whole reply, or the error body of a stream
+  if (r.connect_ns >= 0) number("connect_ns", r.connect_ns);
+  if (!r.content_type.empty()) text("content_type", r.content_type);
+  number("end_ns", r.end_ns);
   if (r.error) {
-    j["error"] = {{"code", r.error->code}, {"type", r.error->type}, {"message", r.error->message}};
+    key("error");
+    line += "{\"code\":" + std::to_string(r.error->code) + ",\"message\":";
+    AppendText(line, r.error->message);
+    line += ",\"type\":";
+    AppendText(line, r.error->type);
+    line += '}';
   }
-  return j;
+  if (!r.events.empty()) {
+    key("events");
+    line += '[';
+    for (size_t i = 0; i < r.events.size(); ++i) {
+      const Event& e = r.events[i];
+      line += i == 0 ? "[" : ",[";
+      line += std::to_string(e.ns - r.start_ns);
+      line += ',';
+      AppendText(line, e.data);
+      line += e.is_error ? ",1]" : "]";
+    }
+    line += ']';
+  }
+  number("headers_ns", r.headers_ns);
+  key("id");
+  line += std::to_string(r.request_id);
+  number("input_tokens", r.input_tokens);
+  if (!r.location.empty()) text("location", r.location);
+  if (!r.model.empty()) text("model", r.model);
+  number("ready_ns", r.ready_ns);
+  number("requested_max_tokens", r.requested_max_tokens);
+  number("scheduled_ns", r.scheduled_ns);
+  if (!r.session_id.empty()) text("session_id", r.session_id);
+  number("start_ns", r.start_ns);
+  number("status", r.status);
+  flag("streaming", r.streaming);
+  if (!r.session_id.empty()) number("turn", r.turn);
+  number("wall_start_ns", r.wall_start_ns);
+  flag("warmup", r.warmup);
+  line += '}';
+  return line;
 }
+
+Json RecordJson(const Record& r) { return Json::parse(RecordLine(r)); }
 
 base::Expected<Record> RecordOf(const Json& j) {
   try {
@@ -94,23 +215,23 @@ base::Expected<Record> RecordOf(const Json& j) {
     Read(j, "streaming", &r.streaming);
     Read(j, "input_tokens", &r.input_tokens);
     Read(j, "requested_max_tokens", &r.requested_max_tokens);
-    Read(j, "model", &r.model);
-    Read(j, "session_id", &r.session_id);
+    ReadText(j, "model", &r.model);
+    ReadText(j, "session_id", &r.session_id);
     Read(j, "turn", &r.turn);
-    Read(j, "content_type", &r.content_type);
-    Read(j, "location", &r.location);
-    Read(j, "body", &r.body);
+    ReadText(j, "content_type", &r.content_type);
+    ReadText(j, "location", &r.location);
+    ReadText(j, "body", &r.body);
     if (auto events = j.find("events"); events != j.end()) {
       for (const auto& e : *events) {
         int64_t ns = 0;
         if (__builtin_add_overflow(r.start_ns, As<int64_t>(e.at(0)), &ns))
           throw std::out_of_range("an event time past the clock's range");
-        r.events.push_back({ns, e.at(1).get<std::string>(), e.size() > 2 && As<int>(e.at(2)) == 1});
+        r.events.push_back({ns, TextOf(e.at(1)), e.size() > 2 && As<int>(e.at(2)) == 1});
       }
     }
     if (auto error = j.find("error"); error != j.end()) {
-      r.error = RecordError{As<int>(error->at("code")), error->at("type").get<std::string>(),
-                            error->at("message").get<std::string>()};
+      r.error = RecordError{As<int>(error->at("code")), TextOf(error->at("type")),
+                            TextOf(error->at("message"))};
     }
     return r;
   } catch (const std::exception& e) {  // nlohmann's type errors and As's range errors
@@ -135,7 +256,7 @@ RecordsWriter::RecordsWriter(const std::filesystem::path& path, const ClockPair&
 
 RecordsWriter::~RecordsWriter() = default;
 
-void RecordsWriter::Add(Record record) { WriteLine(RecordJson(record).dump(), false); }
+void RecordsWriter::Add(Record record) { WriteLine(RecordLine(record), false); }
 
 base::Status RecordsWriter::Finish(const Json& end) {
   WriteLine(Json{{"end", end}}.dump(), true);

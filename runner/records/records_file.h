@@ -34,7 +34,10 @@ struct ClockPair {
   int64_t wall_ns = 0;
 };
 
-nlohmann::json RecordJson(const Record& record);
+// One line of the records file. Text that is not UTF-8 (a hostile server's bytes) is written
+// as {"base64": ...}, so the record keeps it byte for byte.
+std::string RecordLine(const Record& record);
+nlohmann::json RecordJson(const Record& record);  // the line, parsed
 base::Expected<Record> RecordOf(const nlohmann::json& line);
 
 // Appends records as they come (unbuffered: a crash loses no finished request).

@@ -1,13 +1,30 @@
 #include "runner/sse/framer.h"
 
+#include <cstring>
+
 namespace servebench::sse {
+namespace {
+
+// Where the line starting at pos ends: its first \r or \n. Two memchr calls: find_first_of
+// would call memchr once per byte.
+size_t LineEnd(std::string_view bytes, size_t pos) {
+  const char* begin = bytes.data() + pos;
+  const size_t left = bytes.size() - pos;
+  const auto* lf = static_cast<const char*>(std::memchr(begin, '\n', left));
+  const size_t scan = lf != nullptr ? static_cast<size_t>(lf - begin) : left;
+  const auto* cr = static_cast<const char*>(std::memchr(begin, '\r', scan));
+  if (cr != nullptr) return pos + static_cast<size_t>(cr - begin);
+  return lf != nullptr ? pos + scan : std::string_view::npos;
+}
+
+}  // namespace
 
 void Framer::Feed(std::string_view bytes, int64_t now_ns, std::vector<records::Event>& out) {
   size_t pos = 0;
   if (after_cr_ && !bytes.empty() && bytes[0] == '\n') pos = 1;  // the \n of a split \r\n
   after_cr_ = false;
   while (pos < bytes.size()) {
-    const size_t end = bytes.find_first_of("\r\n", pos);
+    const size_t end = LineEnd(bytes, pos);
     if (end == std::string_view::npos) {
       if (partial_.empty()) partial_ns_ = now_ns;
       partial_.append(bytes.substr(pos));

@@ -57,6 +57,37 @@ TEST(RecordsFile, RecordsRoundTripExactly) {
   EXPECT_FALSE(records::RecordOf(nlohmann::json{{"start_ns", 1}}));  // no id
 }
 
+// The line is written by hand for speed, exactly as nlohmann writes it: parsing it and writing
+// it again with the library gives the same text, escapes, non-ASCII text and key order included.
+TEST(RecordsFile, ALineIsTheLibrarysOwnJsonText) {
+  Record r = StreamedRecord();
+  r.events.push_back(
+      {6000, std::string("tab\t cr\r bell\x07 del\x7f é 世界 🙂 back\\slash /"), false});
+  r.session_id = "s-1";
+  r.turn = 2;
+  r.location = "http://elsewhere/";
+  r.connect_ns = 120;
+  const std::string line = records::RecordLine(r);
+  EXPECT_EQ(Json::parse(line).dump(), line);
+  EXPECT_EQ(*records::RecordOf(Json::parse(line)), r);
+}
+
+// Bytes that are not UTF-8 cannot sit in a JSON string: they are kept as base64 and read back
+// byte for byte.
+TEST(RecordsFile, TextThatIsNotUtf8RoundTripsByteForByte) {
+  Record r = StreamedRecord();
+  r.events[0].data = "{\"choices\":[{\"delta\":{\"content\":\"\xff\xfe\"}}]}";
+  r.body = std::string("\xc0\x80", 2);
+  r.error->message = "bad \xed\xa0\x80 surrogate";
+  r.model = "m\xf5";
+  const std::string line = records::RecordLine(r);
+  EXPECT_NE(line.find(R"([1000,{"base64":")"), std::string::npos) << line;
+  EXPECT_EQ(*records::RecordOf(Json::parse(line)), r);
+  Json corrupt = Json::parse(line);
+  corrupt["body"]["base64"] = "not base64!";
+  EXPECT_FALSE(records::RecordOf(corrupt));
+}
+
 TEST(RecordsFile, WrittenFilesReadBackWithTheirHeaderAndEnd) {
   const fs::path dir = FreshTempDir("records");
   {

@@ -154,6 +154,42 @@ TEST_F(Hostile, StreamsCutBeforeTheirFinishAreTruncated) {
   }
 }
 
+// Bytes that are not UTF-8, in a stream's event and in an error reply with its status line:
+// no crash. The event counts as malformed; the error reads with U+FFFD in the exports, while
+// the records keep every byte, so analyze gives the run's profile_export.json again.
+TEST_F(Hostile, BytesThatAreNotUtf8AreKeptInTheRecordsAndReadableInTheExports) {
+  std::atomic<int> posts{0};
+  HostileServer server([&](int fd, const HostileRequest& r) {
+    if (r.method != "POST") return false;
+    if (posts++ % 2 == 0) {
+      const std::string bad = "data: {\"choices\":[{\"delta\":{\"content\":\"\xff\xfe\"}}]}\n\n";
+      return Answer(fd, "200 OK", "text/event-stream", bad + FinishedStreamBody());
+    }
+    return Answer(fd, "500 Oops\xff", "application/json",
+                  "{\"error\":{\"message\":\"bad \xff byte\",\"type\":\"x\"}}");
+  });
+  const Exited e =
+      Run(Profile(server.url(), "bytes", {"--request-count", "4", "--concurrency", "1"}));
+  EXPECT_EQ(e.code, 0) << e.output;
+  const Json run = Export("bytes");
+  EXPECT_EQ(run["request_count"]["value"], 2);
+  EXPECT_EQ(run["error_request_count"]["value"], 2);
+  int replaced = 0;
+  for (const Json& line : Lines("bytes")) {
+    if (line["error"].is_null()) continue;
+    replaced +=
+        line["error"]["message"].get<std::string>().find("\xEF\xBF\xBD") != std::string::npos;
+  }
+  EXPECT_EQ(replaced, 2);
+  const std::string records = ReadFile(dir_ / "bytes" / "records.jsonl");
+  EXPECT_NE(records.find("{\"base64\":"), std::string::npos);
+  const Exited again = Run({"analyze", (dir_ / "bytes" / "records.jsonl").string(),
+                            "--artifact-dir", (dir_ / "again").string()});
+  EXPECT_EQ(again.code, 0) << again.output;
+  EXPECT_EQ(ReadFile(dir_ / "again" / "profile_export.json"),
+            ReadFile(dir_ / "bytes" / "profile_export.json"));
+}
+
 // Item 3: requests in flight when the grace period ends get a line each, marked as cut.
 TEST_F(Hostile, RequestsCutByTheGracePeriodAreRecorded) {
   HostileServer server(EndlessStream);
