@@ -16,15 +16,12 @@
 #include "runner/base/clock.h"
 #include "runner/base/fd_limit.h"
 #include "runner/sse/framer.h"
+#include "runner/transport/spin_window.h"
 
 namespace servebench::transport {
 namespace {
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
-// A timer wakes the loop tens of microseconds late (more on a virtual machine). The loop sleeps
-// until this long before a deadline and polls its sockets without sleeping for the rest, so a
-// scheduled start leaves on time.
-constexpr int64_t kSpinNs = 150'000;
 
 struct GlobalInit {
   GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -106,7 +103,9 @@ struct CurlMultiTransport::Impl {
   CURLM* multi = nullptr;
   int epoll_fd = -1;
   int timer_fd = -1;
-  int64_t armed_ns = 0;  // the timer's deadline: re-arming costs a system call (and a VM exit)
+  int64_t armed_ns = 0;     // the timer's deadline: re-arming costs a system call (and a VM exit)
+  bool armed_ours = false;  // armed for the caller's deadline (less the spin window)
+  SpinWindow spin;
   int64_t curl_deadline_ns = kNever;
   curl_slist* base_headers = nullptr;
   std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers;
@@ -384,8 +383,11 @@ void CurlMultiTransport::Poll(int64_t deadline_ns, std::vector<records::Record>&
     // Only the caller's deadline (a scheduled start) is worth spinning for; curl's own
     // timeouts are not.
     const bool ours = deadline_ns <= m.curl_deadline_ns;
-    const bool close = ours && deadline_ns - now <= kSpinNs;
-    if (!close) m.ArmTimer(ours ? deadline_ns - kSpinNs : m.curl_deadline_ns);
+    const bool close = ours && deadline_ns - now <= m.spin.ns();
+    if (!close) {
+      m.ArmTimer(ours ? deadline_ns - m.spin.ns() : m.curl_deadline_ns);
+      m.armed_ours = ours;
+    }
     const int n = epoll_wait(m.epoll_fd, events, 256, close ? 0 : -1);
     for (int i = 0; i < n; ++i) {
       // A scheduled start is not kept waiting behind a batch of reads; epoll is level-triggered,
@@ -395,6 +397,7 @@ void CurlMultiTransport::Poll(int64_t deadline_ns, std::vector<records::Record>&
       if (fd == m.timer_fd) {
         uint64_t expirations;
         [[maybe_unused]] ssize_t r = read(m.timer_fd, &expirations, sizeof expirations);
+        if (m.armed_ours) m.spin.Woke(base::MonotonicNs() - m.armed_ns);
         m.armed_ns = 0;  // a one-shot timer that fired is disarmed
         continue;
       }
