@@ -5,7 +5,7 @@
 #   reference, the benchmarks once as a smoke test, the OpenAI SDK check, the HTML report in
 #   headless Chromium, the real llama.cpp engine tier and the comparison with AIPerf 0.13.
 #   ASan + UBSan (clang, unoptimised, with libFuzzer's coverage instrumentation): the same tests,
-#   and beside them each fuzz target for FUZZ_SECONDS (default 10; scripts/fuzz.sh runs them
+#   and beside them each fuzz target for FUZZ_SECONDS (default 5; scripts/fuzz.sh runs them
 #   for longer). clang links
 #   the sanitizer runtimes statically, so the mock's own HTTP server runs under them that way.
 # bash scripts/test.sh --quick: the Release build and its tests only, for the edit loop.
@@ -65,7 +65,7 @@ wait $sanitize_build || { tail -50 build/sanitize-build.log; exit 1; }
 # The fuzz smoke (each target for FUZZ_SECONDS of wall time, from its corpus) runs at the lowest
 # priority beside the ASan tests.
 stage "ASan + UBSan tests, beside the fuzzing"
-FUZZ_BUILD=build-sanitize nice -n 19 bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}" >build/fuzz.log 2>&1 &
+FUZZ_BUILD=build-sanitize nice -n 19 bash scripts/fuzz.sh "${FUZZ_SECONDS:-5}" >build/fuzz.log 2>&1 &
 fuzzing=$!
 # Under ASan the client runs several times slower, and the end-to-end tests over loopback share
 # two cores with each other: a test that fails there is run once more before it counts (a second
