@@ -121,14 +121,14 @@ std::vector<AiperfRow> AiperfRows(const FinishedRun& run) {
     if (def != nullptr && *def->aiperf) rows.push_back({def->aiperf, Unit(d.unit, true), d.stats});
   }
   const auto derived = [&](const char* tag, const char* unit, auto value_of) {
-    if (auto stats = metrics::Summarize(Values(run.measured, value_of)))
+    if (auto stats = metrics::Summarize(Values(run.measured(), value_of)))
       rows.push_back({tag, unit, *stats});
   };
   derived("output_token_count", "tokens", OutputTokenCount);
   derived("e2e_output_token_throughput", "tokens/sec/user", E2eThroughput);
   derived("prefill_throughput_per_user", "tokens/sec/user", PrefillThroughput);
   if (auto stats = metrics::Summarize(Values(
-          run.measured, [](const metrics::RequestMetrics& m) { return m.input_sequence_length; },
+          run.measured(), [](const metrics::RequestMetrics& m) { return m.input_sequence_length; },
           true)))
     rows.push_back({"error_isl", "tokens", *stats});
   // AIPerf writes reasoning counts only when the server reasoned.

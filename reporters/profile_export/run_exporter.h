@@ -5,7 +5,9 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reporters/profile_export/profile_export.h"
@@ -23,10 +25,21 @@ struct ExportChoice {
 
 // A finished run, as every exporter reads it.
 struct FinishedRun {
+  FinishedRun(const ProfileReport& r, const RunInfo& i, metrics::RequestSource all, double wall)
+      : report(r), info(i), requests(std::move(all)), wall_s(wall) {}
+
   const ProfileReport& report;
   const RunInfo& info;
-  const std::vector<metrics::RequestMetrics>& measured;  // the measured phase's requests
-  double wall_s = 0;  // the run's wall time, from its first send to its end
+  metrics::RequestSource requests;  // every request, warmup included, as the run's log holds them
+  double wall_s = 0;                // the run's wall time, from its first send to its end
+
+  // The measured phase's requests, read from `requests` when an exporter first asks. Most runs'
+  // files need only the report, and every request in memory at once would be a run's largest
+  // allocation (about 1 KB a request).
+  const std::vector<metrics::RequestMetrics>& measured() const;
+
+ private:
+  mutable std::optional<std::vector<metrics::RequestMetrics>> measured_;
 };
 
 struct ExportFile {

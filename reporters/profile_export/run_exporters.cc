@@ -34,11 +34,23 @@ class VllmExporter : public RunExporter {
   const char* Name() const override { return "vllm"; }
   std::vector<ExportFile> Files(const FinishedRun& run, const ExportChoice& choice) const override {
     if (choice.vllm_file.empty()) return {};
-    return {{choice.vllm_file, VllmResult(run.measured, run.wall_s).dump(2) + "\n", true}};
+    return {{choice.vllm_file, VllmResult(run.measured(), run.wall_s).dump(2) + "\n", true}};
   }
 };
 
 }  // namespace
+
+const std::vector<metrics::RequestMetrics>& FinishedRun::measured() const {
+  if (!measured_) {
+    measured_.emplace();
+    requests(
+        [this](const metrics::RequestMetrics& m) {
+          if (!m.warmup) measured_->push_back(m);
+        },
+        true);
+  }
+  return *measured_;
+}
 
 const std::vector<const RunExporter*>& RunExporters() {
   static const ServebenchExporter servebench;

@@ -230,14 +230,8 @@ int Analyze(const std::vector<std::string>& files, const AnalyzeFlags& f) {
   std::vector<std::string> outputs, errors;
   session::Written written{outputs, errors};
   written.Add(jsonl.path(), jsonl.Close());
-  std::vector<metrics::RequestMetrics> measured_requests;
-  measured.ForEach(
-      [&measured_requests](const metrics::RequestMetrics& m) {
-        if (!m.warmup) measured_requests.push_back(m);
-      },
-      true);
   const double wall_s = static_cast<double>(info->end_wall_ns - info->start_wall_ns) / 1e9;
-  session::WriteExports(*dir, {*report, *info, measured_requests, wall_s}, f.exports, written);
+  session::WriteExports(*dir, {*report, *info, measured.Source(), wall_s}, f.exports, written);
   output.keep = true;
   std::fputs(reporters::ConsoleTable(*report, outputs).c_str(), stdout);
   for (const auto& e : errors) std::fprintf(stderr, "error: %s\n", e.c_str());

@@ -290,12 +290,8 @@ base::Expected<SessionResult> RunProfileSession(const options::ProfileFlags& f,
   if (!summarized) return summarized.error();
   result.report = std::move(*summarized);
   const reporters::ProfileReport& report = result.report;
-  std::vector<metrics::RequestMetrics> measured;
-  for (auto& m : measuring.Take()) {
-    if (!m.warmup) measured.push_back(std::move(m));
-  }
   const double wall_s = static_cast<double>(outcome->end_ns - outcome->start_ns) / 1e9;
-  WriteExports(dir, {report, info, measured, wall_s}, plan.exports, written);
+  WriteExports(dir, {report, info, measuring.measured().Source(), wall_s}, plan.exports, written);
   for (const auto& w : report.summary.warnings) log.Line("warning: " + w);
   log.Line("run finished" + std::string(outcome->was_cancelled ? " (interrupted)" : ""));
   written.Add(log.file().path(), log.file().Close());

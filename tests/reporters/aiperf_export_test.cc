@@ -99,7 +99,7 @@ struct KnownRun {
                          {"artifact_dir", "out"}};
     info.command = "servebench profile --model a,b";
   }
-  reporters::FinishedRun Run() const { return {report, info, requests, 2.0}; }
+  reporters::FinishedRun Run() const { return {report, info, metrics::SourceOf(requests), 2.0}; }
 };
 
 TEST(AiperfExport, TheJsonHasAiperfsTagsUnitsAndShapes) {
