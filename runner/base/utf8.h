@@ -41,6 +41,25 @@ inline bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+// Appends code point `code` (at most U+10FFFF, not a surrogate) as UTF-8.
+inline void AppendCodePoint(std::string& out, uint32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
 // text with each byte that starts no UTF-8 sequence replaced by U+FFFD, for what people read
 // (exports, consoles); the records keep the bytes themselves.
 inline std::string ToValidUtf8(std::string_view text) {

@@ -200,7 +200,7 @@ class Scanner {
           if (!Hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
           code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
         }
-        if (out != nullptr) AppendUtf8(code, *out);
+        if (out != nullptr) base::AppendCodePoint(*out, code);
         return true;
       }
       default:
@@ -208,25 +208,6 @@ class Scanner {
     }
     if (out != nullptr) out->push_back(e);
     return true;
-  }
-
-  static void AppendUtf8(uint32_t code, std::string& out) {
-    auto put = [&](uint32_t byte) { out.push_back(static_cast<char>(byte)); };
-    if (code < 0x80) {
-      put(code);
-    } else if (code < 0x800) {
-      put(0xC0 | (code >> 6));
-      put(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      put(0xE0 | (code >> 12));
-      put(0x80 | ((code >> 6) & 0x3F));
-      put(0x80 | (code & 0x3F));
-    } else {
-      put(0xF0 | (code >> 18));
-      put(0x80 | ((code >> 12) & 0x3F));
-      put(0x80 | ((code >> 6) & 0x3F));
-      put(0x80 | (code & 0x3F));
-    }
   }
 
   void SkipSpace() {

@@ -22,6 +22,5 @@ std::string_view TrimEnd(std::string_view text);
 
 // The code point at text[at] and its length in bytes (text is valid UTF-8).
 uint32_t CodePointAt(std::string_view text, size_t at, size_t* length);
-void AppendCodePoint(std::string& out, uint32_t code);
 
 }  // namespace servebench::tokenizers

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <random>
 
+#include "runner/base/utf8.h"
 #include "runner/endpoints/dialect.h"
 
 namespace servebench::endpoints {
@@ -141,21 +142,7 @@ TEST(ChunkScanner, AgreesWithTheDocumentOnGeneratedChunks) {
 // sometimes broken: both paths agree, and the fast one reads every well-formed chunk.
 std::string Utf8(uint32_t code) {
   std::string out;
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
+  base::AppendCodePoint(out, code);
   return out;
 }
 
