@@ -41,7 +41,7 @@ class Scanner {
     if (out != nullptr) out->clear();
     while (at_ < text_.size()) {
       const size_t plain = at_;  // a run of printable ASCII is copied at once
-      while (at_ < text_.size() && IsPlain(static_cast<unsigned char>(text_[at_]))) ++at_;
+      at_ += base::JsonPlainPrefix(text_.substr(at_));
       if (out != nullptr) out->append(text_.substr(plain, at_ - plain));
       if (at_ >= text_.size()) return false;
       const unsigned char c = static_cast<unsigned char>(text_[at_]);
@@ -148,8 +148,6 @@ class Scanner {
   }
 
  private:
-  static bool IsPlain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
-
   // Exactly four hex digits at the position (strtol alone would take a sign or spaces).
   bool Hex4(uint32_t& code) {
     if (at_ + 4 > text_.size()) return false;

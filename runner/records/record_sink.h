@@ -17,6 +17,10 @@ class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void Add(Record record) = 0;
+  // Passes a record the sink only reads and need not keep. A sink that never keeps one
+  // overrides this, so that a TeeSink in front of it does not copy every record (a long
+  // stream's events are megabytes).
+  virtual void Read(const Record& record) { Add(record); }
   virtual void Close() {}
 };
 
@@ -25,7 +29,7 @@ class TeeSink : public RecordSink {
  public:
   TeeSink(RecordSink& first, RecordSink& second) : first_(first), second_(second) {}
   void Add(Record record) override {
-    first_.Add(record);
+    first_.Read(record);
     second_.Add(std::move(record));
   }
   void Close() override {

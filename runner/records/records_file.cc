@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -42,22 +43,43 @@ void Read(const Json& line, const char* key, T* out) {
   if (auto it = line.find(key); it != line.end()) *out = As<T>(*it);
 }
 
-// JSON text as nlohmann's dump writes it (control characters as lower-case \u00xx, nothing
-// else escaped), one run of plain bytes at a time; false, with out as it was, when s is not
-// UTF-8.
+// The letter after the backslash of a byte's short escape in JSON text; 0 for none.
+constexpr std::array<char, 128> kShortEscapes = [] {
+  std::array<char, 128> table{};
+  table['"'] = '"';
+  table['\\'] = '\\';
+  table['\b'] = 'b';
+  table['\f'] = 'f';
+  table['\n'] = 'n';
+  table['\r'] = 'r';
+  table['\t'] = 't';
+  return table;
+}();
+
+// JSON text as nlohmann's dump writes it (control characters without a short escape as
+// lower-case \u00xx, nothing else escaped), built on the stack sixteen plain bytes at a time
+// and appended in large pieces (a chunk's many quotes made many small appends); false, with out
+// as it was, when s is not UTF-8.
 bool AppendJsonString(std::string& out, std::string_view s) {
   const size_t start = out.size();
-  out += '"';
+  char buffer[1024];
+  size_t n = 0;
+  buffer[n++] = '"';
   for (size_t i = 0; i < s.size();) {
-    size_t plain = i;
-    while (plain < s.size()) {
-      const auto c = static_cast<uint8_t>(s[plain]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-      ++plain;
+    if (n > sizeof buffer - 24) {  // room for 16 bytes, or the longest escape
+      out.append(buffer, n);
+      n = 0;
     }
-    out.append(s.data() + i, plain - i);
-    i = plain;
-    if (i == s.size()) break;
+    const std::string_view next = s.substr(i, 16);
+    const size_t plain = base::JsonPlainPrefix(next);
+    if (next.size() == 16) {
+      std::memcpy(buffer + n, next.data(), 16);  // whole, kept as far as it is plain
+    } else {
+      std::memcpy(buffer + n, next.data(), next.size());
+    }
+    n += plain;
+    i += plain;
+    if (plain == next.size()) continue;
     const auto c = static_cast<uint8_t>(s[i]);
     if (c >= 0x80) {
       const size_t length = base::Utf8SequenceLength(s.substr(i));
@@ -65,41 +87,20 @@ bool AppendJsonString(std::string& out, std::string_view s) {
         out.resize(start);
         return false;
       }
-      out.append(s.data() + i, length);
+      std::memcpy(buffer + n, s.data() + i, length);
+      n += length;
       i += length;
-      continue;
+    } else if (kShortEscapes[c] != 0) {
+      buffer[n++] = '\\';
+      buffer[n++] = kShortEscapes[c];
+      ++i;
+    } else {
+      n += static_cast<size_t>(std::snprintf(buffer + n, 7, "\\u%04x", c));
+      ++i;
     }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default: {
-        char escape[8];
-        std::snprintf(escape, sizeof escape, "\\u%04x", c);
-        out += escape;
-      }
-    }
-    ++i;
   }
-  out += '"';
+  buffer[n++] = '"';
+  out.append(buffer, n);
   return true;
 }
 
@@ -256,7 +257,7 @@ RecordsWriter::RecordsWriter(const std::filesystem::path& path, const ClockPair&
 
 RecordsWriter::~RecordsWriter() = default;
 
-void RecordsWriter::Add(Record record) { WriteLine(RecordLine(record), false); }
+void RecordsWriter::Read(const Record& record) { WriteLine(RecordLine(record), false); }
 
 base::Status RecordsWriter::Finish(const Json& end) {
   WriteLine(Json{{"end", end}}.dump(), true);
@@ -265,8 +266,8 @@ base::Status RecordsWriter::Finish(const Json& end) {
 
 // Writes one line now. Compressed, it is flushed to a zstd block boundary (the stream keeps its
 // history, so later lines still compress against earlier ones), and the last one ends the frame.
-void RecordsWriter::WriteLine(const std::string& line, bool last) {
-  const std::string text = line + "\n";
+void RecordsWriter::WriteLine(std::string text, bool last) {
+  text += '\n';  // in place: a long stream's line is megabytes
   if (!compressor_) {
     file_.Write(text);
     return;

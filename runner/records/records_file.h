@@ -47,13 +47,14 @@ class RecordsWriter : public RecordSink {
   RecordsWriter(const std::filesystem::path& path, const ClockPair& clock,
                 const nlohmann::json& run, bool zstd = false);
   ~RecordsWriter() override;
-  void Add(Record record) override;
+  void Add(Record record) override { Read(record); }
+  void Read(const Record& record) override;
   // Writes the end line and closes; the first write error, if any.
   base::Status Finish(const nlohmann::json& end);
   const std::filesystem::path& path() const { return file_.path(); }
 
  private:
-  void WriteLine(const std::string& line, bool last);
+  void WriteLine(std::string line, bool last);
 
   base::AppendFile file_;
   struct Compressor;

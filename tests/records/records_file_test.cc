@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,27 @@ TEST(RecordsFile, ALineIsTheLibrarysOwnJsonText) {
   const std::string line = records::RecordLine(r);
   EXPECT_EQ(Json::parse(line).dump(), line);
   EXPECT_EQ(*records::RecordOf(Json::parse(line)), r);
+}
+
+// Texts of every ASCII byte and multi-byte characters, at lengths across the writer's 16-byte
+// steps and its 1 KiB pieces: each line is the library's own text for it, and reads back.
+TEST(RecordsFile, EveryLengthAndByteIsWrittenAsTheLibraryWould) {
+  std::mt19937 random(5);
+  const std::vector<std::string> pieces = {"\xc3\xa9", "\xe4\xb8\x96", "\xf0\x9f\x99\x82"};
+  for (size_t length : {0, 1, 15, 16, 17, 31, 33, 1000, 1017, 1024, 1031, 5000}) {
+    Record r = StreamedRecord();
+    std::string text;
+    while (text.size() < length) {
+      const unsigned pick = random() % 160;
+      text += pick < 128 ? std::string(1, static_cast<char>(pick)) : pieces[pick % pieces.size()];
+    }
+    r.events[0].data = text;
+    const std::string line = records::RecordLine(r);
+    ASSERT_EQ(Json::parse(line).dump(), line) << length;
+    EXPECT_EQ(*records::RecordOf(Json::parse(line)), r);
+    r.events[0].data = text + "\xff";  // not UTF-8 past the first pieces: base64, whole
+    EXPECT_EQ(*records::RecordOf(Json::parse(records::RecordLine(r))), r);
+  }
 }
 
 // Bytes that are not UTF-8 cannot sit in a JSON string: they are kept as base64 and read back
