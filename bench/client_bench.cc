@@ -10,6 +10,7 @@
 #include "runner/endpoints/endpoint.h"
 #include "runner/inputs/prompts.h"
 #include "runner/metrics/summary.h"
+#include "runner/records/records_file.h"
 #include "runner/sse/framer.h"
 #include "runner/transport/curl_multi_transport.h"
 
@@ -71,6 +72,21 @@ void BM_ParseChatChunk(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * data.size()));
 }
 BENCHMARK(BM_ParseChatChunk);
+
+// A streamed request's records line: 256 chat chunks, each escaped into the line (the records
+// thread's largest cost per event).
+void BM_RecordLine(benchmark::State& state) {
+  records::Record r;
+  r.streaming = true;
+  sse::Framer framer;
+  framer.Feed(ChatStream(256), 1, r.events);
+  for (auto _ : state) {
+    std::string line = records::RecordLine(r);
+    benchmark::DoNotOptimize(line.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(r.events.size()));
+}
+BENCHMARK(BM_RecordLine);
 
 // Output in other scripts (Chinese, Russian, an emoji, an escaped accent): the scanner reads it
 // too. Arg 1 parses the full document instead, for the ratio.

@@ -12,7 +12,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(sse_framer chunk_scanner suite_loader wire_bodies mock_request mock_http input_file
-  tokenizer_json records_file)
+  tokenizer_json records_file http1_response)
 
 build=${FUZZ_BUILD:-build-fuzz}
 if [ -z "${FUZZ_BUILD:-}" ]; then

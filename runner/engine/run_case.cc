@@ -8,7 +8,7 @@
 
 #include "runner/base/clock.h"
 #include "runner/base/rng.h"
-#include "runner/transport/curl_multi_transport.h"
+#include "runner/transport/http1_transport.h"
 
 namespace servebench::engine {
 namespace {
@@ -419,9 +419,10 @@ std::string TurnBody(const CaseOptions& o, const inputs::Conversation& c,
 base::Expected<CaseOutcome> RunCase(const CaseOptions& options, const inputs::Workload& workload,
                                     records::RecordSink& sink, const std::atomic<int>& interrupts,
                                     const std::function<void(const Progress&)>& on_progress) {
-  transport::CurlMultiTransport transport(options.transport);
+  const std::unique_ptr<transport::Transport> transport =
+      transport::MakeTransport(options.transport, options.url);
   const base::SystemClock clock;
-  return RunCase(options, workload, sink, interrupts, on_progress, transport, clock);
+  return RunCase(options, workload, sink, interrupts, on_progress, *transport, clock);
 }
 
 base::Expected<CaseOutcome> RunCase(const CaseOptions& options, const inputs::Workload& workload,

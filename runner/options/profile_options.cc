@@ -223,6 +223,9 @@ void RegisterProfileFlags(base::FlagSet& flags, ProfileFlags& f) {
   flags.Bool("--no-prewarm", &f.no_prewarm,
              "open no connections before the clock starts: each request connects when it leaves, "
              "and connect_time is reported");
+  flags.String("--http-client", &f.http_client,
+               "auto (servebench's own HTTP/1.1 client for plain http://, libcurl for https:// "
+               "and proxies), curl or builtin (default auto)");
   flags.String("--ca-cert", &f.ca_cert,
                "CA bundle to verify the server with (also SSL_CERT_FILE, CURL_CA_BUNDLE)");
   flags.Double("--max-error-rate", &f.max_error_rate,
@@ -420,6 +423,10 @@ base::Status CheckFlagRules(const ProfileFlags& f) {
     return base::MakeError("--records-compression: expected none or zstd, got '" +
                            f.records_compression + "'");
   }
+  if (f.http_client != "auto" && f.http_client != "curl" && f.http_client != "builtin") {
+    return base::MakeError("--http-client: expected auto, curl or builtin, got '" + f.http_client +
+                           "'");
+  }
   if (f.model_selection_strategy != "round_robin" && f.model_selection_strategy != "random") {
     return base::MakeError("--model-selection-strategy: expected round_robin or random, got '" +
                            f.model_selection_strategy + "'");
@@ -437,6 +444,7 @@ transport::TransportOptions TransportOf(const ProfileFlags& f, int64_t concurren
   t.max_event_bytes = static_cast<size_t>(f.max_event_bytes);
   t.max_response_bytes = static_cast<size_t>(f.max_response_bytes);
   t.max_connections = std::max<long>(64, static_cast<long>(concurrency));
+  t.http_client = f.http_client;
   return t;
 }
 

@@ -43,6 +43,7 @@ struct ProfileFlags {
   std::string export_vllm;                   // also write vLLM's result JSON here
   std::string output_format = "servebench";  // aiperf: AIPerf 0.13's files as well
   std::string records_compression = "none";  // records.jsonl as is, or zstd (records.jsonl.zst)
+  std::string http_client = "auto";          // transport::TransportOptions::http_client
   double request_timeout_seconds = 600;
   double wait_for_model_timeout = 0;  // seconds to poll a server that is not up yet
   bool insecure = false, use_legacy_max_tokens = false, no_prewarm = false;

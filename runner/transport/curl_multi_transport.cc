@@ -1,27 +1,20 @@
 #include "runner/transport/curl_multi_transport.h"
 
 #include <curl/curl.h>
-#include <sys/epoll.h>
-#include <sys/prctl.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <limits>
 #include <string_view>
 #include <unordered_map>
 
 #include "runner/base/clock.h"
 #include "runner/base/fd_limit.h"
 #include "runner/sse/framer.h"
-#include "runner/transport/spin_window.h"
+#include "runner/transport/wait_loop.h"
 
 namespace servebench::transport {
 namespace {
-
-constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
 struct GlobalInit {
   GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -101,11 +94,7 @@ struct Transfer {
 struct CurlMultiTransport::Impl {
   TransportOptions options;
   CURLM* multi = nullptr;
-  int epoll_fd = -1;
-  int timer_fd = -1;
-  int64_t armed_ns = 0;     // the timer's deadline: re-arming costs a system call (and a VM exit)
-  bool armed_ours = false;  // armed for the caller's deadline (less the spin window)
-  SpinWindow spin;
+  WaitLoop loop;
   int64_t curl_deadline_ns = kNever;
   curl_slist* base_headers = nullptr;
   std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers;
@@ -122,26 +111,21 @@ struct CurlMultiTransport::Impl {
   static int OnSending(void* transfer, char*, char*, int, int);
   void Collect(std::vector<records::Record>& finished);
   void Release(std::unique_ptr<Transfer> transfer);
-  void ArmTimer(int64_t deadline_ns);
 };
 
 int CurlMultiTransport::Impl::OnSocket(CURL*, curl_socket_t fd, int what, void* self,
                                        void* socket_data) {
   auto* impl = static_cast<Impl*>(self);
   if (what == CURL_POLL_REMOVE) {
-    epoll_ctl(impl->epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+    impl->loop.Forget(fd);
     curl_multi_assign(impl->multi, fd, nullptr);
     return 0;
   }
-  epoll_event ev{};
-  ev.data.fd = fd;
-  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
-  if (socket_data == nullptr) {
-    epoll_ctl(impl->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
-    curl_multi_assign(impl->multi, fd, impl);  // non-null marks the socket as registered
-  } else {
-    epoll_ctl(impl->epoll_fd, EPOLL_CTL_MOD, fd, &ev);
-  }
+  const uint32_t events =
+      ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  impl->loop.Watch(fd, events, static_cast<uint64_t>(fd), socket_data != nullptr);
+  // non-null marks the socket as registered
+  if (socket_data == nullptr) curl_multi_assign(impl->multi, fd, impl);
   return 0;
 }
 
@@ -204,16 +188,9 @@ size_t CurlMultiTransport::Impl::OnHeader(char* data, size_t size, size_t count,
 CurlMultiTransport::CurlMultiTransport(TransportOptions options) : impl_(std::make_unique<Impl>()) {
   EnsureCurl();
   base::RaiseFdLimit();
-  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // precise timer wake-ups for this (the loop's) thread
   Impl& m = *impl_;
   m.options = std::move(options);
   m.multi = curl_multi_init();
-  m.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  m.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = m.timer_fd;
-  epoll_ctl(m.epoll_fd, EPOLL_CTL_ADD, m.timer_fd, &ev);
   curl_multi_setopt(m.multi, CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
   curl_multi_setopt(m.multi, CURLMOPT_SOCKETDATA, &m);
   curl_multi_setopt(m.multi, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
@@ -233,8 +210,6 @@ CurlMultiTransport::~CurlMultiTransport() {
   for (CURL* easy : m.idle_handles) curl_easy_cleanup(easy);
   curl_multi_cleanup(m.multi);
   curl_slist_free_all(m.base_headers);
-  close(m.timer_fd);
-  close(m.epoll_fd);
 }
 
 void CurlMultiTransport::Start(records::Record seed, const std::string& url,
@@ -358,54 +333,30 @@ void CurlMultiTransport::Impl::Collect(std::vector<records::Record>& finished) {
   }
 }
 
-void CurlMultiTransport::Impl::ArmTimer(int64_t deadline_ns) {
-  if (deadline_ns == armed_ns) return;
-  armed_ns = deadline_ns;
-  itimerspec spec{};
-  spec.it_value.tv_sec = deadline_ns / 1'000'000'000;
-  spec.it_value.tv_nsec = deadline_ns % 1'000'000'000;
-  timerfd_settime(timer_fd, TFD_TIMER_ABSTIME, &spec, nullptr);
-}
-
 void CurlMultiTransport::Poll(int64_t deadline_ns, std::vector<records::Record>& finished) {
   Impl& m = *impl_;
   int running = 0;
   epoll_event events[256];
+  const size_t had = finished.size();
   for (;;) {
     m.Collect(finished);
     const int64_t now = base::MonotonicNs();
-    if (!finished.empty() || m.warm_ended || now >= deadline_ns) return;
+    if (finished.size() > had || m.warm_ended || now >= deadline_ns) return;
     if (now >= m.curl_deadline_ns) {
       m.curl_deadline_ns = kNever;
       curl_multi_socket_action(m.multi, CURL_SOCKET_TIMEOUT, 0, &running);
       continue;
     }
-    // Only the caller's deadline (a scheduled start) is worth spinning for; curl's own
-    // timeouts are not.
-    const bool ours = deadline_ns <= m.curl_deadline_ns;
-    const bool close = ours && deadline_ns - now <= m.spin.ns();
-    if (!close) {
-      m.ArmTimer(ours ? deadline_ns - m.spin.ns() : m.curl_deadline_ns);
-      m.armed_ours = ours;
-    }
-    const int n = epoll_wait(m.epoll_fd, events, 256, close ? 0 : -1);
+    const int n = m.loop.Wait(deadline_ns, m.curl_deadline_ns, events, 256);
     for (int i = 0; i < n; ++i) {
       // A scheduled start is not kept waiting behind a batch of reads; epoll is level-triggered,
       // so what is left here is reported again.
-      if (ours && i > 0 && base::MonotonicNs() >= deadline_ns) break;
-      const int fd = events[i].data.fd;
-      if (fd == m.timer_fd) {
-        uint64_t expirations;
-        [[maybe_unused]] ssize_t r = read(m.timer_fd, &expirations, sizeof expirations);
-        if (m.armed_ours) m.spin.Woke(base::MonotonicNs() - m.armed_ns);
-        m.armed_ns = 0;  // a one-shot timer that fired is disarmed
-        continue;
-      }
+      if (i > 0 && base::MonotonicNs() >= deadline_ns) break;
       int mask = 0;
       if (events[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
       if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
       if (events[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
-      curl_multi_socket_action(m.multi, fd, mask, &running);
+      curl_multi_socket_action(m.multi, static_cast<int>(events[i].data.u64), mask, &running);
     }
   }
 }

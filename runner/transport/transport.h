@@ -18,6 +18,9 @@ struct TransportOptions {
   bool insecure = false;             // skip TLS verification
   std::string ca_cert;               // CA bundle file; empty: the system's
   long max_connections = 64;         // size of the keep-alive pool
+  // "auto": the built-in HTTP/1.1 client for plain http:// (http1_transport.h), libcurl for the
+  // rest; "curl" or "builtin" to choose.
+  std::string http_client = "auto";
   // A hostile server cannot take the client's memory: past either cap the request ends as
   // error "too_large" and its buffers are freed.
   size_t max_event_bytes = size_t{16} << 20;      // one SSE event
