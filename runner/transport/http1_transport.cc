@@ -406,7 +406,9 @@ void Http1Transport::Impl::Finish(Exchange& t, int64_t now) {
   t.framer.Finish(t.record.events);
   Connection* c = t.connection;
   c->transfer = nullptr;
-  if (t.response.keep_alive()) {
+  // An answer that came before the whole request was written (a 413, say) leaves the rest of
+  // the request unsent: the connection cannot carry another.
+  if (t.response.keep_alive() && t.written == t.total()) {
     c->kept = true;
     Park(*c);
     if (t.key >= kPrewarmKey) ++warmed;

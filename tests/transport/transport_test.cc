@@ -263,6 +263,9 @@ TEST(Http1Serves, PlainHttpWithoutAProxyOnly) {
   EXPECT_FALSE(transport::Http1Serves("http://user:secret@host/v1"));
   EXPECT_FALSE(transport::Http1Serves("http://host:99999999/v1"));
   EXPECT_FALSE(transport::Http1Serves("http://:80/v1"));
+  setenv("http_proxy", "http://proxy.internal:3128", 1);  // libcurl's to honour
+  EXPECT_FALSE(transport::Http1Serves("http://127.0.0.1:8000/v1"));
+  unsetenv("http_proxy");
 }
 
 }  // namespace
