@@ -4,7 +4,8 @@
 usage: peer_ttft.py servebench|aiperf|guidellm OUTPUT SEND_LOG
 OUTPUT is the client's artifact folder (servebench, AIPerf) or its JSON file (GuideLLM).
 A request's error is the client's TTFT less the mock's own (its first content event sent less the
-request received): what the client adds, its send queue and connects included. servebench and
+request's arrival, the kernel's receive time of its last byte): what the client adds, its send
+queue and connects included, not the mock's queue of reads. servebench and
 AIPerf send X-Request-Id, so requests are matched by id; GuideLLM sends none, so by prompt text
 (the mock must run with --send-log-bodies; the synthetic prompts are unique).
 streams_reached is the most requests the mock had open at once.
@@ -37,7 +38,7 @@ for line in open(send_log):
     if not content:
         continue
     key = prompt_of(entry["body"]) if kind == "guidellm" else entry["request_id"]
-    mock_ttft_ms[key] = (content[0] - entry["received_ns"]) / 1e6
+    mock_ttft_ms[key] = (content[0] - (entry.get("arrived_ns") or entry["received_ns"])) / 1e6
 
 client_ttft_ms = []  # (key, ttft)
 if kind == "guidellm":

@@ -177,6 +177,7 @@ Pending Generate(MockState& state, const HttpRequest& request, int64_t received_
   a.request_id = request.Header("x-request-id");
   if (state.send_log.enabled()) {
     a.log.correlation_id = request.Header("x-correlation-id");
+    a.log.arrived_ns = request.arrived_ns;
     a.log.cached_tokens = a.cached_tokens;
     if (state.options.send_log_bodies) a.log.body = request.body;
   }

@@ -22,6 +22,9 @@ struct HttpRequest {
   int minor_version = 1;
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
+  // CLOCK_MONOTONIC time the request's last byte reached the socket (the kernel's receive
+  // time); 0 when unknown.
+  int64_t arrived_ns = 0;
 
   // The value of the first header of that name (any case), or "".
   std::string Header(std::string_view name) const;

@@ -16,6 +16,7 @@ void SendLog::Write(const SendLogEntry& e) {
       {"index", e.index},   {"request_id", e.request_id},   {"endpoint", e.endpoint},
       {"status", e.status}, {"received_ns", e.received_ns}, {"events_ns", e.events_ns},
       {"due_ns", e.due_ns}, {"content", e.content_events}};
+  if (e.arrived_ns > 0) line["arrived_ns"] = e.arrived_ns;
   if (!e.correlation_id.empty()) line["correlation_id"] = e.correlation_id;
   if (e.cached_tokens >= 0) line["cached_tokens"] = e.cached_tokens;
   if (!e.body.empty()) line["body"] = e.body;

@@ -11,9 +11,11 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <queue>
@@ -30,6 +32,28 @@ namespace {
 // epoll tags of the loop's own descriptors; connections are numbered above them.
 constexpr uint64_t kListenTag = 1, kWakeTag = 2, kTimerTag = 3, kFirstConnection = 16;
 constexpr size_t kReadBytes = 64 * 1024;
+
+// read(), keeping the kernel's receive time of the bytes (SO_TIMESTAMPNS, CLOCK_REALTIME) as
+// CLOCK_MONOTONIC in *arrived_ns when it gives one.
+ssize_t ReadStamped(int fd, char* buffer, size_t size, int64_t* arrived_ns) {
+  iovec part{buffer, size};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+  msghdr message{};
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  const ssize_t n = recvmsg(fd, &message, 0);
+  if (n <= 0) return n;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec at;
+    std::memcpy(&at, CMSG_DATA(c), sizeof at);
+    const int64_t wall = int64_t{at.tv_sec} * 1'000'000'000 + at.tv_nsec;
+    *arrived_ns = wall - (base::WallNs() - base::MonotonicNs());
+  }
+  return n;
+}
 
 enum class State {
   kReading,      // waiting for (the rest of) a request
@@ -53,6 +77,7 @@ struct Connection {
   bool ended = false;      // reply.ended has been called
   uint64_t timer_seq = 0;  // only the newest timer entry of a connection counts
   int64_t received_ns = 0;
+  int64_t arrived_ns = 0;  // the kernel's receive time of the last bytes read (monotonic)
   Pending pending;
   Reply reply;
   Piece piece;
@@ -172,6 +197,10 @@ base::Expected<int> ServerLoop::Impl::Listen() {
     if (fd < 0) continue;
     const int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    // Receive times from the kernel (accepted sockets inherit it). Set here, at start: the
+    // kernel turns its time stamping on a moment after the first socket asks, and a request
+    // on a connection accepted just then would go unstamped.
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
     // A burst of connects must not wait for SYN retransmits (1 s): a deep accept queue.
     if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, 4096) == 0) {
       listener = fd;
@@ -221,6 +250,9 @@ void ServerLoop::Impl::AcceptAll() {
     }
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // The kernel stamps each read with when its bytes arrived (SO_TIMESTAMPNS, inherited from
+    // the listener): the send log's ground truth of a request's arrival, before the loop's own
+    // queue of reads.
     auto c = std::make_unique<Connection>();
     c->id = next_id++;
     c->fd = fd;
@@ -236,7 +268,7 @@ void ServerLoop::Impl::AcceptAll() {
 void ServerLoop::Impl::OnReadable(Connection& c) {
   char buffer[kReadBytes];
   for (;;) {
-    const ssize_t n = read(c.fd, buffer, sizeof buffer);
+    const ssize_t n = ReadStamped(c.fd, buffer, sizeof buffer, &c.arrived_ns);
     if (n > 0) {
       c.in.append(buffer, static_cast<size_t>(n));
       if (static_cast<size_t>(n) < sizeof buffer) break;
@@ -280,6 +312,7 @@ void ServerLoop::Impl::ReadRequest(Connection& c) {
   if (!c.in.empty() || !request.KeepAlive()) c.close_after = true;
   c.state = State::kWorking;
   c.received_ns = now;
+  request.arrived_ns = std::min(c.arrived_ns, now);
   ++c.timer_seq;  // no timeout while the reply is built
   {
     std::lock_guard lock(mutex);

@@ -1,6 +1,7 @@
 // The mock's timing, checked against its own send log and the test client's receive times.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -32,6 +33,33 @@ TEST(MockTiming, TimesItCannotHonourAreRefusedNotWrappedAround) {
   EXPECT_EQ(error([](auto& o) { o.ttft_ms = mock::kMaxMockMs; }), "(accepted)");
   // A draw far in the jitter's tail stays within the day, never past int64 nanoseconds.
   EXPECT_EQ(mock::NsOfMs(1e300), static_cast<int64_t>(mock::kMaxMockMs * 1e6));
+}
+
+// The send log's arrival time is the kernel's receive stamp: before the loop read the request,
+// and not long before (a second bounds a clock converted wrongly, not the loop's speed). The
+// kernel turns stamping on a moment after the mock asks, so the first requests of a fresh
+// process may go unstamped: requests are sent one at a time until one is stamped.
+TEST(MockTiming, TheSendLogHasTheKernelsArrivalTimeBeforeTheRead) {
+  mock::MockOptions o;
+  o.ttft_ms = 0;
+  o.itl_ms = 0;
+  o.send_log = TempPath("arrival");
+  {
+    RunningMock mock(o);
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_EQ(mock.Chat({{"max_completion_tokens", 1}}).status, 200);
+      const auto log = ReadSendLog(o.send_log);  // (an entry may be written just after)
+      if (!log.empty() && log.back().arrived_ns > 0) break;
+    }
+  }
+  const auto log = ReadSendLog(o.send_log);
+  const auto stamped_at =
+      std::find_if(log.begin(), log.end(), [](const LoggedRequest& r) { return r.arrived_ns > 0; });
+  ASSERT_NE(stamped_at, log.end()) << "none of " << log.size() << " requests was stamped";
+  const LoggedRequest& stamped = *stamped_at;
+  EXPECT_LE(stamped.arrived_ns, stamped.received_ns);
+  EXPECT_LT(stamped.received_ns - stamped.arrived_ns, 1'000'000'000);
+  std::filesystem::remove(o.send_log);
 }
 
 TEST(MockTiming, EventsFollowAbsoluteTargetsAndMatchWhatTheClientReceives) {
