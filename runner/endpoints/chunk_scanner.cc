@@ -112,7 +112,7 @@ class Scanner {
       case '"':
         return String(nullptr);
       case '{':
-        return Members([&](const std::string&) { return Skip(depth + 1); });
+        return Members([&](std::string_view) { return Skip(depth + 1); });
       case '[':
         return Elements([&](size_t) { return Skip(depth + 1); });
       case 't':
@@ -247,21 +247,21 @@ bool ReadUsage(Scanner& s, std::optional<Usage>& usage) {
     field = -1;
     return s.Skip();
   };
-  const bool ok = s.Members([&](const std::string& key) {
+  const bool ok = s.Members([&](std::string_view key) {
     any = true;
     if (key == "prompt_tokens") return whole(u.prompt_tokens);
     if (key == "completion_tokens") return whole(u.completion_tokens);
     if (key == "completion_tokens_details") {
       u.reasoning_tokens = -1;
       if (s.Peek() != '{') return s.Skip();
-      return s.Members([&](const std::string& k) {
+      return s.Members([&](std::string_view k) {
         return k == "reasoning_tokens" ? whole(u.reasoning_tokens) : s.Skip();
       });
     }
     if (key == "prompt_tokens_details") {
       u.cached_tokens = -1;
       if (s.Peek() != '{') return s.Skip();
-      return s.Members([&](const std::string& k) {
+      return s.Members([&](std::string_view k) {
         return k == "cached_tokens" ? whole(u.cached_tokens) : s.Skip();
       });
     }
@@ -273,7 +273,7 @@ bool ReadUsage(Scanner& s, std::optional<Usage>& usage) {
 
 bool ReadChoice(Scanner& s, ChoiceShape shape, Chunk& chunk) {
   std::string reasoning_content, reasoning, finish_reason;
-  const bool ok = s.Members([&](const std::string& key) {
+  const bool ok = s.Members([&](std::string_view key) {
     if (key == "finish_reason") {
       if (!StringOrEmpty(s, finish_reason)) return false;
       chunk.finished = !finish_reason.empty();
@@ -286,7 +286,7 @@ bool ReadChoice(Scanner& s, ChoiceShape shape, Chunk& chunk) {
     reasoning.clear();
     chunk.tool_call = false;
     if (s.Peek() != '{') return s.Skip();
-    return s.Members([&](const std::string& k) {
+    return s.Members([&](std::string_view k) {
       if (k == "content") return StringOrEmpty(s, chunk.text);
       if (k == "reasoning_content") return StringOrEmpty(s, reasoning_content);
       if (k == "reasoning") return StringOrEmpty(s, reasoning);
@@ -309,7 +309,7 @@ std::optional<Chunk> ScanChunk(ChoiceShape shape, std::string_view data) {
   Scanner s(data);
   Chunk chunk;
   bool understood = true;
-  const bool ok = s.Members([&](const std::string& key) {
+  const bool ok = s.Members([&](std::string_view key) {
     if (key == "error") {
       if (s.Peek() != 'n') understood = false;  // an error: the full parser reads it
       return s.Skip();
