@@ -25,6 +25,7 @@
 
 #include "mock/openai_shapes.h"
 #include "runner/base/clock.h"
+#include "runner/base/yield_policy.h"
 
 namespace servebench::mock {
 namespace {
@@ -323,13 +324,15 @@ void ServerLoop::Impl::ReadRequest(Connection& c) {
 
 void ServerLoop::Impl::WorkerMain() {
   // Due times count from when a request was read, so a reply built a little later still leaves
-  // on time; the loop's reads and writes cannot wait. On a busy machine the scheduler should
-  // prefer the loop.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+  // on time; the loop's sends (and the send log's times) cannot wait (yield_policy.h). The
+  // backlog is short: under a load that keeps the loop busy, replies waiting for idle moments
+  // would halve the requests the mock serves a second.
+  base::YieldPolicy yield(8, 2);
   std::unique_lock lock(mutex);
   for (;;) {
     job_ready.wait(lock, [&] { return stopping || !jobs.empty(); });
     if (stopping) return;
+    yield.Queued(jobs.size());
     Job job = std::move(jobs.front());
     jobs.pop_front();
     lock.unlock();

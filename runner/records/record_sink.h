@@ -1,15 +1,12 @@
 // Where finished records go: the records file, the metrics, or a thread in front of them.
 #pragma once
 
-#include <sched.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
 
+#include "runner/base/yield_policy.h"
 #include "runner/records/record.h"
 
 namespace servebench::records {
@@ -69,31 +66,14 @@ class AsyncSink : public RecordSink {
   }
 
  private:
-  // Measuring can wait; the load loop's timestamps cannot. While it keeps up, this thread runs
-  // only when a core has nothing else to do (SCHED_IDLE): on a core it shares with the loop,
-  // the loop's wake-up preempts it at once, where a low priority (nice) still let it hold the
-  // core for a time slice of milliseconds and stamp the loop's reads late. When the loop keeps
-  // every core busy, that would starve it and its queue would grow without bound: past
-  // kBehind records it takes a share of the core again (nice 10) until it has caught up.
-  static constexpr size_t kBehind = 4096, kCaughtUp = 256;
-  static void RunWhenIdle(bool idle) {
-    const sched_param none{};
-    sched_setscheduler(0, idle ? SCHED_IDLE : SCHED_OTHER, &none);
-    if (!idle) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
-  }
-
   void Drain() {
-    bool idle = true;
-    RunWhenIdle(true);
+    // Measuring can wait; the load loop's timestamps cannot (yield_policy.h).
+    base::YieldPolicy yield(4096, 256);
     std::unique_lock lock(mutex_);
     for (;;) {
       ready_.wait(lock, [&] { return closed_ || !queue_.empty(); });
       if (queue_.empty()) return;
-      const bool behind = queue_.size() > kBehind, caught_up = queue_.size() < kCaughtUp;
-      if ((idle && behind) || (!idle && caught_up)) {
-        idle = !idle;
-        RunWhenIdle(idle);
-      }
+      yield.Queued(queue_.size());
       Record record = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
