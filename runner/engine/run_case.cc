@@ -270,8 +270,8 @@ void CaseRunner::Prewarm() {
   constexpr int64_t kMostNs = 10'000'000'000;
   const size_t asked = o_.load.ExpectedConcurrency();
   outcome_.connections_asked = asked;
-  outcome_.connections_warmed =
-      transport_.Prewarm(o_.prewarm_url, asked, std::min(clock_.Now() + kMostNs, time_limit_ns_));
+  outcome_.connections_warmed = transport_.Prewarm(
+      o_.prewarm_url, asked, std::min(clock_.Now() + kMostNs, time_limit_ns_), interrupts_);
 }
 
 void CaseRunner::Phase(bool warmup, uint64_t count, int64_t duration_ns) {

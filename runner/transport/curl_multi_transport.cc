@@ -369,8 +369,8 @@ size_t DiscardAnswer(char*, size_t size, size_t count, void* received) {
   return total > (size_t{1} << 20) ? 0 : size * count;
 }
 
-size_t CurlMultiTransport::Prewarm(const std::string& url, size_t connections,
-                                   int64_t deadline_ns) {
+size_t CurlMultiTransport::Prewarm(const std::string& url, size_t connections, int64_t deadline_ns,
+                                   const std::atomic<int>& interrupted) {
   Impl& m = *impl_;
   // The pool must hold them all, or curl closes the oldest as the newest come back.
   m.options.max_connections = std::max<long>(m.options.max_connections, connections);
@@ -396,11 +396,11 @@ size_t CurlMultiTransport::Prewarm(const std::string& url, size_t connections,
     m.warming.push_back(e);
   }
   std::vector<records::Record> none;
-  while (!m.warming.empty() && base::MonotonicNs() < deadline_ns) {
+  while (!m.warming.empty() && base::MonotonicNs() < deadline_ns && interrupted.load() == 0) {
     m.warm_ended = false;
-    Poll(deadline_ns, none);
+    Poll(std::min(deadline_ns, base::MonotonicNs() + kInterruptCheckNs), none);
   }
-  for (CURL* e : m.warming) {  // past the deadline: given up
+  for (CURL* e : m.warming) {  // past the deadline, or interrupted: given up
     curl_multi_remove_handle(m.multi, e);
     m.idle_handles.push_back(e);
   }

@@ -29,7 +29,8 @@ class CurlMultiTransport : public Transport {
   // Runs the event loop until deadline_ns or until at least one request has finished.
   void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) override;
   size_t in_flight() const override;
-  size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns) override;
+  size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns,
+                 const std::atomic<int>& interrupted) override;
 
  private:
   struct Impl;

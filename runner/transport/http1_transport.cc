@@ -565,7 +565,8 @@ void Http1Transport::Poll(int64_t deadline_ns, std::vector<records::Record>& fin
   m.done.clear();
 }
 
-size_t Http1Transport::Prewarm(const std::string& url, size_t connections, int64_t deadline_ns) {
+size_t Http1Transport::Prewarm(const std::string& url, size_t connections, int64_t deadline_ns,
+                               const std::atomic<int>& interrupted) {
   Impl& m = *impl_;
   std::optional<Target> target = ParseTarget(url);
   if (!target) return 0;
@@ -588,9 +589,9 @@ size_t Http1Transport::Prewarm(const std::string& url, size_t connections, int64
     ++m.warming;
     m.Connect(t, nullptr);  // a new connection each, not one of the pool's
   }
-  while (m.warming > 0 && base::MonotonicNs() < deadline_ns) {
+  while (m.warming > 0 && base::MonotonicNs() < deadline_ns && interrupted.load() == 0) {
     m.done.clear();  // (no request is in flight before the clock starts)
-    m.Step(deadline_ns);
+    m.Step(std::min(deadline_ns, base::MonotonicNs() + kInterruptCheckNs));
   }
   std::vector<uint64_t> left;
   for (const auto& [key, t] : m.exchanges)

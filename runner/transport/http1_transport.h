@@ -27,7 +27,8 @@ class Http1Transport : public Transport {
              std::shared_ptr<const std::string> body) override;
   void Cancel(uint64_t request_id, records::RecordError error) override;
   void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) override;
-  size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns) override;
+  size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns,
+                 const std::atomic<int>& interrupted) override;
   size_t in_flight() const override;
 
  private:

@@ -3,6 +3,7 @@
 // engine with a scripted fake on a fake clock (tests/support/fakes.h).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,8 +43,10 @@ class Transport {
   virtual void Poll(int64_t deadline_ns, std::vector<records::Record>& finished) = 0;
   // Before the clock starts: opens up to `connections` keep-alive connections to url's server,
   // each carrying one GET of url (its answer is dropped), so that no measured request pays for
-  // connecting, nor waits behind another's connect. Returns how many were opened by deadline_ns.
-  virtual size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns) = 0;
+  // connecting, nor waits behind another's connect. Returns how many were opened by deadline_ns,
+  // or by the time `interrupted` turned non-zero (Ctrl-C: within about 50 ms).
+  virtual size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns,
+                         const std::atomic<int>& interrupted) = 0;
   virtual size_t in_flight() const = 0;
 };
 

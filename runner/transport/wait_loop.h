@@ -13,6 +13,8 @@
 namespace servebench::transport {
 
 inline constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+// How often a wait that Ctrl-C may cut short (the prewarm) looks at the interrupt count.
+inline constexpr int64_t kInterruptCheckNs = 50'000'000;
 
 class WaitLoop {
  public:

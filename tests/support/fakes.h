@@ -113,7 +113,8 @@ class FakeTransport : public transport::Transport {
   }
   size_t in_flight() const override { return in_flight_.size(); }
   // Opens every connection asked for, at once, and remembers the call.
-  size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns) override {
+  size_t Prewarm(const std::string& url, size_t connections, int64_t deadline_ns,
+                 const std::atomic<int>&) override {
     prewarms.push_back({url, connections, clock_.Now(), deadline_ns});
     return connections;
   }

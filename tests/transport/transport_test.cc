@@ -3,8 +3,10 @@
 // reuse, a kept connection the server closed, cancellation and the prewarm.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runner/base/clock.h"
@@ -22,6 +24,7 @@ using testing::HostileServer;
 using testing::SendAll;
 
 constexpr int64_t kSecond = 1'000'000'000;
+const std::atomic<int> kGoOn{0};  // no Ctrl-C
 
 class TransportTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -212,7 +215,7 @@ TEST_P(TransportTest, PrewarmedConnectionsCarryTheRequests) {
   testing::RunningMock mock(options);
   const std::string base = "http://127.0.0.1:" + std::to_string(mock.port());
   auto t = Make();
-  EXPECT_EQ(t->Prewarm(base + "/v1/models", 3, base::MonotonicNs() + 10 * kSecond), 3u);
+  EXPECT_EQ(t->Prewarm(base + "/v1/models", 3, base::MonotonicNs() + 10 * kSecond, kGoOn), 3u);
   for (uint64_t id = 1; id <= 3; ++id) {
     records::Record seed;
     seed.request_id = id;
@@ -249,7 +252,33 @@ TEST_P(TransportTest, AKeptConnectionTheServerClosedIsNotAnError) {
     EXPECT_FALSE(r.error) << "request " << id << ": " << r.error->message;
     EXPECT_EQ(r.body, "{}");
   }
-  EXPECT_EQ(t->Prewarm(server.url() + "/v1/models", 2, base::MonotonicNs() + 10 * kSecond), 0u);
+  EXPECT_EQ(t->Prewarm(server.url() + "/v1/models", 2, base::MonotonicNs() + 10 * kSecond, kGoOn),
+            0u);
+}
+
+// Ctrl-C during the prewarm of a server that accepts but never answers: the prewarm gives up
+// within a check interval, not at its ten-second deadline. The interrupt comes once the server
+// has the GETs.
+TEST_P(TransportTest, APrewarmStopsAtCtrlC) {
+  std::atomic<int> gets{0};
+  HostileServer server([&](int fd, const HostileRequest& request) {
+    if (request.method != "GET") return true;
+    ++gets;
+    char byte;
+    [[maybe_unused]] ssize_t n = recv(fd, &byte, 1, 0);  // until the client leaves
+    return true;
+  });
+  auto t = Make();
+  std::atomic<int> interrupted{0};
+  const int64_t before = base::MonotonicNs();
+  std::thread ctrl_c([&] {
+    while (gets.load() < 2 && base::MonotonicNs() < before + 20 * kSecond)
+      std::this_thread::yield();
+    interrupted = 1;
+  });
+  EXPECT_EQ(t->Prewarm(server.url() + "/v1/models", 2, before + 10 * kSecond, interrupted), 0u);
+  ctrl_c.join();
+  EXPECT_LT(base::MonotonicNs() - before, 5 * kSecond);  // far from the 10 s deadline
 }
 
 INSTANTIATE_TEST_SUITE_P(BothClients, TransportTest, ::testing::Values("curl", "builtin"),
