@@ -25,7 +25,6 @@
 
 #include "mock/openai_shapes.h"
 #include "runner/base/clock.h"
-#include "runner/base/yield_policy.h"
 
 namespace servebench::mock {
 namespace {
@@ -324,15 +323,15 @@ void ServerLoop::Impl::ReadRequest(Connection& c) {
 
 void ServerLoop::Impl::WorkerMain() {
   // Due times count from when a request was read, so a reply built a little later still leaves
-  // on time; the loop's sends (and the send log's times) cannot wait (yield_policy.h). The
-  // backlog is short: under a load that keeps the loop busy, replies waiting for idle moments
-  // would halve the requests the mock serves a second.
-  base::YieldPolicy yield(8, 2);
+  // on time; the loop's reads and writes cannot wait. On a busy machine the scheduler should
+  // prefer the loop. (Not SCHED_IDLE, as the client's records thread: a reply must not wait
+  // for every other process on the machine to pause, or the mock's TTFT would follow the
+  // machine's load.)
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
   std::unique_lock lock(mutex);
   for (;;) {
     job_ready.wait(lock, [&] { return stopping || !jobs.empty(); });
     if (stopping) return;
-    yield.Queued(jobs.size());
     Job job = std::move(jobs.front());
     jobs.pop_front();
     lock.unlock();

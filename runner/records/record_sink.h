@@ -73,7 +73,9 @@ class AsyncSink : public RecordSink {
     for (;;) {
       ready_.wait(lock, [&] { return closed_ || !queue_.empty(); });
       if (queue_.empty()) return;
-      yield.Queued(queue_.size());
+      // Once the run has ended nothing is left to yield to, and the results wait for this
+      // thread: it drains at its full share, not in a busy machine's idle moments.
+      yield.Queued(closed_ ? SIZE_MAX : queue_.size());
       Record record = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
