@@ -11,6 +11,7 @@
 #include "runner/base/clock.h"
 #include "runner/base/fd_limit.h"
 #include "runner/sse/framer.h"
+#include "runner/transport/http_text.h"
 #include "runner/transport/wait_loop.h"
 
 namespace servebench::transport {
@@ -62,19 +63,14 @@ void SetCommonOptions(CURL* e, const TransportOptions& options) {
 }
 
 bool HeaderIs(std::string_view line, std::string_view name) {
-  if (line.size() <= name.size() || line[name.size()] != ':') return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
-  }
-  return true;
+  return line.size() > name.size() && line[name.size()] == ':' &&
+         EqualsIgnoringCase(line.substr(0, name.size()), name);
 }
 
 std::string HeaderValue(std::string_view line) {
   line.remove_prefix(line.find(':') + 1);
-  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' '))
-    line.remove_suffix(1);
-  return std::string(line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  return std::string(TrimSpaces(line));
 }
 
 }  // namespace
